@@ -1,0 +1,367 @@
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { Configuration } from 'openid-client';
+import type { AppError, AwsIdentity, CompanySettings, SessionStatus } from '../../preload/contract';
+import { asStrataError, StrataError, toAppError, type Stage } from '../errors';
+import { missingForSignIn } from '../settings/layers';
+import { CompanyCredentials } from './company-credentials';
+import { startLoopbackReceiver } from './loopback';
+import { buildAuthorizationUrl, discoverProvider, exchangeCode, newAuthorizationChecks, refreshTokens, revokeRefreshToken, type TokenSet } from './oidc';
+import type { TokenVault } from './token-vault';
+
+export interface CompanySessionOptions {
+  /** The effective company settings, read at each sign-in. */
+  settings: () => CompanySettings;
+  vault: TokenVault;
+  /** Opens a URL in the person's normal browser. */
+  openExternal: (url: string) => Promise<void>;
+  onStatus: (status: SessionStatus) => void;
+  now?: () => number;
+  /** How long to wait for the person to finish in the browser (default 5 minutes). */
+  signInTimeoutMs?: number;
+  /** First wait before retrying a renewal that failed for a passing reason (default 5 s, doubling). */
+  renewalRetryMs?: number;
+  log?: (message: string) => void;
+}
+
+interface ActiveSession {
+  oidc: Configuration;
+  settings: CompanySettings;
+  credentials: CompanyCredentials;
+  identity: AwsIdentity;
+}
+
+/** Failures a later retry may get past; anything else needs the person to sign in again. */
+const PASSING_FAILURES = new Set<AppError['code']>(['idp-unreachable', 'aws-unreachable']);
+
+const cancelled = () =>
+  new StrataError('sign-in-cancelled', 'Sign-in was cancelled.', { action: "Sign in again when you're ready." });
+
+/** Settles with `promise`, or rejects as cancelled as soon as `signal` aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** Tags a step's failure with where it happened, so the message names what failed. */
+const step = <T>(promise: Promise<T>, stage: Stage) =>
+  promise.catch((err: unknown) => {
+    throw asStrataError(err, stage);
+  });
+
+/** True when AWS says the credentials it was given have expired, though Strata thought them good. */
+export function isExpiredCredentialsError(err: unknown): boolean {
+  const name = (err as { name?: unknown } | null)?.name;
+  return name === 'ExpiredToken' || name === 'ExpiredTokenException';
+}
+
+/**
+ * Runs one AWS call; when AWS says the credentials expired early, renews them
+ * and retries once. The retry uses a new client, because SDK clients cache
+ * the credentials they were given until those are nearly out.
+ */
+export async function withRenewalRetry<C extends { destroy(): void }, T>(
+  makeClient: () => C,
+  call: (client: C) => Promise<T>,
+  renew: () => Promise<unknown>,
+): Promise<T> {
+  const once = async () => {
+    const client = makeClient();
+    try {
+      return await call(client);
+    } finally {
+      client.destroy();
+    }
+  };
+  try {
+    return await once();
+  } catch (err) {
+    if (!isExpiredCredentialsError(err)) throw err;
+    await renew();
+    return once();
+  }
+}
+
+/**
+ * The company sign-in: OIDC in the system browser with a loopback redirect,
+ * then Cognito Identity Pool credentials kept fresh in the background. Holds
+ * every token in main; publishes only a status.
+ */
+export class CompanySession {
+  private status: SessionStatus;
+  private attempt?: AbortController;
+  private active?: ActiveSession;
+  private timer?: NodeJS.Timeout;
+  /** Bumped whenever a session starts or ends, so late results of an older one are dropped. */
+  private generation = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly options: CompanySessionOptions) {
+    this.now = options.now ?? Date.now;
+    this.status = this.signedOut();
+  }
+
+  getStatus(): SessionStatus {
+    if (this.status.state === 'signed-out') this.status = this.signedOut();
+    return this.status;
+  }
+
+  /** The AWS credential provider of the signed-in person, for AWS SDK clients. */
+  credentialProvider(): CompanyCredentials['provider'] {
+    if (!this.active) {
+      throw new StrataError('session-expired', "You're not signed in.", { action: 'Sign in to continue.' });
+    }
+    return this.active.credentials.provider;
+  }
+
+  /** Signs in through the system browser; resolves once AWS credentials are ready. */
+  async signIn(): Promise<SessionStatus> {
+    if (this.status.state === 'signing-in') {
+      throw new StrataError('sign-in-in-progress', 'Sign-in is already under way.', {
+        action: 'Finish signing in in your browser, or cancel and start again.',
+      });
+    }
+    const settings = this.options.settings();
+    this.requireConfigured(settings);
+    this.end();
+    const generation = this.generation;
+    const attempt = new AbortController();
+    this.attempt = attempt;
+    this.setStatus({ state: 'signing-in', startedAt: this.now(), interactive: true });
+
+    let receiver: Awaited<ReturnType<typeof startLoopbackReceiver>> | undefined;
+    try {
+      const oidc = await abortable(step(discoverProvider(settings.issuer, settings.clientId), 'idp'), attempt.signal);
+      const checks = newAuthorizationChecks();
+      receiver = await startLoopbackReceiver({
+        port: settings.redirectPort,
+        expectedState: checks.state,
+        timeoutMs: this.options.signInTimeoutMs ?? 5 * 60_000,
+        signal: attempt.signal,
+        companyName: settings.companyName,
+      });
+      const url = await buildAuthorizationUrl(oidc, receiver.redirectUri, settings.scopes, checks);
+      await this.options.openExternal(url.href).catch((err: unknown) => {
+        throw new StrataError('internal', "Strata couldn't open your web browser.", {
+          action: 'Check that a default web browser is set on this computer, then try again.',
+          details: err instanceof Error ? err.message : String(err),
+        });
+      });
+      const callbackUrl = await receiver.callback;
+      const tokens = await abortable(step(exchangeCode(oidc, callbackUrl, checks), 'idp'), attempt.signal);
+      await abortable(this.establish(generation, oidc, settings, tokens), attempt.signal);
+      return this.status;
+    } catch (err) {
+      if (generation === this.generation) this.fail(toAppError(err, 'idp'));
+      throw asStrataError(err, 'idp');
+    } finally {
+      await receiver?.close();
+      if (this.attempt === attempt) this.attempt = undefined;
+    }
+  }
+
+  /** Stops a sign-in that is waiting for the browser. */
+  cancelSignIn(): SessionStatus {
+    this.attempt?.abort();
+    return this.status;
+  }
+
+  /**
+   * Resumes the saved sign-in at start-up, silently, with the refresh token
+   * from the vault. Without one (or for other settings) the person stays signed out.
+   */
+  async restore(): Promise<SessionStatus> {
+    const settings = this.options.settings();
+    const record = this.options.vault.load();
+    if (!record || missingForSignIn(settings).length > 0) return this.getStatus();
+    if (record.issuer !== settings.issuer || record.clientId !== settings.clientId) {
+      this.options.vault.clear();
+      return this.getStatus();
+    }
+    this.end();
+    const generation = this.generation;
+    this.setStatus({ state: 'signing-in', startedAt: this.now(), interactive: false });
+    try {
+      const oidc = await step(discoverProvider(settings.issuer, settings.clientId), 'idp');
+      const tokens = await step(refreshTokens(oidc, record.refreshToken), 'idp');
+      if (tokens.user.subject !== record.subject) {
+        throw new StrataError('session-expired', 'Your saved sign-in belongs to someone else.', {
+          action: 'Sign in again.',
+        });
+      }
+      await this.establish(generation, oidc, settings, tokens);
+    } catch (err) {
+      const error = toAppError(err, 'idp');
+      if (!PASSING_FAILURES.has(error.code)) this.options.vault.clear();
+      if (generation === this.generation) this.fail(error);
+    }
+    return this.status;
+  }
+
+  /** Signs out: forgets every token and credential, here and on disk, and revokes the refresh token. */
+  async signOut(): Promise<SessionStatus> {
+    this.attempt?.abort();
+    const active = this.active;
+    const refreshToken = active?.credentials.refreshToken;
+    this.end();
+    this.options.vault.clear();
+    this.setStatus(this.signedOut());
+    if (active && refreshToken) {
+      await revokeRefreshToken(active.oidc, refreshToken).catch((err: unknown) => {
+        this.log(`refresh token revocation failed: ${toAppError(err, 'idp').details ?? 'unknown'}`);
+      });
+    }
+    return this.status;
+  }
+
+  /** Who the AWS credentials belong to, renewing them once if AWS says they expired early. */
+  async callerIdentity(): Promise<AwsIdentity> {
+    const active = this.active;
+    if (!active) {
+      throw new StrataError('session-expired', "You're not signed in.", { action: 'Sign in to continue.' });
+    }
+    return this.fetchIdentity(active.settings, active.credentials);
+  }
+
+  /** Stops timers; for shutdown. */
+  dispose(): void {
+    this.attempt?.abort();
+    clearTimeout(this.timer);
+  }
+
+  private async establish(generation: number, oidc: Configuration, settings: CompanySettings, tokens: TokenSet) {
+    const credentials = new CompanyCredentials({
+      settings,
+      oidc,
+      tokens,
+      now: this.now,
+      onTokens: (fresh) => this.save(settings, fresh),
+      onRenewed: () => {
+        if (this.active?.credentials === credentials) this.publishReady();
+      },
+    });
+    await step(credentials.get(), 'aws');
+    const identity = await this.fetchIdentity(settings, credentials);
+    if (generation !== this.generation) throw cancelled();
+    this.active = { oidc, settings, credentials, identity };
+    this.save(settings, tokens);
+    this.publishReady();
+  }
+
+  private async fetchIdentity(settings: CompanySettings, credentials: CompanyCredentials): Promise<AwsIdentity> {
+    const client = () =>
+      new STSClient({
+        region: settings.region,
+        credentials: credentials.provider,
+        ...(settings.stsEndpoint ? { endpoint: settings.stsEndpoint } : {}),
+      });
+    try {
+      const answer = await withRenewalRetry(client, (sts) => sts.send(new GetCallerIdentityCommand({})), () =>
+        credentials.renew(),
+      );
+      return {
+        arn: answer.Arn ?? '',
+        account: answer.Account ?? '',
+        identityId: credentials.issued?.identityId,
+      };
+    } catch (err) {
+      throw asStrataError(err, 'aws');
+    }
+  }
+
+  private save(settings: CompanySettings, tokens: TokenSet): void {
+    if (!tokens.refreshToken) return;
+    this.options.vault.save({
+      issuer: settings.issuer,
+      clientId: settings.clientId,
+      subject: tokens.user.subject,
+      refreshToken: tokens.refreshToken,
+    });
+  }
+
+  private publishReady(): void {
+    const active = this.active;
+    const issued = active?.credentials.issued;
+    if (!active || !issued) return;
+    this.setStatus({
+      state: 'ready',
+      user: active.credentials.user,
+      identity: { ...active.identity, identityId: issued.identityId ?? active.identity.identityId },
+      expiresAt: issued.expiresAt,
+      renewedAt: issued.issuedAt,
+    });
+    this.scheduleRenewal(0);
+  }
+
+  private scheduleRenewal(failures: number): void {
+    clearTimeout(this.timer);
+    const active = this.active;
+    const renewAt = active?.credentials.renewAt();
+    if (!active || renewAt === undefined) return;
+    const delay =
+      failures === 0
+        ? Math.max(0, renewAt - this.now())
+        : Math.min((this.options.renewalRetryMs ?? 5_000) * 2 ** (failures - 1), 60_000);
+    this.timer = setTimeout(() => void this.renew(active, failures), delay);
+    this.timer.unref?.();
+  }
+
+  private async renew(active: ActiveSession, failures: number): Promise<void> {
+    try {
+      await active.credentials.renew();
+    } catch (err) {
+      if (this.active !== active) return;
+      const error = toAppError(err, 'aws');
+      const expiresAt = active.credentials.issued?.expiresAt ?? 0;
+      this.log(`credential renewal failed (${error.code})`);
+      if (PASSING_FAILURES.has(error.code) && this.now() < expiresAt) {
+        this.scheduleRenewal(failures + 1);
+        return;
+      }
+      if (!PASSING_FAILURES.has(error.code)) this.options.vault.clear();
+      const user = active.credentials.user;
+      this.end();
+      this.setStatus({ state: 'expired', user, error });
+    }
+  }
+
+  private requireConfigured(settings: CompanySettings): void {
+    const missing = missingForSignIn(settings);
+    if (missing.length > 0) {
+      throw new StrataError('not-configured', "Strata isn't set up for company sign-in yet.", {
+        action: 'Ask IT for the sign-in settings, or fill them in under Settings.',
+        details: `Missing: ${missing.join(', ')}`,
+      });
+    }
+  }
+
+  /** Ends the current session or attempt in memory (not the vault). */
+  private end(): void {
+    this.generation += 1;
+    clearTimeout(this.timer);
+    this.active?.credentials.forget();
+    this.active = undefined;
+  }
+
+  private fail(error: AppError): void {
+    this.end();
+    this.setStatus({ state: 'error', error });
+  }
+
+  private signedOut(): SessionStatus {
+    const missing = missingForSignIn(this.options.settings());
+    return { state: 'signed-out', configured: missing.length === 0, missing };
+  }
+
+  private setStatus(status: SessionStatus): void {
+    this.status = status;
+    this.options.onStatus(status);
+  }
+
+  private log(message: string): void {
+    this.options.log?.(message);
+  }
+}

@@ -1,0 +1,69 @@
+/** Strata's Electron entry point: wires the services to Electron and opens the window. */
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { app, BrowserWindow, shell } from 'electron';
+import ElectronStore from 'electron-store';
+import { isAllowedExternalUrl } from './app/external-links';
+import { createServices, type Services } from './app/services';
+import { createDispatcher, isTrustedSender } from './ipc/dispatch';
+import { registerIpc } from './ipc/electron-ipc';
+import { createSafeStorageCipher } from './platform/safe-storage-cipher';
+import { defaultPolicyPaths } from './settings/policy';
+import { createMainWindow, hardenApp } from './window';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const log = (message: string) => console.log(`[strata] ${message}`);
+
+let mainWindow: BrowserWindow | undefined;
+let services: Services | undefined;
+
+app.enableSandbox();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  void app.whenReady().then(start);
+}
+
+async function start(): Promise<void> {
+  services = createServices({
+    openExternal: (url) => shell.openExternal(url),
+    cipher: createSafeStorageCipher(),
+    userDataDir: app.getPath('userData'),
+    policyPaths: defaultPolicyPaths(process.platform, process.resourcesPath, process.env),
+    env: process.env,
+    openStore: (options) => new ElectronStore(options),
+    log,
+  });
+  const { settings } = services;
+  hardenApp((url) => isAllowedExternalUrl(url, settings.effective().issuer));
+
+  // The development server only when running from source; a packaged app always loads its own files.
+  const devServer = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+  const rendererUrl = devServer ?? pathToFileURL(path.join(here, '../renderer/index.html')).href;
+  const dispatch = createDispatcher(services.handlers, (sender) => isTrustedSender(sender, rendererUrl), log);
+  registerIpc(dispatch, services.events, () => mainWindow);
+
+  const openWindow = () => {
+    mainWindow = createMainWindow({ rendererUrl, preload: path.join(here, '../preload/index.cjs') });
+    mainWindow.on('closed', () => {
+      mainWindow = undefined;
+    });
+  };
+  openWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) openWindow();
+  });
+  await services.start();
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+app.on('before-quit', () => services?.dispose());

@@ -1,0 +1,91 @@
+import type { z } from 'zod';
+import {
+  requests,
+  type RequestChannel,
+  type RequestInput,
+  type RequestOutput,
+  type Result,
+} from '../../preload/contract';
+import { toAppError } from '../errors';
+
+/** One handler per request channel, typed by the contract. */
+export type Handlers = {
+  [C in RequestChannel]: (input: RequestInput<C>) => Promise<RequestOutput<C>> | RequestOutput<C>;
+};
+
+/** What main knows about who sent a request. */
+export interface SenderInfo {
+  /** URL of the frame that sent it. */
+  url: string | undefined;
+  isMainFrame: boolean;
+}
+
+const isRequestChannel = (channel: string): channel is RequestChannel => Object.hasOwn(requests, channel);
+
+/** A plain-language summary of why input failed its schema, naming the fields. */
+export function describeInvalidInput(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+/**
+ * Builds the single entry point for every request from a renderer: known
+ * channel, trusted sender, input valid against its schema, then the handler.
+ * Never throws: failures come back as `{ ok: false, error }`.
+ */
+export function createDispatcher(
+  handlers: Handlers,
+  isTrustedSender: (sender: SenderInfo) => boolean,
+  log: (message: string) => void = () => {},
+) {
+  return async function dispatch(channel: string, input: unknown, sender: SenderInfo): Promise<Result<unknown>> {
+    if (!isRequestChannel(channel)) {
+      log(`refused unknown channel ${JSON.stringify(channel).slice(0, 80)}`);
+      return { ok: false, error: { code: 'unknown-channel', message: 'Strata received a request it does not know.' } };
+    }
+    if (!isTrustedSender(sender)) {
+      log(`refused ${channel} from an untrusted sender`);
+      return {
+        ok: false,
+        error: { code: 'forbidden-sender', message: 'This request did not come from the Strata window.' },
+      };
+    }
+    const parsed = requests[channel].input.safeParse(input);
+    if (!parsed.success) {
+      const details = describeInvalidInput(parsed.error);
+      return {
+        ok: false,
+        error: { code: 'invalid-input', message: `Some values aren't valid: ${details}`, details },
+      };
+    }
+    try {
+      const handler = handlers[channel] as (input: unknown) => unknown;
+      return { ok: true, value: await handler(parsed.data) };
+    } catch (err) {
+      const error = toAppError(err);
+      if (error.code === 'internal') log(`${channel} failed: ${error.details ?? ''}`);
+      return { ok: false, error };
+    }
+  };
+}
+
+export type Dispatch = ReturnType<typeof createDispatcher>;
+
+/**
+ * True when the sender is the main frame of Strata's own page: same file for
+ * file: URLs, same origin for http(s) (the development server).
+ */
+export function isTrustedSender(sender: SenderInfo, rendererUrl: string): boolean {
+  if (!sender.isMainFrame || !sender.url) return false;
+  let actual: URL;
+  let expected: URL;
+  try {
+    actual = new URL(sender.url);
+    expected = new URL(rendererUrl);
+  } catch {
+    return false;
+  }
+  if (expected.protocol === 'file:') return actual.protocol === 'file:' && actual.pathname === expected.pathname;
+  return actual.origin === expected.origin;
+}

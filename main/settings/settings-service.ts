@@ -1,0 +1,107 @@
+/**
+ * The settings as the rest of main sees them: layered, lock-aware, with the
+ * notices Settings shows.
+ */
+import { StrataError } from '../errors';
+import {
+  settingsPatchSchema,
+  SETTING_KEYS,
+  type CompanySettings,
+  type Notice,
+  type SettingKey,
+  type SettingsPatch,
+  type SettingsView,
+} from '../../preload/contract';
+import { resolveSettings, SETTING_LABELS, type ResolvedSettings } from './layers';
+import type { LoadedPolicy } from './policy';
+import type { SettingsStore } from './settings-store';
+
+export interface SettingsServiceOptions {
+  store: SettingsStore;
+  policy: LoadedPolicy;
+  env: Record<string, string | undefined>;
+}
+
+/** Company settings for main: the effective values, the Settings view, and changes the person makes. */
+export class SettingsService {
+  readonly #store: SettingsStore;
+  readonly #policy: LoadedPolicy;
+  readonly #env: Record<string, string | undefined>;
+  readonly #added = new Map<string, Notice>();
+  readonly #dismissed = new Set<string>();
+  readonly #listeners = new Set<() => void>();
+  #resolved: ResolvedSettings | undefined;
+
+  constructor(options: SettingsServiceOptions) {
+    this.#store = options.store;
+    this.#policy = options.policy;
+    this.#env = options.env;
+  }
+
+  /** The settings Strata uses right now. */
+  effective(): CompanySettings {
+    return this.#resolve().values;
+  }
+
+  /** Everything Settings shows; token storage comes from the token vault, which this service doesn't own. */
+  view(tokenStorage: SettingsView['tokenStorage']): SettingsView {
+    const { values, sources, locked, notices } = this.#resolve();
+    const all = new Map<string, Notice>();
+    for (const notice of [...this.#policy.notices, ...this.#store.notices, ...notices, ...this.#added.values()]) {
+      all.set(notice.id, notice);
+    }
+    const shown = [...all.values()].filter((notice) => !this.#dismissed.has(notice.id));
+    return { values, sources, locked, notices: shown, tokenStorage };
+  }
+
+  /** Saves the person's changes; refuses the whole patch if it touches anything IT has locked. */
+  update(patch: SettingsPatch): void {
+    const touched = Object.keys(patch).filter((key) => patch[key as SettingKey] !== undefined);
+    const locked = this.#resolve().locked;
+    if (touched.some((key) => key in locked)) {
+      throw new StrataError('invalid-input', "This setting is managed by your IT department and can't be changed here.");
+    }
+    const parsed = settingsPatchSchema.safeParse(patch);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const key = issue?.path[0];
+      const label = SETTING_KEYS.find((known) => known === key);
+      throw new StrataError(
+        'invalid-input',
+        label ? `The value for “${SETTING_LABELS[label]}” isn't valid.` : "Those settings aren't valid.",
+        // zod's wording is for developers, so it goes under Details.
+        { details: issue?.message },
+      );
+    }
+    this.#store.update(parsed.data);
+    this.#changed();
+  }
+
+  /** Hides a notice until the next start (its cause may still be there then). */
+  dismissNotice(id: string): void {
+    this.#dismissed.add(id);
+    this.#changed();
+  }
+
+  /** Lets other parts of main (e.g. the token vault) tell the person something in Settings. */
+  addNotice(notice: Notice): void {
+    this.#added.set(notice.id, notice);
+    this.#changed();
+  }
+
+  /** Calls `listener` after every change to what `view()` returns; returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #resolve(): ResolvedSettings {
+    this.#resolved ??= resolveSettings({ policy: this.#policy, user: this.#store.user(), env: this.#env });
+    return this.#resolved;
+  }
+
+  #changed(): void {
+    this.#resolved = undefined;
+    for (const listener of [...this.#listeners]) listener();
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Hands the app's stores to React. The stores themselves are plain zustand
+ * stores made in main.tsx from `window.strata`; tests make them with a fake.
+ */
+import { createContext, useContext, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import type { SessionStoreState, SessionStore } from './session/session-store';
+import type { SettingsStoreState, SettingsStore } from './settings/settings-store';
+
+export interface AppStores {
+  session: SessionStore;
+  settings: SettingsStore;
+}
+
+const StoresContext = createContext<AppStores | null>(null);
+
+export function StoresProvider({ stores, children }: { stores: AppStores; children: ReactNode }) {
+  return <StoresContext.Provider value={stores}>{children}</StoresContext.Provider>;
+}
+
+/** The stores themselves, for effects that connect them. */
+export function useStores(): AppStores {
+  const stores = useContext(StoresContext);
+  if (!stores) throw new Error('useStores must be used inside <StoresProvider>');
+  return stores;
+}
+
+/** Reads from the session store; re-renders when the selected value changes. */
+export function useSession<T>(selector: (state: SessionStoreState) => T): T {
+  return useStore(useStores().session, selector);
+}
+
+/** Reads from the settings store; re-renders when the selected value changes. */
+export function useSettings<T>(selector: (state: SettingsStoreState) => T): T {
+  return useStore(useStores().settings, selector);
+}

@@ -1,0 +1,32 @@
+/** The renderer's entry: makes the stores over `window.strata` and mounts the app. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { StoresProvider, type AppStores } from './app-stores';
+import { createSessionStore } from './session/session-store';
+import { createSettingsStore } from './settings/settings-store';
+import './styles.css';
+
+const container = document.getElementById('root');
+if (!container) throw new Error('Strata: #root is missing from index.html');
+
+if ('strata' in window) {
+  const stores: AppStores = {
+    session: createSessionStore(window.strata),
+    settings: createSettingsStore(window.strata),
+  };
+  createRoot(container).render(
+    <StrictMode>
+      <StoresProvider stores={stores}>
+        <App />
+      </StoresProvider>
+    </StrictMode>,
+  );
+} else {
+  // Opened outside Strata's window (no preload): say so instead of failing silently.
+  createRoot(container).render(
+    <main className="bridge-missing">
+      <p>Strata's window did not start correctly. Quit Strata and open it again.</p>
+    </main>,
+  );
+}

@@ -1,0 +1,63 @@
+/**
+ * The banner over a workspace whose session ended: why, and "Sign in again".
+ * It sits above the workspace instead of replacing it, so nothing on screen is lost.
+ */
+import { useSession } from '../app-stores';
+import { ErrorExplanation } from '../shared/ErrorNotice';
+import { AlertIcon, BrowserIcon } from '../shared/icons';
+import { ProgressIndicator } from '../shared/ProgressIndicator';
+import type { SessionInterruption } from './session-screen';
+import { useCompanyName } from './use-company-name';
+
+const KEPT = 'Everything here stays as it was.';
+
+function title(interruption: SessionInterruption): string {
+  if (interruption.kind !== 'signing-in') return 'Your session ended — sign in again to continue';
+  return interruption.interactive ? 'Continue in your browser to sign in again' : 'Signing you in again…';
+}
+
+export function SessionEndedBanner({ interruption }: { interruption: SessionInterruption }) {
+  const companyName = useCompanyName();
+  const signIn = useSession((state) => state.signIn);
+  const cancel = useSession((state) => state.cancel);
+  const cancelling = useSession((state) => state.cancelling);
+  const signingIn = interruption.kind === 'signing-in';
+
+  return (
+    <section className={`ended-banner${signingIn ? ' ended-banner--waiting' : ''}`} aria-labelledby="ended-banner-title" data-testid="session-ended-banner">
+      {signingIn ? <BrowserIcon className="ended-banner__icon" /> : <AlertIcon className="ended-banner__icon" />}
+      <div className="ended-banner__body">
+        <h2 className="ended-banner__title" id="ended-banner-title">
+          {title(interruption)}
+        </h2>
+        {interruption.kind === 'expired' && (
+          <ErrorExplanation error={interruption.error}>
+            <p className="ended-banner__text">{KEPT}</p>
+          </ErrorExplanation>
+        )}
+        {interruption.kind === 'ended' && <p className="ended-banner__text">{KEPT}</p>}
+        {signingIn && (
+          <>
+            <p className="ended-banner__text">
+              {interruption.interactive
+                ? `A tab opened in your web browser to sign in with ${companyName ?? 'your company account'}. ${KEPT}`
+                : `Strata is using your saved sign-in. ${KEPT}`}
+            </p>
+            <ProgressIndicator label={interruption.interactive ? 'Waiting for you to sign in' : 'Signing in'} />
+          </>
+        )}
+      </div>
+      <div className="ended-banner__actions">
+        {signingIn ? (
+          <button type="button" className="button button--secondary" onClick={() => void cancel()} disabled={cancelling} data-testid="cancel-sign-in-button">
+            {cancelling ? 'Cancelling…' : 'Cancel'}
+          </button>
+        ) : (
+          <button type="button" className="button button--primary" onClick={() => void signIn()} data-testid="sign-in-button">
+            Sign in again
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}

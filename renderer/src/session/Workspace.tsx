@@ -1,0 +1,29 @@
+/**
+ * The signed-in window. It stays mounted when the session ends; a banner asks
+ * the person to sign in again, so nothing they were doing is lost.
+ */
+import { SessionEndedBanner } from './SessionEndedBanner';
+import { SessionErrorNotice } from './SessionErrorNotice';
+import { SessionHeader } from './SessionHeader';
+import type { SessionInterruption, WorkspaceSession } from './session-screen';
+import { SignedInCard } from './SignedInCard';
+
+interface WorkspaceProps {
+  session: WorkspaceSession;
+  interruption: SessionInterruption | null;
+  onOpenSettings: () => void;
+}
+
+export function Workspace({ session, interruption, onOpenSettings }: WorkspaceProps) {
+  const ended = interruption !== null;
+  return (
+    <div className="workspace">
+      <SessionHeader session={session} ended={ended} onOpenSettings={onOpenSettings} />
+      {interruption && <SessionEndedBanner interruption={interruption} />}
+      <main className="workspace__main">
+        <SessionErrorNotice />
+        <SignedInCard session={session} ended={ended} />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+/**
+ * Which screen the session calls for, and what it keeps on screen when a
+ * session ends. Pure: the store and the screens share it, tests call it directly.
+ */
+import type { AppError, AwsIdentity, SessionStatus, SettingKey, UserProfile } from '../../../preload/contract';
+
+export type ReadyStatus = Extract<SessionStatus, { state: 'ready' }>;
+
+/** The signed-in session the workspace shows; identity and expiry are unknown after a cold-start expiry. */
+export interface WorkspaceSession {
+  user: UserProfile;
+  identity: AwsIdentity | null;
+  expiresAt: number | null;
+  renewedAt: number | null;
+}
+
+/** Why the workspace is showing a "sign in again" banner, if it is. */
+export type SessionInterruption =
+  | { kind: 'expired'; error: AppError }
+  /** interactive: the browser is open for the person; otherwise a saved sign-in is being resumed. */
+  | { kind: 'signing-in'; interactive: boolean }
+  /** Signed out or a new sign-in failed after the session ended: sign in again. */
+  | { kind: 'ended' };
+
+export type Screen =
+  | { kind: 'loading' }
+  | { kind: 'not-configured'; missing: SettingKey[] }
+  | { kind: 'signed-out' }
+  | { kind: 'signing-in'; startedAt: number; interactive: boolean }
+  | { kind: 'workspace'; session: WorkspaceSession; interruption: SessionInterruption | null };
+
+function fromReady(status: ReadyStatus): WorkspaceSession {
+  return { user: status.user, identity: status.identity, expiresAt: status.expiresAt, renewedAt: status.renewedAt };
+}
+
+/**
+ * Decides what to keep on screen after a status change: the last signed-in
+ * session stays (so the workspace is not unmounted and nothing is lost) until
+ * the person signs out, someone signs out elsewhere, or Strata stops being set up.
+ */
+export function retainSession(
+  previous: SessionStatus | null,
+  retained: ReadyStatus | null,
+  next: SessionStatus,
+  endingSession = false,
+): ReadyStatus | null {
+  if (next.state === 'ready') return next;
+  if (endingSession) return null;
+  if (next.state === 'signed-out' && (!next.configured || previous?.state === 'ready')) return null;
+  return retained;
+}
+
+/** Maps the latest status (and the session kept from before) to the screen to show. */
+export function deriveScreen(status: SessionStatus | null, retained: ReadyStatus | null): Screen {
+  if (status === null) return { kind: 'loading' };
+  const kept = retained ? fromReady(retained) : null;
+  switch (status.state) {
+    case 'ready':
+      return { kind: 'workspace', session: fromReady(status), interruption: null };
+    case 'expired':
+      return {
+        kind: 'workspace',
+        session: kept ?? { user: status.user, identity: null, expiresAt: null, renewedAt: null },
+        interruption: { kind: 'expired', error: status.error },
+      };
+    case 'signing-in':
+      return kept
+        ? { kind: 'workspace', session: kept, interruption: { kind: 'signing-in', interactive: status.interactive } }
+        : { kind: 'signing-in', startedAt: status.startedAt, interactive: status.interactive };
+    case 'error':
+      return kept ? { kind: 'workspace', session: kept, interruption: { kind: 'ended' } } : { kind: 'signed-out' };
+    case 'signed-out':
+      if (!status.configured) return { kind: 'not-configured', missing: status.missing };
+      return kept ? { kind: 'workspace', session: kept, interruption: { kind: 'ended' } } : { kind: 'signed-out' };
+  }
+}
+
+/** The sentence a screen reader hears when the screen changes; '' says nothing. */
+export function announceScreen(screen: Screen, name: (user: UserProfile) => string): string {
+  switch (screen.kind) {
+    case 'loading':
+      return '';
+    case 'not-configured':
+      return "Strata isn't set up yet.";
+    case 'signed-out':
+      return 'Signed out.';
+    case 'signing-in':
+      return screen.interactive ? 'Continue in your browser to sign in.' : 'Signing you in…';
+    case 'workspace':
+      if (screen.interruption === null) return `Signed in as ${name(screen.session.user)}.`;
+      if (screen.interruption.kind === 'signing-in') {
+        return screen.interruption.interactive ? 'Continue in your browser to sign in again.' : 'Signing you in again…';
+      }
+      return 'Your session ended. Sign in again to continue.';
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * How each company setting is presented: its label, a line of help, and what
+ * to call it when it is missing. The renderer may import only types from the
+ * contract, so the list of keys lives here, checked against `SettingKey`.
+ */
+import type { SettingKey, SettingSource, SettingsView } from '../../../preload/contract';
+
+export interface SettingField {
+  label: string;
+  help: string;
+  /** How "Strata isn't set up yet" names it when it is missing. */
+  missingAs: string;
+  /** Shown as an example inside an empty box. */
+  placeholder?: string;
+  /** Keyboard hint for the on-screen keyboard and autofill. */
+  inputMode?: 'text' | 'url' | 'numeric';
+}
+
+export const SETTING_FIELDS: Record<SettingKey, SettingField> = {
+  companyName: {
+    label: 'Company name',
+    help: 'Shown on the sign-in button, as in "Sign in with Acme".',
+    missingAs: "Your company's name",
+    placeholder: 'Acme',
+  },
+  issuer: {
+    label: 'Identity provider (issuer) URL',
+    help: 'The web address of the service where you sign in with your company account.',
+    missingAs: "The web address of your company's sign-in service (identity provider URL)",
+    placeholder: 'https://login.example.com',
+    inputMode: 'url',
+  },
+  clientId: {
+    label: 'Client ID',
+    help: 'The ID your IT team registered for Strata with the identity provider.',
+    missingAs: 'The client ID registered for Strata',
+  },
+  scopes: {
+    label: 'Scopes',
+    help: 'What Strata asks the identity provider for: words separated by spaces, including openid.',
+    missingAs: 'The sign-in scopes',
+    placeholder: 'openid email profile',
+  },
+  redirectPort: {
+    label: 'Redirect port (0 = any free port)',
+    help: 'The port on this computer your browser returns to after you sign in.',
+    missingAs: 'The redirect port',
+    placeholder: '0',
+    inputMode: 'numeric',
+  },
+  identityPoolId: {
+    label: 'Identity pool ID',
+    help: 'The Amazon Cognito identity pool that gives you temporary AWS credentials.',
+    missingAs: 'The Amazon Cognito identity pool that gives you AWS credentials (identity pool ID)',
+    placeholder: 'us-east-1:00000000-0000-0000-0000-000000000000',
+  },
+  region: {
+    label: 'AWS Region',
+    help: 'The AWS Region of the identity pool.',
+    missingAs: 'The AWS Region',
+    placeholder: 'us-east-1',
+  },
+  loginsKey: {
+    label: 'Logins key (leave empty to derive from the issuer)',
+    help: 'Only needed when the identity pool knows your provider under a different name.',
+    missingAs: 'The logins key',
+  },
+  cognitoIdentityEndpoint: {
+    label: 'Cognito Identity endpoint (optional)',
+    help: 'Only if your company reaches Amazon Cognito through a private endpoint.',
+    missingAs: 'The Cognito Identity endpoint',
+    placeholder: 'https://cognito-identity.us-east-1.amazonaws.com',
+    inputMode: 'url',
+  },
+  stsEndpoint: {
+    label: 'STS endpoint (optional)',
+    help: 'Only if your company reaches AWS STS through a private endpoint.',
+    missingAs: 'The STS endpoint',
+    placeholder: 'https://sts.us-east-1.amazonaws.com',
+    inputMode: 'url',
+  },
+};
+
+export interface SettingGroup {
+  title: string;
+  keys: readonly SettingKey[];
+}
+
+/** The form's sections, in order; together they hold every setting exactly once. */
+export const SETTING_GROUPS: readonly SettingGroup[] = [
+  { title: 'Company', keys: ['companyName'] },
+  { title: 'Sign-in', keys: ['issuer', 'clientId', 'scopes', 'redirectPort'] },
+  { title: 'AWS', keys: ['identityPoolId', 'region', 'loginsKey'] },
+  { title: 'Private endpoints', keys: ['cognitoIdentityEndpoint', 'stsEndpoint'] },
+];
+
+/** Where a value came from, in words; null for the person's own settings. */
+export function describeSource(source: SettingSource): string | null {
+  switch (source) {
+    case 'policy':
+      return 'Set by IT policy';
+    case 'env':
+      return 'From environment variable';
+    case 'default':
+      return 'Default';
+    case 'user':
+      return null;
+  }
+}
+
+/** Names the missing settings for "Strata isn't set up yet". */
+export function describeMissing(missing: readonly SettingKey[]): string[] {
+  return missing.map((key) => SETTING_FIELDS[key].missingAs);
+}
+
+/** The one line Settings shows about where the sign-in is kept. */
+export function describeTokenStorage(tokenStorage: SettingsView['tokenStorage']): string {
+  if (tokenStorage.persistent) return 'Your sign-in is stored encrypted on this computer.';
+  const reason = tokenStorage.reason?.trim().replace(/[.\s]+$/, '');
+  const kept = reason ? `Your sign-in is kept in memory only: ${reason}.` : 'Your sign-in is kept in memory only.';
+  return `${kept} You'll sign in again each time Strata starts.`;
+}

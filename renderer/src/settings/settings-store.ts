@@ -1,0 +1,101 @@
+/**
+ * Company settings as Settings shows them: the layered view from main, the
+ * state of the last save, and failures to show. Talks to main only through
+ * the api it is given.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { AppError, SettingsPatch, SettingsView, StrataApi } from '../../../preload/contract';
+
+/** The part of `window.strata` settings need; tests pass a fake. */
+export type SettingsApi = Pick<StrataApi, 'settings'>;
+
+export type SaveState =
+  | { kind: 'idle' }
+  | { kind: 'saving' }
+  | { kind: 'saved' }
+  | { kind: 'failed'; error: AppError };
+
+export interface SettingsStoreState {
+  /** The settings view from main; null until loaded. */
+  view: SettingsView | null;
+  /** Why the view could not be loaded. */
+  loadError: AppError | null;
+  saveState: SaveState;
+  /** Why a notice could not be dismissed. */
+  noticeError: AppError | null;
+
+  load: () => Promise<void>;
+  /** Saves the changed settings; resolves null when main accepted them, else why not. */
+  save: (patch: SettingsPatch) => Promise<AppError | null>;
+  dismissNotice: (id: string) => Promise<void>;
+  /** Forgets "Saved" or the last save error, e.g. once the person edits again. */
+  resetSaveState: () => void;
+  dismissNoticeError: () => void;
+  /** Follows main's settings events and loads the view; returns the unsubscribe. */
+  connect: () => () => void;
+}
+
+export type SettingsStore = StoreApi<SettingsStoreState>;
+
+/** Creates the settings store over the given api (window.strata in the app, a fake in tests). */
+export function createSettingsStore(api: SettingsApi): SettingsStore {
+  // Counts the views applied, so a slow get() answer cannot overwrite a newer event.
+  let applied = 0;
+
+  return createStore<SettingsStoreState>()((set, get) => {
+    const apply = (view: SettingsView): void => {
+      applied += 1;
+      set({ view, loadError: null });
+    };
+
+    return {
+      view: null,
+      loadError: null,
+      saveState: { kind: 'idle' },
+      noticeError: null,
+
+      async load() {
+        const seen = applied;
+        const result = await api.settings.get();
+        if (!result.ok) set({ loadError: result.error });
+        else if (applied === seen) apply(result.value);
+      },
+
+      async save(patch) {
+        set({ saveState: { kind: 'saving' } });
+        const result = await api.settings.update(patch);
+        if (!result.ok) {
+          set({ saveState: { kind: 'failed', error: result.error } });
+          return result.error;
+        }
+        apply(result.value);
+        set({ saveState: { kind: 'saved' } });
+        return null;
+      },
+
+      async dismissNotice(id) {
+        const result = await api.settings.dismissNotice(id);
+        if (result.ok) {
+          apply(result.value);
+          set({ noticeError: null });
+        } else {
+          set({ noticeError: result.error });
+        }
+      },
+
+      resetSaveState() {
+        if (get().saveState.kind !== 'idle') set({ saveState: { kind: 'idle' } });
+      },
+
+      dismissNoticeError() {
+        set({ noticeError: null });
+      },
+
+      connect() {
+        const unsubscribe = api.settings.onChanged(apply);
+        void get().load();
+        return unsubscribe;
+      },
+    };
+  });
+}

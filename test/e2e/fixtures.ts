@@ -1,0 +1,57 @@
+import { expect, test as base, type BrowserContext, type Page } from '@playwright/test';
+import { startHarness, type Harness, type HarnessOptions } from '../harness/harness';
+import { startSandbox, type Sandbox, type SandboxOptions, type SandboxUser } from '../sandbox/index';
+
+interface Fixtures {
+  sandboxOptions: SandboxOptions;
+  harnessOptions: Partial<HarnessOptions>;
+  sandbox: Sandbox;
+  harness: Harness;
+  /** The Strata window: the built renderer in Chromium, on the bridge. */
+  app: Page;
+}
+
+export const test = base.extend<Fixtures>({
+  sandboxOptions: [{}, { option: true }],
+  harnessOptions: [{}, { option: true }],
+  sandbox: async ({ sandboxOptions }, use) => {
+    const sandbox = await startSandbox(sandboxOptions);
+    await use(sandbox);
+    await sandbox.close();
+  },
+  harness: async ({ sandbox, harnessOptions }, use) => {
+    const harness = await startHarness({ env: sandbox.env(), ...harnessOptions });
+    await use(harness);
+    await harness.close();
+  },
+  app: async ({ page, harness }, use) => {
+    await page.goto(harness.url);
+    await use(page);
+  },
+});
+
+export { expect };
+
+/**
+ * Does what the person does in their browser: opens the page Strata asked
+ * to open, signs in on the identity provider's page, and lands on the
+ * loopback page. Returns that browser tab.
+ */
+export async function signInInBrowser(context: BrowserContext, harness: Harness, user: SandboxUser): Promise<Page> {
+  const url = await harness.nextOpenedUrl();
+  const tab = await context.newPage();
+  await tab.goto(url);
+  await tab.locator('input[name="username"]').fill(user.username);
+  await tab.locator('input[name="password"]').fill(user.password);
+  await tab.getByRole('button', { name: 'Sign in' }).click();
+  return tab;
+}
+
+/** Signs in from the app's button through the browser, and waits until the session is ready. */
+export async function signIn(app: Page, harness: Harness, user: SandboxUser): Promise<void> {
+  await app.getByTestId('sign-in-button').click();
+  const tab = await signInInBrowser(app.context(), harness, user);
+  await expect(tab.getByText(/You're signed in/i)).toBeVisible();
+  await tab.close();
+  await expect(app.getByTestId('session-user-name')).toHaveText(user.name);
+}

@@ -1,0 +1,198 @@
+/**
+ * The company session against the sandbox, under Node: the real services,
+ * the real identity provider and AWS emulators; the "browser" is plain HTTP.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as oidc from 'openid-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServices, type Services } from '../../main/app/services';
+import { StrataError } from '../../main/errors';
+import type { SessionStatus } from '../../preload/contract';
+import { nodePlatform, type NodePlatform } from '../harness/node-platform';
+import { loginOverHttp } from '../sandbox/http-login';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index';
+
+interface World {
+  sandbox: Sandbox;
+  platform: NodePlatform;
+  services: Services;
+  statuses: SessionStatus[];
+  dir: string;
+  key: Buffer;
+}
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function world(options: SandboxOptions = {}, reuse?: { sandbox: Sandbox; dir: string; key: Buffer }): Promise<World> {
+  const sandbox = reuse?.sandbox ?? (await startSandbox(options));
+  if (!reuse) cleanups.push(() => sandbox.close());
+  const dir = reuse?.dir ?? mkdtempSync(path.join(os.tmpdir(), 'strata-session-'));
+  const key = reuse?.key ?? randomBytes(32);
+  const platform = nodePlatform({
+    env: { ...sandbox.env(), STRATA_REDIRECT_PORT: '0' },
+    userDataDir: dir,
+    keychainKey: key,
+    timing: { signInTimeoutMs: 10_000, renewalRetryMs: 300 },
+  });
+  const services = createServices(platform);
+  const statuses: SessionStatus[] = [];
+  services.events.attach((channel, payload) => {
+    if (channel === 'auth:status') statuses.push(payload as SessionStatus);
+  });
+  cleanups.push(() => services.dispose());
+  return { sandbox, platform, services, statuses, dir, key };
+}
+
+/** The person's part: the IdP's login page, then the browser following the redirect to Strata's loopback. */
+async function finishInBrowser(w: World, user = w.sandbox.users[0]!): Promise<string> {
+  const url = await w.platform.nextOpenedUrl();
+  const callback = await loginOverHttp(url, user.username, user.password);
+  const page = await fetch(callback);
+  return page.text();
+}
+
+async function signIn(w: World): Promise<SessionStatus> {
+  const signingIn = w.services.session.signIn();
+  const page = await finishInBrowser(w);
+  expect(page).toMatch(/signed in/i);
+  return signingIn;
+}
+
+const vaultFile = (w: World) => path.join(w.dir, 'session.vault');
+
+describe('company session', () => {
+  it('signs in through the browser: user from the id_token, ARN from STS, credentials for AWS clients', async () => {
+    const w = await world();
+    const status = await signIn(w);
+    expect(status).toMatchObject({
+      state: 'ready',
+      user: { name: 'Ada Lovelace', email: 'ada@example.com' },
+      identity: { account: w.sandbox.accountId, arn: expect.stringContaining('assumed-role/StrataAuthenticated') },
+    });
+    if (status.state !== 'ready') return;
+    expect(status.identity.identityId).toMatch(/^us-east-1:/);
+    expect(status.expiresAt).toBeGreaterThan(Date.now() + 30 * 60_000);
+    expect(w.statuses.map((s) => s.state)).toEqual(['signing-in', 'ready']);
+    const credentials = await w.services.session.credentialProvider()();
+    expect(credentials.accessKeyId).toMatch(/^ASIA/);
+    expect(existsSync(vaultFile(w))).toBe(true);
+    // Nothing secret in what the renderer is sent.
+    expect(JSON.stringify(w.statuses)).not.toMatch(/eyJ|ASIA|refresh/i);
+  });
+
+  it('renews credentials once when AWS says they expired early', async () => {
+    const w = await world();
+    await signIn(w);
+    const before = w.sandbox.stats()['cognito:GetCredentialsForIdentity'];
+    w.sandbox.faults.expireIssuedCredentials();
+    const identity = await w.services.session.callerIdentity();
+    expect(identity.arn).toContain('StrataAuthenticated');
+    expect(w.sandbox.stats()['cognito:GetCredentialsForIdentity']).toBe(before! + 1);
+  });
+
+  it('renews in the background with the refresh token, and publishes the new expiry', async () => {
+    const w = await world({ credentialsTtlSeconds: 8, idTokenTtlSeconds: 4 });
+    const first = await signIn(w);
+    if (first.state !== 'ready') throw new Error(`not signed in: ${first.state}`);
+    const renewed = () => w.statuses.some((s) => s.state === 'ready' && s.expiresAt > first.expiresAt);
+    await expect.poll(renewed, { timeout: 10_000 }).toBe(true);
+    expect(w.sandbox.stats()['cognito:GetCredentialsForIdentity']).toBe(2);
+    expect(w.sandbox.stats()['oidc:token:refresh_token']).toBe(1);
+    expect(w.statuses.at(-1)!.state).toBe('ready');
+    await expect(w.platform.nextOpenedUrl(200)).rejects.toThrow();
+  });
+
+  it('keeps retrying while the provider is unreachable, then asks to sign in again when the credentials run out', async () => {
+    const w = await world({ credentialsTtlSeconds: 7, idTokenTtlSeconds: 2 });
+    await signIn(w);
+    await w.sandbox.faults.setIdpDown(true);
+    await expect.poll(() => w.statuses.at(-1)?.state, { timeout: 12_000 }).toBe('expired');
+    const last = w.statuses.at(-1)!;
+    expect(last).toMatchObject({ state: 'expired', user: { name: 'Ada Lovelace' }, error: { code: 'idp-unreachable' } });
+    expect(w.platform.logs.filter((line) => line.includes('renewal failed')).length).toBeGreaterThan(1);
+    // A passing failure keeps the saved sign-in for the next start.
+    expect(existsSync(vaultFile(w))).toBe(true);
+  });
+
+  it('resumes the saved sign-in at start-up without the browser', async () => {
+    const w = await world();
+    await signIn(w);
+    w.services.dispose();
+    const again = await world({}, { sandbox: w.sandbox, dir: w.dir, key: w.key });
+    await again.services.start();
+    expect(again.services.session.getStatus()).toMatchObject({ state: 'ready', user: { name: 'Ada Lovelace' } });
+    expect(again.statuses.map((s) => s.state)).toEqual(['signing-in', 'ready']);
+    expect(again.statuses[0]).toMatchObject({ interactive: false });
+    await expect(again.platform.nextOpenedUrl(200)).rejects.toThrow();
+  });
+
+  it('forgets a saved sign-in the provider no longer honours', async () => {
+    const w = await world();
+    await signIn(w);
+    await w.services.session.signOut();
+    // Put back a refresh token the provider has since revoked.
+    w.services.vault.save({
+      issuer: w.sandbox.issuer,
+      clientId: w.sandbox.clientId,
+      subject: 'ada',
+      refreshToken: 'revoked-or-unknown',
+    });
+    const again = await world({}, { sandbox: w.sandbox, dir: w.dir, key: w.key });
+    await again.services.start();
+    expect(again.services.session.getStatus()).toMatchObject({ state: 'error', error: { code: 'session-expired' } });
+    expect(existsSync(vaultFile(w))).toBe(false);
+  });
+
+  it('signing out forgets everything and revokes the refresh token at the provider', async () => {
+    const w = await world();
+    await signIn(w);
+    const saved = w.services.vault.load();
+    expect(saved?.refreshToken).toBeTruthy();
+    const status = await w.services.session.signOut();
+    expect(status).toMatchObject({ state: 'signed-out', configured: true });
+    expect(existsSync(vaultFile(w))).toBe(false);
+    expect(() => w.services.session.credentialProvider()).toThrow(StrataError);
+
+    const config = await oidc.discovery(new URL(w.sandbox.issuer), w.sandbox.clientId, undefined, oidc.None(), {
+      execute: [oidc.allowInsecureRequests],
+    });
+    await expect(oidc.refreshTokenGrant(config, saved!.refreshToken)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('says what to do when AWS refuses the sign-in, and saves nothing', async () => {
+    const w = await world();
+    w.sandbox.faults.cognitoRejects = true;
+    await expect(signIn(w)).rejects.toMatchObject({ code: 'cognito-rejected' });
+    expect(w.services.session.getStatus()).toMatchObject({ state: 'error', error: { code: 'cognito-rejected' } });
+    expect(existsSync(vaultFile(w))).toBe(false);
+  });
+
+  it('refuses a second sign-in while one is waiting, and cancels cleanly', async () => {
+    const w = await world();
+    const first = w.services.session.signIn();
+    const url = new URL(await w.platform.nextOpenedUrl());
+    await expect(w.services.session.signIn()).rejects.toMatchObject({ code: 'sign-in-in-progress' });
+    w.services.session.cancelSignIn();
+    await expect(first).rejects.toMatchObject({ code: 'sign-in-cancelled' });
+    expect(w.services.session.getStatus()).toMatchObject({ state: 'error', error: { code: 'sign-in-cancelled' } });
+    await expect(fetch(url.searchParams.get('redirect_uri')!)).rejects.toThrow();
+  });
+
+  it('explains that sign-in is not set up when settings are missing', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-session-'));
+    const platform = nodePlatform({ env: {}, userDataDir: dir, keychainKey: randomBytes(32) });
+    const services = createServices(platform);
+    expect(services.session.getStatus()).toMatchObject({
+      state: 'signed-out',
+      configured: false,
+      missing: ['issuer', 'clientId', 'identityPoolId'],
+    });
+    await expect(services.session.signIn()).rejects.toMatchObject({ code: 'not-configured' });
+  });
+});

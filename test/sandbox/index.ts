@@ -1,0 +1,163 @@
+/**
+ * The Strata sandbox: a real OIDC identity provider plus Cognito Identity and
+ * STS emulators on 127.0.0.1, speaking the real wire protocols, so the
+ * unmodified AWS SDK and openid-client can be tested without AWS or internet.
+ */
+import { startCognito } from './cognito.js';
+import {
+  ACCOUNT_ID,
+  CLIENT_ID,
+  COMPANY_NAME,
+  IDENTITY_POOL_ID,
+  REGION,
+  ROLE_ARN,
+  defaultUsers,
+  type SandboxUser,
+} from './constants.js';
+import { CredentialsRegistry } from './credentials-registry.js';
+import { Stats } from './http-util.js';
+import { startOidc } from './oidc.js';
+import { startSts } from './sts.js';
+
+export type { SandboxUser } from './constants.js';
+export { OTHER_CLIENT_ID } from './constants.js';
+
+export interface SandboxOptions {
+  /** id_token and access_token lifetime, seconds (default 300) */
+  idTokenTtlSeconds?: number;
+  /** AWS temporary credentials lifetime issued by Cognito, seconds (default 3600) */
+  credentialsTtlSeconds?: number;
+  /** refresh token lifetime, seconds (default 86400) */
+  refreshTokenTtlSeconds?: number;
+  /** fixed ports for people running it by hand; default 0 = free ports */
+  ports?: { oidc?: number; cognito?: number; sts?: number };
+  /** quiet by default; log one line per request when true */
+  log?: boolean;
+}
+
+export interface Sandbox {
+  /** e.g. http://127.0.0.1:PORT (no trailing slash) */
+  issuer: string;
+  /** 'strata-desktop' */
+  clientId: string;
+  /** 'us-east-1:6f1c0e2a-…', fixed */
+  identityPoolId: string;
+  /** 'us-east-1' */
+  region: string;
+  /** The issuer without its scheme, e.g. '127.0.0.1:PORT': the key of the id_token in Cognito `Logins`. */
+  loginsKey: string;
+  /** '123456789012' */
+  accountId: string;
+  /** arn:aws:iam::123456789012:role/StrataAuthenticated */
+  roleArn: string;
+  endpoints: { cognitoIdentity: string; sts: string };
+  /** People who can sign in (ada, grace). */
+  users: SandboxUser[];
+  faults: {
+    /** identity provider down: its port refuses connections (ECONNREFUSED) until set back to false, then listens again on the same port */
+    setIdpDown(down: boolean): Promise<void>;
+    /** Cognito answers GetId/GetCredentialsForIdentity with NotAuthorizedException while true */
+    cognitoRejects: boolean;
+    /** every credential issued so far is treated as expired from now on (STS answers ExpiredToken), though the Expiration the client holds is later */
+    expireIssuedCredentials(): void;
+  };
+  /**
+   * Counts of handled operations. Successes count under the operation
+   * ('oidc:token:authorization_code', 'cognito:GetId', 'sts:GetCallerIdentity', 'oidc:login');
+   * failures under the operation plus the error ('sts:GetCallerIdentity:ExpiredToken',
+   * 'cognito:GetId:NotAuthorizedException', 'oidc:token:refresh_token:invalid_grant', 'oidc:login:failed').
+   */
+  stats(): Record<string, number>;
+  /** Strata's environment-variable configuration for this sandbox */
+  env(): Record<string, string>;
+  /** Stops every server and drops open connections. */
+  close(): Promise<void>;
+}
+
+/** Starts the identity provider, Cognito Identity and STS on free (or given) loopback ports. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const log = options.log ?? false;
+  const stats = new Stats();
+  const registry = new CredentialsRegistry();
+  const users = defaultUsers();
+  const closers: Array<() => Promise<void>> = [];
+
+  try {
+    // allSettled, so a server that did start is closed when the other fails (e.g. a taken fixed port).
+    const [oidcStarted, stsStarted] = await Promise.allSettled([
+      startOidc({
+        port: options.ports?.oidc ?? 0,
+        idTokenTtlSeconds: options.idTokenTtlSeconds ?? 300,
+        refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? 86_400,
+        users,
+        stats,
+        log,
+      }),
+      startSts({ port: options.ports?.sts ?? 0, region: REGION, registry, stats, log }),
+    ]);
+    if (oidcStarted.status === 'fulfilled') closers.push(oidcStarted.value.close);
+    if (stsStarted.status === 'fulfilled') closers.push(stsStarted.value.close);
+    if (oidcStarted.status === 'rejected') throw oidcStarted.reason;
+    if (stsStarted.status === 'rejected') throw stsStarted.reason;
+    const oidc = oidcStarted.value;
+    const sts = stsStarted.value;
+
+    const loginsKey = oidc.issuer.replace(/^https?:\/\//, '');
+    let cognitoRejects = false;
+    const cognito = await startCognito({
+      port: options.ports?.cognito ?? 0,
+      region: REGION,
+      identityPoolId: IDENTITY_POOL_ID,
+      issuer: oidc.issuer,
+      loginsKey,
+      clientId: CLIENT_ID,
+      roleArn: ROLE_ARN,
+      jwks: oidc.jwks,
+      credentialsTtlSeconds: options.credentialsTtlSeconds ?? 3600,
+      registry,
+      stats,
+      log,
+      rejects: () => cognitoRejects,
+    });
+    closers.push(cognito.close);
+
+    const sandbox: Sandbox = {
+      issuer: oidc.issuer,
+      clientId: CLIENT_ID,
+      identityPoolId: IDENTITY_POOL_ID,
+      region: REGION,
+      loginsKey,
+      accountId: ACCOUNT_ID,
+      roleArn: ROLE_ARN,
+      endpoints: { cognitoIdentity: cognito.endpoint, sts: sts.endpoint },
+      users,
+      faults: {
+        setIdpDown: (down) => oidc.setDown(down),
+        get cognitoRejects() {
+          return cognitoRejects;
+        },
+        set cognitoRejects(value: boolean) {
+          cognitoRejects = value;
+        },
+        expireIssuedCredentials: () => registry.expireAll(),
+      },
+      stats: () => stats.snapshot(),
+      env: () => ({
+        STRATA_ISSUER: oidc.issuer,
+        STRATA_CLIENT_ID: CLIENT_ID,
+        STRATA_IDENTITY_POOL_ID: IDENTITY_POOL_ID,
+        STRATA_REGION: REGION,
+        STRATA_COGNITO_IDENTITY_ENDPOINT: cognito.endpoint,
+        STRATA_STS_ENDPOINT: sts.endpoint,
+        STRATA_COMPANY_NAME: COMPANY_NAME,
+      }),
+      close: async () => {
+        await Promise.all(closers.map((close) => close()));
+      },
+    };
+    return sandbox;
+  } catch (error) {
+    await Promise.allSettled(closers.map((close) => close()));
+    throw error;
+  }
+}

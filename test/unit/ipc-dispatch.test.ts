@@ -1,0 +1,113 @@
+import { describe, expect, it, vi } from 'vitest';
+import { StrataError } from '../../main/errors';
+import { createDispatcher, isTrustedSender, type Handlers } from '../../main/ipc/dispatch';
+
+const APP = 'file:///opt/Strata/resources/app.asar/out/renderer/index.html';
+const fromApp = { url: APP, isMainFrame: true };
+
+function handlers(overrides: Partial<Handlers> = {}): Handlers {
+  const fail = () => {
+    throw new Error('not used');
+  };
+  return {
+    'auth:get-status': () => ({ state: 'signed-out', configured: true, missing: [] }),
+    'auth:sign-in': fail,
+    'auth:cancel-sign-in': fail,
+    'auth:sign-out': fail,
+    'settings:get': fail,
+    'settings:update': fail,
+    'settings:dismiss-notice': fail,
+    'app:open-external': fail,
+    ...overrides,
+  };
+}
+
+describe('IPC dispatch', () => {
+  const trusted = (sender: { url: string | undefined; isMainFrame: boolean }) => isTrustedSender(sender, APP);
+
+  it('returns the handler value as ok', async () => {
+    const dispatch = createDispatcher(handlers(), trusted);
+    await expect(dispatch('auth:get-status', undefined, fromApp)).resolves.toEqual({
+      ok: true,
+      value: { state: 'signed-out', configured: true, missing: [] },
+    });
+  });
+
+  it('refuses a channel the contract does not declare', async () => {
+    const dispatch = createDispatcher(handlers(), trusted);
+    const result = await dispatch('fs:read', '/etc/passwd', fromApp);
+    expect(result).toMatchObject({ ok: false, error: { code: 'unknown-channel' } });
+    const proto = await dispatch('__proto__', undefined, fromApp);
+    expect(proto).toMatchObject({ ok: false, error: { code: 'unknown-channel' } });
+  });
+
+  it('refuses senders other than the main frame of the app page', async () => {
+    const getStatus = vi.fn(() => ({ state: 'signed-out' as const, configured: true, missing: [] }));
+    const dispatch = createDispatcher(handlers({ 'auth:get-status': getStatus }), trusted);
+    for (const sender of [
+      { url: 'https://evil.example/', isMainFrame: true },
+      { url: APP, isMainFrame: false },
+      { url: 'file:///tmp/other.html', isMainFrame: true },
+      { url: undefined, isMainFrame: true },
+      { url: 'not a url', isMainFrame: true },
+    ]) {
+      expect(await dispatch('auth:get-status', undefined, sender)).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden-sender' },
+      });
+    }
+    expect(getStatus).not.toHaveBeenCalled();
+  });
+
+  it('validates input against the channel schema before the handler runs', async () => {
+    const update = vi.fn();
+    const dispatch = createDispatcher(handlers({ 'settings:update': update }), trusted);
+    const cases: unknown[] = [
+      { redirectPort: 'abc' },
+      { redirectPort: 70000 },
+      { issuer: 'javascript:alert(1)' },
+      { unknownKey: 1 },
+      'a string',
+      null,
+    ];
+    for (const input of cases) {
+      const result = await dispatch('settings:update', input, fromApp);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.code).toBe('invalid-input');
+        expect(result.error.message).toMatch(/aren't valid/);
+      }
+    }
+    expect(await dispatch('auth:sign-in', { extra: true }, fromApp)).toMatchObject({ ok: false });
+    expect(update).not.toHaveBeenCalled();
+  });
+
+  it('turns a thrown error into a plain-language error result', async () => {
+    const dispatch = createDispatcher(
+      handlers({
+        'auth:sign-in': () => {
+          throw new StrataError('sign-in-timeout', 'The sign-in took too long.', { action: 'Try again.' });
+        },
+        'auth:sign-out': () => {
+          throw new Error('boom');
+        },
+      }),
+      trusted,
+    );
+    expect(await dispatch('auth:sign-in', undefined, fromApp)).toEqual({
+      ok: false,
+      error: { code: 'sign-in-timeout', message: 'The sign-in took too long.', action: 'Try again.' },
+    });
+    expect(await dispatch('auth:sign-out', undefined, fromApp)).toMatchObject({
+      ok: false,
+      error: { code: 'internal', message: 'Something went wrong in Strata.', details: 'boom' },
+    });
+  });
+});
+
+describe('trusted sender', () => {
+  it('accepts the same origin for the development server', () => {
+    expect(isTrustedSender({ url: 'http://localhost:5173/#/x', isMainFrame: true }, 'http://localhost:5173/')).toBe(true);
+    expect(isTrustedSender({ url: 'http://localhost:5174/', isMainFrame: true }, 'http://localhost:5173/')).toBe(false);
+  });
+});

@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Conf from 'conf';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { StrataError } from '../../main/errors';
+import type { LoadedPolicy } from '../../main/settings/policy';
+import { SettingsService } from '../../main/settings/settings-service';
+import { SettingsStore, type OpenStore } from '../../main/settings/settings-store';
+
+const openStore: OpenStore = (options) =>
+  new Conf({ configName: options.name, cwd: options.cwd, schema: options.schema, clearInvalidConfig: false });
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'strata-service-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const policy = (overrides: Partial<LoadedPolicy> = {}): LoadedPolicy => ({
+  settings: { companyName: 'Example Corp', issuer: 'https://login.example.com' },
+  locked: ['issuer'],
+  lockReason: 'Managed by Example Corp IT',
+  notices: [],
+  ...overrides,
+});
+
+function service(options: { policy?: LoadedPolicy; env?: Record<string, string | undefined> } = {}) {
+  const store = new SettingsStore({ openStore, directory: dir });
+  return new SettingsService({ store, policy: options.policy ?? policy(), env: options.env ?? {} });
+}
+
+const tokenStorage = { persistent: true };
+
+describe('SettingsService', () => {
+  it('shows the layered settings with where each came from and what IT locked', () => {
+    const view = service({ env: { STRATA_REGION: 'eu-west-1' } }).view(tokenStorage);
+    expect(view.values).toMatchObject({ companyName: 'Example Corp', issuer: 'https://login.example.com', region: 'eu-west-1' });
+    expect(view.sources).toMatchObject({ companyName: 'policy', issuer: 'policy', region: 'env', clientId: 'default' });
+    expect(view.locked).toEqual({ issuer: 'Managed by Example Corp IT' });
+    expect(view.tokenStorage).toBe(tokenStorage);
+  });
+
+  it('saves a change, keeps it across restarts and tells listeners', () => {
+    const first = service();
+    const listener = vi.fn();
+    const unsubscribe = first.onChange(listener);
+    first.update({ clientId: 'strata-desktop', region: 'eu-central-1' });
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(first.effective()).toMatchObject({ clientId: 'strata-desktop', region: 'eu-central-1' });
+
+    unsubscribe();
+    first.update({ region: 'eu-west-2' });
+    expect(listener).toHaveBeenCalledTimes(1);
+
+    expect(service().view(tokenStorage).sources).toMatchObject({ clientId: 'user', region: 'user' });
+  });
+
+  it('lets the policy value show through again when the person clears their own', () => {
+    const settings = service({ policy: policy({ locked: [], settings: { clientId: 'from-policy' } }) });
+    settings.update({ clientId: 'mine' });
+    settings.update({ clientId: '' });
+    expect(settings.effective().clientId).toBe('from-policy');
+    expect(settings.view(tokenStorage).sources.clientId).toBe('policy');
+  });
+
+  it('refuses, as a whole, a change that touches a setting IT has locked', () => {
+    const settings = service();
+    const listener = vi.fn();
+    settings.onChange(listener);
+    let thrown: unknown;
+    try {
+      settings.update({ region: 'eu-west-1', issuer: 'https://evil.example.net' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(StrataError);
+    expect(thrown).toMatchObject({
+      code: 'invalid-input',
+      message: "This setting is managed by your IT department and can't be changed here.",
+    });
+    expect(settings.effective()).toMatchObject({ region: 'us-east-1', issuer: 'https://login.example.com' });
+    expect(listener).not.toHaveBeenCalled();
+  });
+
+  it('refuses an invalid value with a plain message naming the setting', () => {
+    const settings = service();
+    expect(() => settings.update({ stsEndpoint: 'sts.example.com' })).toThrow(
+      expect.objectContaining({ code: 'invalid-input', message: 'The value for “STS endpoint” isn\'t valid.' }),
+    );
+    expect(settings.effective().stsEndpoint).toBe('');
+  });
+
+  it('collects notices from the policy, the settings file, layering and other parts of Strata, and lets the person dismiss them', () => {
+    const settings = service({
+      policy: policy({
+        notices: [{ id: 'policy-unreadable:/etc/strata/policy.json', level: 'warning', message: 'policy broken' }],
+      }),
+      env: { STRATA_REDIRECT_PORT: 'eighty' },
+    });
+    const listener = vi.fn();
+    settings.onChange(listener);
+    settings.addNotice({ id: 'token-storage', level: 'info', message: 'Sign-in is kept in memory only.' });
+    settings.addNotice({ id: 'token-storage', level: 'info', message: 'Sign-in is kept in memory only.' });
+    expect(settings.view(tokenStorage).notices.map((notice) => notice.id)).toEqual([
+      'policy-unreadable:/etc/strata/policy.json',
+      'invalid:env:redirectPort',
+      'token-storage',
+    ]);
+
+    settings.dismissNotice('invalid:env:redirectPort');
+    expect(settings.view(tokenStorage).notices.map((notice) => notice.id)).toEqual([
+      'policy-unreadable:/etc/strata/policy.json',
+      'token-storage',
+    ]);
+    expect(listener).toHaveBeenCalledTimes(3);
+  });
+});
