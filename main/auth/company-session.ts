@@ -93,6 +93,8 @@ export async function withRenewalRetry<C extends { destroy(): void }, T>(
 export class CompanySession {
   private status: SessionStatus;
   private attempt?: AbortController;
+  /** The interactive sign-in under way, if any. */
+  private running?: Promise<SessionStatus>;
   private active?: ActiveSession;
   private timer?: NodeJS.Timeout;
   /** Bumped whenever a session starts or ends, so late results of an older one are dropped. */
@@ -118,12 +120,23 @@ export class CompanySession {
   }
 
   /** Signs in through the system browser; resolves once AWS credentials are ready. */
-  async signIn(): Promise<SessionStatus> {
+  signIn(): Promise<SessionStatus> {
     if (this.status.state === 'signing-in') {
-      throw new StrataError('sign-in-in-progress', 'Sign-in is already under way.', {
-        action: 'Finish signing in in your browser, or cancel and start again.',
-      });
+      return Promise.reject(
+        new StrataError('sign-in-in-progress', 'Sign-in is already under way.', {
+          action: 'Finish signing in in your browser, or cancel and start again.',
+        }),
+      );
     }
+    const running = this.interactiveSignIn();
+    this.running = running;
+    void running.catch(() => undefined).finally(() => {
+      if (this.running === running) this.running = undefined;
+    });
+    return running;
+  }
+
+  private async interactiveSignIn(): Promise<SessionStatus> {
     const settings = this.options.settings();
     this.requireConfigured(settings);
     this.end();
@@ -155,7 +168,16 @@ export class CompanySession {
       await abortable(this.establish(generation, oidc, settings, tokens), attempt.signal);
       return this.status;
     } catch (err) {
-      if (generation === this.generation) this.fail(toAppError(err, 'idp'));
+      const error = toAppError(err, 'idp');
+      if (generation === this.generation) {
+        // Cancelling is the person's choice, not a failure: back to the sign-in screen.
+        if (error.code === 'sign-in-cancelled') {
+          this.end();
+          this.setStatus(this.signedOut());
+        } else {
+          this.fail(error);
+        }
+      }
       throw asStrataError(err, 'idp');
     } finally {
       await receiver?.close();
@@ -163,10 +185,12 @@ export class CompanySession {
     }
   }
 
-  /** Stops a sign-in that is waiting for the browser. */
-  cancelSignIn(): SessionStatus {
+  /** Stops a sign-in that is waiting for the browser; resolves with the status once it has stopped. */
+  async cancelSignIn(): Promise<SessionStatus> {
+    const running = this.running;
     this.attempt?.abort();
-    return this.status;
+    await running?.catch(() => undefined);
+    return this.getStatus();
   }
 
   /**

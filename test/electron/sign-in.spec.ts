@@ -3,17 +3,21 @@
  * installed. Machines that installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1
  * report this test as skipped, with the reason.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { _electron as electron, chromium, expect, test } from '@playwright/test';
 import { startSandbox } from '../sandbox/index';
 
+/** The installed Electron executable, found the way the electron package finds it, without its download-on-demand. */
 function electronBinary(): string | undefined {
   try {
-    const binary = createRequire(import.meta.url)('electron') as unknown;
-    return typeof binary === 'string' && existsSync(binary) ? binary : undefined;
+    const dir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+    const pathFile = path.join(dir, 'path.txt');
+    if (!existsSync(pathFile)) return undefined;
+    const binary = path.join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
+    return existsSync(binary) ? binary : undefined;
   } catch {
     return undefined;
   }

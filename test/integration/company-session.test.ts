@@ -178,9 +178,11 @@ describe('company session', () => {
     const first = w.services.session.signIn();
     const url = new URL(await w.platform.nextOpenedUrl());
     await expect(w.services.session.signIn()).rejects.toMatchObject({ code: 'sign-in-in-progress' });
-    w.services.session.cancelSignIn();
+    // The answer to cancel is the status after the attempt stopped, not a stale "signing in".
+    await expect(w.services.session.cancelSignIn()).resolves.toMatchObject({ state: 'signed-out', configured: true });
     await expect(first).rejects.toMatchObject({ code: 'sign-in-cancelled' });
-    expect(w.services.session.getStatus()).toMatchObject({ state: 'error', error: { code: 'sign-in-cancelled' } });
+    expect(w.services.session.getStatus()).toMatchObject({ state: 'signed-out', configured: true });
+    expect(w.statuses.map((s) => s.state)).toEqual(['signing-in', 'signed-out']);
     await expect(fetch(url.searchParams.get('redirect_uri')!)).rejects.toThrow();
   });
 
