@@ -1,8 +1,10 @@
 /** Strata's Electron entry point: wires the services to Electron and opens the window. */
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, shell } from 'electron';
 import ElectronStore from 'electron-store';
+import { APP_URL } from './app/app-files';
+import { registerAppScheme, serveApp } from './app-protocol';
 import { isAllowedExternalUrl } from './app/external-links';
 import { createServices, type Services } from './app/services';
 import { createDispatcher, isTrustedSender } from './ipc/dispatch';
@@ -18,6 +20,7 @@ let mainWindow: BrowserWindow | undefined;
 let services: Services | undefined;
 
 app.enableSandbox();
+registerAppScheme();
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -45,7 +48,8 @@ async function start(): Promise<void> {
 
   // The development server only when running from source; a packaged app always loads its own files.
   const devServer = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
-  const rendererUrl = devServer ?? pathToFileURL(path.join(here, '../renderer/index.html')).href;
+  if (!devServer) serveApp(path.join(here, '../renderer'));
+  const rendererUrl = devServer ?? APP_URL;
   const dispatch = createDispatcher(services.handlers, (sender) => isTrustedSender(sender, rendererUrl), log);
   registerIpc(dispatch, services.events, () => mainWindow);
 

@@ -34,6 +34,16 @@ export const pages = {
     message: 'The sign-in page sent back an incomplete answer. Return to Strata and sign in again.',
     tone: 'failure',
   },
+  wrongAddress: {
+    title: "Sign-in couldn't be completed",
+    message: 'The sign-in came back to the wrong address. Return to Strata to see what to do.',
+    tone: 'failure',
+  },
+  badRequest: {
+    title: 'Not understood',
+    message: 'This address only finishes signing in to Strata. You can close this tab.',
+    tone: 'neutral',
+  },
   alreadyFinished: {
     title: 'This sign-in has already finished',
     message: 'You can close this tab and return to Strata.',

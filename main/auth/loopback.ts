@@ -100,12 +100,15 @@ export async function startLoopbackReceiver(options: LoopbackOptions): Promise<L
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (!allowedHosts.has(req.headers.host?.toLowerCase() ?? '')) return reply(res, 400, pages.badHost);
     const url = URL.parse(req.url ?? '', redirectUri);
+    if (!url) return reply(res, 400, pages.badRequest);
+    const misdirected = url.pathname !== CALLBACK_PATH;
     // Browsers ask for /favicon.ico and the like; such strays must not end the attempt.
-    if (url?.pathname !== CALLBACK_PATH) return reply(res, 404, pages.notFound);
+    if (misdirected && !isAuthorizationResponse(url.searchParams)) return reply(res, 404, pages.notFound);
     if (req.method !== 'GET') return reply(res, 405, pages.methodNotAllowed, { Allow: 'GET' });
     if (settled) return reply(res, 409, pages.alreadyFinished);
 
-    const verdict = readCallback(url.searchParams, expectedState);
+    // A sign-in answer at another address ends the attempt too: it never carries a code Strata will use.
+    const verdict = misdirected ? readMisdirected(url.searchParams, expectedState) : readCallback(url.searchParams, expectedState);
     const callbackUrl = new URL(redirectUri);
     callbackUrl.search = url.search;
     // Settle before replying: the reply then carries Connection: close, and closing the server
@@ -136,15 +139,32 @@ interface Verdict {
   error?: StrataError;
 }
 
+const unsafe = (): Verdict => ({
+  status: 400,
+  page: pages.unsafe,
+  error: new StrataError('sign-in-state-mismatch', "Sign-in couldn't be completed safely.", { action: TRY_AGAIN }),
+});
+
+/** True when a request carries the parameters of an authorization response (RFC 6749 §4.1.2). */
+function isAuthorizationResponse(params: URLSearchParams): boolean {
+  return params.has('code') || params.has('state') || params.has('error');
+}
+
+function readMisdirected(params: URLSearchParams, expectedState: string): Verdict {
+  if (!sameSecret(single(params, 'state'), expectedState)) return unsafe();
+  return {
+    status: 404,
+    page: pages.wrongAddress,
+    error: new StrataError('sign-in-callback-invalid', 'The sign-in came back to the wrong address.', {
+      action: 'Try again. If it keeps happening, ask IT to check the redirect address registered for Strata.',
+      details: `Expected the answer at ${CALLBACK_PATH}.`,
+    }),
+  };
+}
+
 function readCallback(params: URLSearchParams, expectedState: string): Verdict {
   // Checked before anything else: a callback for another attempt (or forged) must not be trusted at all.
-  if (!sameSecret(single(params, 'state'), expectedState)) {
-    return {
-      status: 400,
-      page: pages.unsafe,
-      error: new StrataError('sign-in-state-mismatch', "Sign-in couldn't be completed safely.", { action: TRY_AGAIN }),
-    };
-  }
+  if (!sameSecret(single(params, 'state'), expectedState)) return unsafe();
   const error = params.get('error');
   if (error === 'access_denied') {
     return {

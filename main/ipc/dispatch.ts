@@ -86,6 +86,9 @@ export function isTrustedSender(sender: SenderInfo, rendererUrl: string): boolea
   } catch {
     return false;
   }
-  if (expected.protocol === 'file:') return actual.protocol === 'file:' && actual.pathname === expected.pathname;
+  if (actual.protocol !== expected.protocol) return false;
+  if (expected.protocol === 'file:') return actual.pathname === expected.pathname;
+  // Custom schemes have an opaque ("null") origin in URL: compare the host itself.
+  if (expected.protocol !== 'http:' && expected.protocol !== 'https:') return actual.host === expected.host;
   return actual.origin === expected.origin;
 }

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { CONTENT_SECURITY_POLICY } from '../../main/app/app-files';
 import { createServices, type Platform, type Services } from '../../main/app/services';
 import { createDispatcher, isTrustedSender } from '../../main/ipc/dispatch';
 import { nodePlatform } from './node-platform';
@@ -83,6 +84,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     .replace("connect-src 'none'", "connect-src 'self'")
     .replace('<head>', '<head>\n    <script src="/__strata/bridge.js"></script>');
 
+  // The packaged app's header policy, with the same one change.
+  const headerPolicy = CONTENT_SECURITY_POLICY.replace("connect-src 'none'", "connect-src 'self'");
+
   let appUrl = '';
   const streams = new Set<http.ServerResponse>();
   const detach = services.events.attach((channel, payload) => {
@@ -115,7 +119,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         return;
       }
       if (url.pathname === '/' || url.pathname === '/index.html') {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': headerPolicy }).end(page);
         return;
       }
       const file = path.join(rendererDir, path.normalize(url.pathname));

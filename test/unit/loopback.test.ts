@@ -256,10 +256,27 @@ describe('loopback receiver', () => {
     expect(error.details).toContain('Scope <bedrock> is unknown');
   });
 
+  it('ends the attempt when the sign-in answer arrives at another path', async () => {
+    const receiver = await start();
+    const reply = await get(receiver.port, `/callback/extra?code=${CODE}&state=${STATE}`);
+    expect(reply.status).toBe(404);
+    expect(reply.body).toContain('wrong address');
+    const error = await expectStrataError(receiver.callback, 'sign-in-callback-invalid');
+    expect(error.message).toMatch(/wrong address/);
+    expect(error.action).toMatch(/redirect address/);
+  });
+
+  it('treats a forged answer at another path like a forged callback', async () => {
+    const receiver = await start();
+    const reply = await get(receiver.port, `/other?code=${CODE}&state=forged`);
+    expect(reply.status).toBe(400);
+    await expectStrataError(receiver.callback, 'sign-in-state-mismatch');
+  });
+
   it('answers stray requests with 404 and keeps waiting', async () => {
     const receiver = await start();
 
-    for (const path of ['/favicon.ico', '/', `/callback/extra?code=${CODE}&state=${STATE}`]) {
+    for (const path of ['/favicon.ico', '/', '/callback/extra', '/robots.txt?x=1']) {
       const reply = await get(receiver.port, path);
       expect(reply.status).toBe(404);
       expect(reply.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'");
