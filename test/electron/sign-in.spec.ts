@@ -3,30 +3,19 @@
  * installed. Machines that installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1
  * report this test as skipped, with the reason.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { _electron as electron, chromium, expect, test } from '@playwright/test';
+import { _electron as electron, expect, test } from '@playwright/test';
+import { electronBinary } from '../harness/electron-binary';
 import { startSandbox } from '../sandbox/index';
-
-/** The installed Electron executable, found the way the electron package finds it, without its download-on-demand. */
-function electronBinary(): string | undefined {
-  try {
-    const dir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
-    const pathFile = path.join(dir, 'path.txt');
-    if (!existsSync(pathFile)) return undefined;
-    const binary = path.join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
-    return existsSync(binary) ? binary : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const binary = electronBinary();
 
-test('signs in with the real Electron app', async () => {
-  test.skip(!binary, 'Electron binary not installed (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1): Electron end-to-end test skipped');
+test.skip(!binary, 'Electron binary not installed (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1): Electron end-to-end test skipped');
+
+// `browser` is the test's real browser (the system Chromium, per playwright.config.ts), standing in for the person's.
+test('signs in with the real Electron app', async ({ browser }) => {
   const sandbox = await startSandbox();
   const userData = mkdtempSync(path.join(os.tmpdir(), 'strata-electron-'));
   const app = await electron.launch({
@@ -39,7 +28,6 @@ test('signs in with the real Electron app', async () => {
     ],
     env: { ...process.env, ...sandbox.env() } as Record<string, string>,
   });
-  const browser = await chromium.launch();
   try {
     // Catch the URL Strata hands to the system browser, and log in in a real browser instead.
     await app.evaluate(({ shell }) => {
@@ -50,6 +38,7 @@ test('signs in with the real Electron app', async () => {
       };
     });
     const window = await app.firstWindow();
+    expect(window.url()).toBe('strata://app/index.html');
     expect(await window.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
     await window.getByTestId('sign-in-button').click();
     let url: string | undefined;
@@ -65,7 +54,6 @@ test('signs in with the real Electron app', async () => {
     await expect(window.getByTestId('session-user-name')).toHaveText(sandbox.users[0]!.name);
     await expect(window.getByTestId('session-aws-arn')).toContainText('StrataAuthenticated');
   } finally {
-    await browser.close();
     await app.close();
     await sandbox.close();
   }

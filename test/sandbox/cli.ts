@@ -5,10 +5,9 @@
  * under Node, the renderer in your browser).
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronBinary } from '../harness/electron-binary';
 import { startSandbox } from './index';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -16,16 +15,6 @@ const sandbox = await startSandbox({ ports: { oidc: 4100, cognito: 4101, sts: 41
 
 console.log(`\nSandbox identity provider: ${sandbox.issuer}`);
 for (const user of sandbox.users) console.log(`  user ${user.username} / password ${user.password}  (${user.name})`);
-
-/** Where Electron's binary would be; absent when it was installed with ELECTRON_SKIP_BINARY_DOWNLOAD. */
-function electronBinary(): string | undefined {
-  try {
-    const binary = createRequire(import.meta.url)('electron') as unknown;
-    return typeof binary === 'string' && existsSync(binary) ? binary : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
