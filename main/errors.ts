@@ -5,13 +5,24 @@ export class StrataError extends Error {
   readonly code: ErrorCode;
   readonly action?: string;
   readonly details?: string;
+  readonly fix?: AppError['fix'];
 
-  constructor(code: ErrorCode, message: string, options: { action?: string; details?: string; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { action?: string; details?: string; fix?: AppError['fix']; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'StrataError';
     this.code = code;
     this.action = options.action;
     this.details = options.details;
+    this.fix = options.fix;
+  }
+
+  /** Builds one from an AppError (e.g. one mapped from an AWS error), keeping the original as the cause. */
+  static from(error: AppError, cause?: unknown): StrataError {
+    return new StrataError(error.code, error.message, { ...error, cause });
   }
 
   toAppError(): AppError {
@@ -20,6 +31,7 @@ export class StrataError extends Error {
       message: this.message,
       ...(this.action ? { action: this.action } : {}),
       ...(this.details ? { details: this.details } : {}),
+      ...(this.fix ? { fix: this.fix } : {}),
     };
   }
 }
@@ -63,7 +75,9 @@ export function networkErrorCode(err: unknown, depth = 0): string | undefined {
   return undefined;
 }
 
-function awsDetails(e: ErrorLike): string {
+/** An AWS error's name, message and request id, for "Details". */
+export function awsDetails(err: unknown): string {
+  const e = asErrorLike(err);
   const parts = [`${String(e.name)}: ${String(e.message)}`];
   if (e.$metadata?.requestId) parts.push(`Request ID: ${e.$metadata.requestId}`);
   return parts.join('\n');
@@ -168,6 +182,5 @@ export function toAppError(err: unknown, stage: Stage = 'aws'): AppError {
 /** Converts a failure into a StrataError once, at the point where its stage is known. */
 export function asStrataError(err: unknown, stage: Stage): StrataError {
   if (err instanceof StrataError) return err;
-  const { code, message, action, details } = toAppError(err, stage);
-  return new StrataError(code, message, { action, details, cause: err });
+  return StrataError.from(toAppError(err, stage), err);
 }

@@ -1,7 +1,8 @@
 /** Strata's Electron entry point: wires the services to Electron and opens the window. */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, shell } from 'electron';
+import { writeFile } from 'node:fs/promises';
+import { app, BrowserWindow, dialog, shell, type SaveDialogOptions } from 'electron';
 import ElectronStore from 'electron-store';
 import { APP_URL } from './app/app-files';
 import { registerAppScheme, serveApp } from './app-protocol';
@@ -41,6 +42,16 @@ async function start(): Promise<void> {
     policyPaths: defaultPolicyPaths(process.platform, process.resourcesPath, process.env),
     env: process.env,
     openStore: (options) => new ElectronStore(options),
+    saveFile: async (suggestedName, content) => {
+      const options: SaveDialogOptions = {
+        defaultPath: path.join(app.getPath('documents'), suggestedName),
+        filters: [{ name: 'Markdown', extensions: ['md'] }],
+      };
+      const choice = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+      if (choice.canceled || !choice.filePath) return null;
+      await writeFile(choice.filePath, content, 'utf8');
+      return choice.filePath;
+    },
     log,
   });
   const { settings } = services;

@@ -22,5 +22,25 @@ export function createApi(transport: Transport): StrataApi {
     app: {
       openExternal: (url) => transport.invoke('app:open-external', { url }),
     },
+    models: {
+      list: (options = {}) => transport.invoke('models:list', options),
+      choose: (modelId) => transport.invoke('models:choose', { modelId }),
+    },
+    conversations: {
+      list: (query) => transport.invoke('conversations:list', query === undefined ? {} : { query }),
+      get: (id) => transport.invoke('conversations:get', { id }),
+      create: (settings) => transport.invoke('conversations:create', settings ? { settings } : {}),
+      rename: (id, title) => transport.invoke('conversations:rename', { id, title }),
+      updateSettings: (id, settings) => transport.invoke('conversations:update-settings', { id, settings }),
+      delete: (id) => transport.invoke('conversations:delete', { id }),
+      export: (id) => transport.invoke('conversations:export', { id }),
+      onChanged: (listener) => transport.subscribe('conversations:changed', listener),
+    },
+    chat: {
+      send: (conversationId, text) => transport.invoke('chat:send', { conversationId, text }),
+      regenerate: (conversationId) => transport.invoke('chat:regenerate', { conversationId }),
+      stop: (requestId) => transport.invoke('chat:stop', { requestId }),
+      onEvent: (listener) => transport.subscribe('chat:event', listener),
+    },
   };
 }

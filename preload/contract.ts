@@ -29,6 +29,15 @@ export const ERROR_CODES = [
   'aws-unreachable',
   'aws-rejected',
   'link-not-allowed',
+  'model-access-denied',
+  'model-needs-profile',
+  'model-not-available',
+  'model-rejected-input',
+  'throttled',
+  'stream-interrupted',
+  'chat-busy',
+  'conversation-not-found',
+  'storage-failed',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -42,6 +51,8 @@ export interface AppError {
   action?: string;
   /** Technical details (AWS error code, request id, provider error) for "Details". */
   details?: string;
+  /** A fix Strata can apply for the person, e.g. switch to the inference profile a model needs. */
+  fix?: { kind: 'use-model'; modelId: string; label: string };
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
@@ -94,6 +105,8 @@ export const SETTING_KEYS = [
   'loginsKey',
   'cognitoIdentityEndpoint',
   'stsEndpoint',
+  'bedrockEndpoint',
+  'bedrockRuntimeEndpoint',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
@@ -129,6 +142,8 @@ export const companySettingsSchema = z.object({
   loginsKey: z.string().trim().max(512),
   cognitoIdentityEndpoint: optional(httpUrl),
   stsEndpoint: optional(httpUrl),
+  bedrockEndpoint: optional(httpUrl),
+  bedrockRuntimeEndpoint: optional(httpUrl),
 });
 export type CompanySettings = z.infer<typeof companySettingsSchema>;
 
@@ -151,6 +166,124 @@ export interface SettingsView {
   notices: Notice[];
   /** Whether the sign-in is kept across restarts (encrypted) or only in memory. */
   tokenStorage: { persistent: boolean; reason?: string };
+}
+
+// ---------------------------------------------------------------------------
+// Models and chat
+
+/** A model the person can chat with: a foundation model, or an inference profile in front of one. */
+export interface CatalogModel {
+  /** What Converse is called with: a model id, or an inference profile id. */
+  id: string;
+  /** Display name, e.g. "Claude 3.5 Sonnet" or "US Claude 3.5 Sonnet". */
+  name: string;
+  /** Display provider, e.g. "Anthropic". */
+  provider: string;
+  via: 'model' | 'system-profile' | 'application-profile';
+  /** The foundation model behind it. */
+  baseModelId: string;
+  /** Whether the model streams its answers (ConverseStream); otherwise Converse is used. */
+  streaming: boolean;
+}
+
+/** The models of the active region, text-chat capable ones only, grouped by provider. */
+export interface ModelCatalog {
+  region: string;
+  groups: Array<{ provider: string; models: CatalogModel[] }>;
+  /** The model the person chose last, if it is still in the catalog. */
+  lastChoice?: string;
+  fetchedAt: number;
+}
+
+/** Per-conversation model settings. */
+export interface ConversationSettings {
+  modelId: string;
+  systemPrompt: string;
+  /** 0..1; unset = the model's default. */
+  temperature?: number;
+  /** Unset = the model's default. */
+  maxTokens?: number;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+}
+
+export interface ChatMessage {
+  id: string;
+  role: 'user' | 'assistant';
+  text: string;
+  createdAt: number;
+  /** Assistant messages only. */
+  reasoning?: string;
+  /** complete: finished normally; streaming: still arriving; interrupted: stopped by the person or an error (kept). */
+  status: 'complete' | 'streaming' | 'interrupted';
+  /** Why it was interrupted, if by an error. */
+  error?: AppError;
+  modelId?: string;
+  stopReason?: string;
+  usage?: TokenUsage;
+  /** Time to the whole answer, ms, as Bedrock measured it (metadata.metrics.latencyMs). */
+  latencyMs?: number;
+}
+
+export interface ConversationSummary {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  modelId: string;
+  messageCount: number;
+  /** The start of the last message, for the list. */
+  preview: string;
+}
+
+export interface Conversation extends ConversationSummary {
+  settings: ConversationSettings;
+  messages: ChatMessage[];
+}
+
+/** The events of one answer as it streams, in order: started, then text/reasoning deltas, then done or failed. */
+export type ChatEvent =
+  | { type: 'started'; requestId: string; conversationId: string; message: ChatMessage }
+  | { type: 'text'; requestId: string; conversationId: string; messageId: string; delta: string }
+  | { type: 'reasoning'; requestId: string; conversationId: string; messageId: string; delta: string }
+  /** The answer as saved: complete, or interrupted by Stop (no error). */
+  | { type: 'done'; requestId: string; conversationId: string; message: ChatMessage }
+  /** The answer as saved (interrupted, partial text kept) and why. */
+  | { type: 'failed'; requestId: string; conversationId: string; message: ChatMessage; error: AppError };
+
+const id = z.string().min(1).max(128).regex(/^[\w.:-]+$/, 'Not a valid id');
+const modelId = z.string().trim().min(1).max(2048);
+
+export const conversationSettingsSchema = z
+  .object({
+    modelId,
+    systemPrompt: z.string().max(20_000),
+    temperature: z.number().min(0).max(1).optional(),
+    maxTokens: z.number().int().min(1).max(200_000).optional(),
+  })
+  .strict();
+
+export const chatSchemas = {
+  listModels: z.object({ refresh: z.boolean().optional() }).strict(),
+  chooseModel: z.object({ modelId }).strict(),
+  listConversations: z.object({ query: z.string().max(500).optional() }).strict(),
+  conversationId: z.object({ id }).strict(),
+  createConversation: z.object({ settings: conversationSettingsSchema.partial().optional() }).strict(),
+  renameConversation: z.object({ id, title: z.string().trim().min(1).max(200) }).strict(),
+  updateConversationSettings: z.object({ id, settings: conversationSettingsSchema.partial() }).strict(),
+  send: z.object({ conversationId: id, text: z.string().trim().min(1).max(100_000) }).strict(),
+  regenerate: z.object({ conversationId: id }).strict(),
+  stop: z.object({ requestId: id }).strict(),
+};
+
+/** What chat:send and chat:regenerate answer at once; the reply then streams as chat:event. */
+export interface ChatStarted {
+  requestId: string;
+  conversation: Conversation;
 }
 
 const noInput = z.undefined();
@@ -181,6 +314,19 @@ export const requests = {
   'settings:update': request<SettingsView>()(settingsPatchSchema),
   'settings:dismiss-notice': request<SettingsView>()(z.object({ id: z.string().max(128) }).strict()),
   'app:open-external': request<null>()(openExternalSchema),
+  'models:list': request<ModelCatalog>()(chatSchemas.listModels),
+  'models:choose': request<null>()(chatSchemas.chooseModel),
+  'conversations:list': request<ConversationSummary[]>()(chatSchemas.listConversations),
+  'conversations:get': request<Conversation>()(chatSchemas.conversationId),
+  'conversations:create': request<Conversation>()(chatSchemas.createConversation),
+  'conversations:rename': request<ConversationSummary>()(chatSchemas.renameConversation),
+  'conversations:update-settings': request<Conversation>()(chatSchemas.updateConversationSettings),
+  'conversations:delete': request<null>()(chatSchemas.conversationId),
+  /** Saves the conversation as Markdown where the person chooses; null if they cancelled. */
+  'conversations:export': request<{ path: string } | null>()(chatSchemas.conversationId),
+  'chat:send': request<ChatStarted>()(chatSchemas.send),
+  'chat:regenerate': request<ChatStarted>()(chatSchemas.regenerate),
+  'chat:stop': request<null>()(chatSchemas.stop),
 } as const;
 
 export type RequestChannel = keyof typeof requests;
@@ -191,9 +337,17 @@ export type RequestOutput<C extends RequestChannel> = Exclude<(typeof requests)[
 export interface EventPayloads {
   'auth:status': SessionStatus;
   'settings:changed': SettingsView;
+  'chat:event': ChatEvent;
+  /** The conversation list changed (created, renamed, deleted, a message added). */
+  'conversations:changed': ConversationSummary[];
 }
 export type EventChannel = keyof EventPayloads;
-export const EVENT_CHANNELS: readonly EventChannel[] = ['auth:status', 'settings:changed'];
+export const EVENT_CHANNELS: readonly EventChannel[] = [
+  'auth:status',
+  'settings:changed',
+  'chat:event',
+  'conversations:changed',
+];
 
 /** How the API reaches main: Electron IPC in the app, the test bridge in end-to-end tests. */
 export interface Transport {
@@ -219,5 +373,25 @@ export interface StrataApi {
   app: {
     /** Opens an allow-listed web address in the system browser. */
     openExternal(url: string): Promise<Result<null>>;
+  };
+  models: {
+    list(options?: { refresh?: boolean }): Promise<Result<ModelCatalog>>;
+    choose(modelId: string): Promise<Result<null>>;
+  };
+  conversations: {
+    list(query?: string): Promise<Result<ConversationSummary[]>>;
+    get(id: string): Promise<Result<Conversation>>;
+    create(settings?: Partial<ConversationSettings>): Promise<Result<Conversation>>;
+    rename(id: string, title: string): Promise<Result<ConversationSummary>>;
+    updateSettings(id: string, settings: Partial<ConversationSettings>): Promise<Result<Conversation>>;
+    delete(id: string): Promise<Result<null>>;
+    export(id: string): Promise<Result<{ path: string } | null>>;
+    onChanged(listener: (list: ConversationSummary[]) => void): () => void;
+  };
+  chat: {
+    send(conversationId: string, text: string): Promise<Result<ChatStarted>>;
+    regenerate(conversationId: string): Promise<Result<ChatStarted>>;
+    stop(requestId: string): Promise<Result<null>>;
+    onEvent(listener: (event: ChatEvent) => void): () => void;
   };
 }

@@ -1,8 +1,14 @@
 import path from 'node:path';
 import { CompanySession } from '../auth/company-session';
+import { ChatService } from '../chat/chat-service';
+import { ConversationStore } from '../chat/conversation-store';
+import { conversationToMarkdown, exportFileName } from '../chat/markdown-export';
+import { ModelService } from '../chat/model-service';
+import { Preferences } from '../chat/preferences';
 import { TokenVault, type SecretCipher } from '../auth/token-vault';
 import { StrataError } from '../errors';
 import type { Handlers } from '../ipc/dispatch';
+import type { SessionStatus } from '../../preload/contract';
 import { loadPolicy } from '../settings/policy';
 import { SettingsService } from '../settings/settings-service';
 import { SettingsStore, type OpenStore } from '../settings/settings-store';
@@ -21,9 +27,11 @@ export interface Platform {
   policyPaths: readonly string[];
   env: Record<string, string | undefined>;
   openStore: OpenStore;
+  /** Asks where to save a file (a Save dialog in the app) and writes it; null if the person cancelled. */
+  saveFile(suggestedName: string, content: string): Promise<string | null>;
   log(message: string): void;
   /** For tests that need short waits; defaults to the production values. */
-  timing?: { signInTimeoutMs?: number; renewalRetryMs?: number };
+  timing?: { signInTimeoutMs?: number; renewalRetryMs?: number; chatRetryBaseMs?: number; chatCheckpointMs?: number };
 }
 
 /** Every main-process service, wired together; the same in the app and under test. */
@@ -33,6 +41,9 @@ export interface Services {
   session: CompanySession;
   settings: SettingsService;
   vault: TokenVault;
+  conversations: ConversationStore;
+  models: ModelService;
+  chat: ChatService;
   /** Resumes a saved sign-in; call once the transport is attached. */
   start(): Promise<void>;
   dispose(): void;
@@ -65,6 +76,40 @@ export function createServices(platform: Platform): Services {
     if (status.state === 'signed-out') events.emit('auth:status', status);
   });
 
+  const conversations = new ConversationStore({
+    directory: path.join(platform.userDataDir, 'conversations'),
+    log: platform.log,
+  });
+  conversations.onChange((list) => events.emit('conversations:changed', list));
+  const models = new ModelService({
+    settings: () => settings.effective(),
+    credentials: () => session.credentialProvider(),
+    preferences: new Preferences(platform.openStore, platform.userDataDir, platform.log),
+  });
+  const chat = new ChatService({
+    store: conversations,
+    models,
+    settings: () => settings.effective(),
+    credentials: () => session.credentialProvider(),
+    renewCredentials: () => session.renewCredentials(),
+    emit: (event) => events.emit('chat:event', event),
+    log: platform.log,
+    retry: { baseDelayMs: platform.timing?.chatRetryBaseMs },
+    checkpointMs: platform.timing?.chatCheckpointMs,
+  });
+  // Another person (or none) is signed in: answers under way stop, the catalog is theirs to fetch anew.
+  let signedInAs: string | undefined;
+  events.attach((channel, payload) => {
+    if (channel !== 'auth:status') return;
+    const status = payload as SessionStatus;
+    const subject = status.state === 'ready' ? status.user.subject : status.state === 'expired' ? signedInAs : undefined;
+    if (subject !== signedInAs) {
+      signedInAs = subject;
+      models.forget();
+      void chat.stopAll();
+    }
+  });
+
   const handlers: Handlers = {
     'auth:get-status': () => session.getStatus(),
     'auth:sign-in': () => session.signIn(),
@@ -88,6 +133,37 @@ export function createServices(platform: Platform): Services {
       await platform.openExternal(url);
       return null;
     },
+    'models:list': ({ refresh }) => models.list(refresh),
+    'models:choose': ({ modelId }) => {
+      models.choose(modelId);
+      return null;
+    },
+    'conversations:list': ({ query }) => conversations.list(query),
+    'conversations:get': ({ id }) => conversations.get(id),
+    'conversations:create': ({ settings: chosen }) =>
+      conversations.create({ modelId: models.defaultModelId(), systemPrompt: '', ...chosen }),
+    'conversations:rename': ({ id, title }) => conversations.rename(id, title),
+    'conversations:update-settings': ({ id, settings: patch }) => {
+      if (patch.modelId) models.choose(patch.modelId);
+      return conversations.updateSettings(id, patch);
+    },
+    'conversations:delete': async ({ id }) => {
+      await chat.stopConversation(id);
+      conversations.delete(id);
+      return null;
+    },
+    'conversations:export': async ({ id }) => {
+      const conversation = conversations.get(id);
+      const markdown = conversationToMarkdown(conversation, { modelName: (modelId) => models.nameOf(modelId) });
+      const saved = await platform.saveFile(exportFileName(conversation), markdown);
+      return saved === null ? null : { path: saved };
+    },
+    'chat:send': ({ conversationId, text }) => chat.send(conversationId, text),
+    'chat:regenerate': ({ conversationId }) => chat.regenerate(conversationId),
+    'chat:stop': async ({ requestId }) => {
+      await chat.stop(requestId);
+      return null;
+    },
   };
 
   return {
@@ -96,9 +172,15 @@ export function createServices(platform: Platform): Services {
     session,
     settings,
     vault,
+    conversations,
+    models,
+    chat,
     start: async () => {
       await session.restore();
     },
-    dispose: () => session.dispose(),
+    dispose: () => {
+      chat.dispose();
+      session.dispose();
+    },
   };
 }

@@ -119,6 +119,14 @@ export class CompanySession {
     return this.active.credentials.provider;
   }
 
+  /** Fetches new AWS credentials now, after AWS said the current ones expired early. */
+  async renewCredentials(): Promise<void> {
+    if (!this.active) {
+      throw new StrataError('session-expired', "You're not signed in.", { action: 'Sign in to continue.' });
+    }
+    await step(this.active.credentials.renew(), 'aws');
+  }
+
   /** Signs in through the system browser; resolves once AWS credentials are ready. */
   signIn(): Promise<SessionStatus> {
     if (this.status.state === 'signing-in') {

@@ -23,6 +23,8 @@ export const DEFAULT_SETTINGS: CompanySettings = {
   loginsKey: '',
   cognitoIdentityEndpoint: '',
   stsEndpoint: '',
+  bedrockEndpoint: '',
+  bedrockRuntimeEndpoint: '',
 };
 
 /** The environment variable that overrides each setting. */
@@ -37,6 +39,8 @@ export const ENV_VARS: Record<SettingKey, string> = {
   loginsKey: 'STRATA_LOGINS_KEY',
   cognitoIdentityEndpoint: 'STRATA_COGNITO_IDENTITY_ENDPOINT',
   stsEndpoint: 'STRATA_STS_ENDPOINT',
+  bedrockEndpoint: 'STRATA_BEDROCK_ENDPOINT',
+  bedrockRuntimeEndpoint: 'STRATA_BEDROCK_RUNTIME_ENDPOINT',
 };
 
 /** How each setting is named in messages a person reads. */
@@ -51,6 +55,8 @@ export const SETTING_LABELS: Record<SettingKey, string> = {
   loginsKey: 'Logins key',
   cognitoIdentityEndpoint: 'Cognito Identity endpoint',
   stsEndpoint: 'STS endpoint',
+  bedrockEndpoint: 'Bedrock endpoint',
+  bedrockRuntimeEndpoint: 'Bedrock Runtime endpoint',
 };
 
 export const DEFAULT_LOCK_REASON = 'Set by your IT department';

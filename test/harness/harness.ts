@@ -34,6 +34,8 @@ export interface HarnessOptions {
   port?: number;
   /** Also called with each URL the app opens (the sandbox command uses it to open a real browser). */
   onOpenExternal?: (url: string) => void;
+  /** Where "Save as" puts a file; null: the person cancels. Default: <userData>/exports/<suggested name>. */
+  saveAs?: (suggestedName: string) => string | null;
 }
 
 export interface Harness {

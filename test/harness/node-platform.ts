@@ -4,6 +4,8 @@
  * the OS keychain, and a queue of the URLs the app asks the browser to open.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import Conf from 'conf';
 import type { Platform } from '../../main/app/services';
 import type { SecretCipher } from '../../main/auth/token-vault';
@@ -36,6 +38,8 @@ export interface NodePlatformOptions {
   policyPaths?: string[];
   timing?: Platform['timing'];
   onOpenExternal?: (url: string) => void;
+  /** Where "Save as" puts a file; null: the person cancels. Default: <userData>/exports/<suggested name>. */
+  saveAs?: (suggestedName: string) => string | null;
 }
 
 export type NodePlatform = Platform & {
@@ -61,6 +65,15 @@ export function nodePlatform(options: NodePlatformOptions): NodePlatform {
     policyPaths: options.policyPaths ?? [],
     env: options.env,
     openStore: ({ name, ...storeOptions }) => new Conf({ ...storeOptions, configName: name, projectName: 'strata' }),
+    saveFile: async (suggestedName, content) => {
+      const target = options.saveAs
+        ? options.saveAs(suggestedName)
+        : path.join(options.userDataDir, 'exports', suggestedName);
+      if (target === null) return null;
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, content, 'utf8');
+      return target;
+    },
     log: (message) => logs.push(message),
     timing: options.timing,
     logs,

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { StrataError } from '../../main/errors';
 import { createDispatcher, isTrustedSender, type Handlers } from '../../main/ipc/dispatch';
+import { requests } from '../../preload/contract';
 
 const APP = 'file:///opt/Strata/resources/app.asar/out/renderer/index.html';
 const fromApp = { url: APP, isMainFrame: true };
@@ -9,15 +10,10 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
   const fail = () => {
     throw new Error('not used');
   };
+  const all = Object.fromEntries(Object.keys(requests).map((channel) => [channel, fail])) as unknown as Handlers;
   return {
+    ...all,
     'auth:get-status': () => ({ state: 'signed-out', configured: true, missing: [] }),
-    'auth:sign-in': fail,
-    'auth:cancel-sign-in': fail,
-    'auth:sign-out': fail,
-    'settings:get': fail,
-    'settings:update': fail,
-    'settings:dismiss-notice': fail,
-    'app:open-external': fail,
     ...overrides,
   };
 }

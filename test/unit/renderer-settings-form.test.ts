@@ -20,6 +20,8 @@ const values: CompanySettings = {
   loginsKey: '',
   cognitoIdentityEndpoint: '',
   stsEndpoint: '',
+  bedrockEndpoint: '',
+  bedrockRuntimeEndpoint: '',
 };
 
 describe('settings form', () => {

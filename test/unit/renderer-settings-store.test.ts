@@ -15,6 +15,8 @@ function view(overrides: Partial<SettingsView> = {}): SettingsView {
       loginsKey: '',
       cognitoIdentityEndpoint: '',
       stsEndpoint: '',
+      bedrockEndpoint: '',
+      bedrockRuntimeEndpoint: '',
     },
     sources: {
       companyName: 'policy',
@@ -27,6 +29,8 @@ function view(overrides: Partial<SettingsView> = {}): SettingsView {
       loginsKey: 'default',
       cognitoIdentityEndpoint: 'default',
       stsEndpoint: 'default',
+      bedrockEndpoint: 'default',
+      bedrockRuntimeEndpoint: 'default',
     },
     locked: { issuer: 'Your company sets the sign-in service.' },
     notices: [],

@@ -79,6 +79,20 @@ export const SETTING_FIELDS: Record<SettingKey, SettingField> = {
     placeholder: 'https://sts.us-east-1.amazonaws.com',
     inputMode: 'url',
   },
+  bedrockEndpoint: {
+    label: 'Bedrock endpoint (optional)',
+    help: 'Only if your company reaches Amazon Bedrock (the model list) through a private endpoint.',
+    missingAs: 'The Bedrock endpoint',
+    placeholder: 'https://bedrock.us-east-1.amazonaws.com',
+    inputMode: 'url',
+  },
+  bedrockRuntimeEndpoint: {
+    label: 'Bedrock Runtime endpoint (optional)',
+    help: 'Only if your company reaches Amazon Bedrock (the chat itself) through a private endpoint.',
+    missingAs: 'The Bedrock Runtime endpoint',
+    placeholder: 'https://bedrock-runtime.us-east-1.amazonaws.com',
+    inputMode: 'url',
+  },
 };
 
 export interface SettingGroup {
@@ -91,7 +105,7 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
   { title: 'Company', keys: ['companyName'] },
   { title: 'Sign-in', keys: ['issuer', 'clientId', 'scopes', 'redirectPort'] },
   { title: 'AWS', keys: ['identityPoolId', 'region', 'loginsKey'] },
-  { title: 'Private endpoints', keys: ['cognitoIdentityEndpoint', 'stsEndpoint'] },
+  { title: 'Private endpoints', keys: ['cognitoIdentityEndpoint', 'stsEndpoint', 'bedrockEndpoint', 'bedrockRuntimeEndpoint'] },
 ];
 
 /** Where a value came from, in words; null for the person's own settings. */

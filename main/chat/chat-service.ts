@@ -1,0 +1,363 @@
+/**
+ * Chat with Bedrock models: each answer is one request with an id, streamed
+ * to the renderer as it arrives, saved as it grows, and stoppable. Whatever
+ * arrived before a stop or a failure is kept, marked as interrupted.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  BedrockRuntimeClient,
+  ConverseCommand,
+  ConverseStreamCommand,
+  type ConverseStreamOutput,
+} from '@aws-sdk/client-bedrock-runtime';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type {
+  AppError,
+  ChatEvent,
+  ChatMessage,
+  ChatStarted,
+  CompanySettings,
+  Conversation,
+  TokenUsage,
+} from '../../preload/contract';
+import { isExpiredCredentialsError } from '../auth/company-session';
+import { StrataError } from '../errors';
+import { bedrockError, isThrottling, streamCutError } from './bedrock-errors';
+import { toBedrockMessages } from './bedrock-messages';
+import type { ConversationStore } from './conversation-store';
+import type { ModelService } from './model-service';
+
+export interface ChatServiceOptions {
+  store: ConversationStore;
+  models: ModelService;
+  settings: () => CompanySettings;
+  /** The signed-in person's AWS credentials; throws when nobody is signed in. */
+  credentials: () => AwsCredentialIdentityProvider;
+  /** Fetches new credentials now (AWS said the current ones expired early). */
+  renewCredentials: () => Promise<unknown>;
+  emit: (event: ChatEvent) => void;
+  log?: (message: string) => void;
+  now?: () => number;
+  /** Retries while Bedrock is busy before the first token: attempts in all, and the first backoff. */
+  retry?: { attempts?: number; baseDelayMs?: number };
+  /** How often a growing answer is saved, ms. */
+  checkpointMs?: number;
+}
+
+interface ActiveRequest {
+  requestId: string;
+  conversationId: string;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/** What an answer has gathered so far. */
+interface Answer {
+  text: string;
+  reasoning: string;
+  stopReason?: string;
+  usage?: TokenUsage;
+  latencyMs?: number;
+  /** A messageStop arrived: the model finished on its own. */
+  finished: boolean;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+export class ChatService {
+  private readonly active = new Map<string, ActiveRequest>();
+  private client?: { key: string; credentials: AwsCredentialIdentityProvider; client: BedrockRuntimeClient };
+  /** Clients replaced while answers were still using them; closed once no answer is running. */
+  private retired: BedrockRuntimeClient[] = [];
+  private readonly now: () => number;
+
+  constructor(private readonly options: ChatServiceOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Adds the person's message and starts the answer; the answer streams as chat:event. */
+  send(conversationId: string, text: string): ChatStarted {
+    this.ensureIdle(conversationId);
+    const conversation = this.options.store.get(conversationId);
+    this.ensureReady(conversation);
+    this.options.store.appendMessage(conversationId, {
+      id: randomUUID(),
+      role: 'user',
+      text,
+      createdAt: this.now(),
+      status: 'complete',
+    });
+    return this.answer(conversationId);
+  }
+
+  /** Answers the last question again, replacing the last answer. */
+  regenerate(conversationId: string): ChatStarted {
+    this.ensureIdle(conversationId);
+    const conversation = this.options.store.get(conversationId);
+    this.ensureReady(conversation);
+    const last = conversation.messages.at(-1);
+    if (!last) {
+      throw new StrataError('invalid-input', 'There is nothing to answer yet.', { action: 'Send a message first.' });
+    }
+    if (last.role === 'assistant') this.options.store.removeMessage(conversationId, last.id);
+    return this.answer(conversationId);
+  }
+
+  /** Stops an answer; what arrived is kept. Resolves once it is saved. */
+  async stop(requestId: string): Promise<void> {
+    const request = [...this.active.values()].find((r) => r.requestId === requestId);
+    if (!request) return;
+    request.controller.abort();
+    await request.done;
+  }
+
+  /** Stops the answer under way in a conversation, if any (before deleting it). */
+  async stopConversation(conversationId: string): Promise<void> {
+    const request = this.active.get(conversationId);
+    if (request) await this.stop(request.requestId);
+  }
+
+  /** Stops every answer (sign-out, shutdown). */
+  async stopAll(): Promise<void> {
+    const requests = [...this.active.values()];
+    for (const request of requests) request.controller.abort();
+    await Promise.all(requests.map((request) => request.done));
+  }
+
+  dispose(): void {
+    for (const request of this.active.values()) request.controller.abort();
+    this.dropClient();
+    for (const client of this.retired.splice(0)) client.destroy();
+  }
+
+  private ensureIdle(conversationId: string): void {
+    if (this.active.has(conversationId)) {
+      throw new StrataError('chat-busy', 'Strata is still answering in this conversation.', {
+        action: 'Wait for the answer, or stop it first.',
+      });
+    }
+  }
+
+  private ensureReady(conversation: Conversation): void {
+    // Throws "not signed in" before anything is saved.
+    this.options.credentials();
+    if (!conversation.settings.modelId) {
+      throw new StrataError('invalid-input', 'Choose a model for this conversation first.', {
+        action: 'Pick a model at the top of the conversation.',
+      });
+    }
+  }
+
+  private answer(conversationId: string): ChatStarted {
+    const conversation = this.options.store.get(conversationId);
+    const modelId = conversation.settings.modelId;
+    const message: ChatMessage = {
+      id: randomUUID(),
+      role: 'assistant',
+      text: '',
+      createdAt: this.now(),
+      status: 'streaming',
+      modelId,
+    };
+    const history = conversation.messages;
+    const started = this.options.store.appendMessage(conversationId, message);
+    const requestId = randomUUID();
+    const controller = new AbortController();
+    const request: ActiveRequest = { requestId, conversationId, controller, done: Promise.resolve() };
+    this.active.set(conversationId, request);
+    request.done = Promise.resolve()
+      .then(() => this.run(request, started, message, history))
+      .catch((err: unknown) => this.options.log?.(`answer ${requestId} failed to save: ${String(err)}`))
+      .finally(() => {
+        if (this.active.get(conversationId) === request) this.active.delete(conversationId);
+        if (this.active.size === 0) for (const client of this.retired.splice(0)) client.destroy();
+      });
+    return { requestId, conversation: started };
+  }
+
+  private async run(request: ActiveRequest, conversation: Conversation, message: ChatMessage, history: ChatMessage[]) {
+    const { requestId, conversationId, controller } = request;
+    const base = { requestId, conversationId };
+    const modelId = message.modelId!;
+    this.options.emit({ type: 'started', ...base, message });
+
+    const answer: Answer = { text: '', reasoning: '', finished: false };
+    let lastSaved = this.now();
+    const checkpointMs = this.options.checkpointMs ?? 1000;
+    const onDelta = (kind: 'text' | 'reasoning', delta: string) => {
+      answer[kind] += delta;
+      this.options.emit({ type: kind, ...base, messageId: message.id, delta });
+      if (this.now() - lastSaved >= checkpointMs) {
+        lastSaved = this.now();
+        this.save(conversationId, message.id, { text: answer.text, reasoning: answer.reasoning || undefined });
+      }
+    };
+
+    let error: AppError | undefined;
+    try {
+      await this.converse(conversation, history, answer, onDelta, controller.signal);
+      if (!answer.finished && !controller.signal.aborted) error = streamCutError(this.options.models.nameOf(modelId));
+    } catch (err) {
+      if (!controller.signal.aborted) error = this.describe(err, modelId);
+    }
+
+    const final: Partial<ChatMessage> = {
+      text: answer.text,
+      reasoning: answer.reasoning || undefined,
+      status: error || controller.signal.aborted ? 'interrupted' : 'complete',
+      error,
+      stopReason: answer.stopReason ?? (controller.signal.aborted ? 'stopped' : undefined),
+      usage: answer.usage,
+      latencyMs: answer.latencyMs,
+    };
+    const saved = this.save(conversationId, message.id, final) ?? { ...message, ...final };
+    if (error) this.options.emit({ type: 'failed', ...base, message: saved, error });
+    else this.options.emit({ type: 'done', ...base, message: saved });
+  }
+
+  /** Saves part of an answer; a failure to save is logged and does not stop the answer. */
+  private save(conversationId: string, messageId: string, patch: Partial<ChatMessage>): ChatMessage | undefined {
+    try {
+      const updated = this.options.store.updateMessage(conversationId, messageId, patch);
+      return updated.messages.find((m) => m.id === messageId);
+    } catch (err) {
+      this.options.log?.(`could not save answer ${messageId}: ${String(err)}`);
+      return undefined;
+    }
+  }
+
+  private describe(err: unknown, modelId: string): AppError {
+    if (err instanceof StrataError) return err.toAppError();
+    return bedrockError(err, {
+      modelId,
+      modelName: this.options.models.nameOf(modelId),
+      region: this.options.settings().region,
+      profileFor: (id) => this.options.models.profileFor(this.options.models.find(id)?.baseModelId ?? id),
+    });
+  }
+
+  /**
+   * One answer from Bedrock, retried while nothing has arrived yet: when
+   * Bedrock is busy (with backoff), and once when AWS says the credentials
+   * expired early (with fresh ones).
+   */
+  private async converse(
+    conversation: Conversation,
+    history: ChatMessage[],
+    answer: Answer,
+    onDelta: (kind: 'text' | 'reasoning', delta: string) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const attempts = this.options.retry?.attempts ?? 4;
+    const baseDelayMs = this.options.retry?.baseDelayMs ?? 500;
+    let renewed = false;
+    for (let attempt = 1; ; attempt++) {
+      let received = false;
+      try {
+        await this.converseOnce(conversation, history, answer, (kind, delta) => {
+          received = true;
+          onDelta(kind, delta);
+        }, signal);
+        return;
+      } catch (err) {
+        if (signal.aborted || received) throw err;
+        if (isExpiredCredentialsError(err) && !renewed) {
+          renewed = true;
+          await this.options.renewCredentials();
+          this.dropClient();
+          continue;
+        }
+        if (!isThrottling(err) || attempt >= attempts) throw err;
+        const delay = baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+        this.options.log?.(`Bedrock is busy; trying again in ${Math.round(delay)} ms`);
+        await sleep(delay, signal);
+        if (signal.aborted) throw err;
+      }
+    }
+  }
+
+  private async converseOnce(
+    conversation: Conversation,
+    history: ChatMessage[],
+    answer: Answer,
+    onDelta: (kind: 'text' | 'reasoning', delta: string) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { settings } = conversation;
+    const input = {
+      modelId: settings.modelId,
+      messages: toBedrockMessages(history),
+      ...(settings.systemPrompt.trim() ? { system: [{ text: settings.systemPrompt }] } : {}),
+      ...(settings.temperature !== undefined || settings.maxTokens !== undefined
+        ? { inferenceConfig: { temperature: settings.temperature, maxTokens: settings.maxTokens } }
+        : {}),
+    };
+    const client = this.runtimeClient();
+    const streaming = this.options.models.find(settings.modelId)?.streaming ?? true;
+
+    if (!streaming) {
+      const output = await client.send(new ConverseCommand(input), { abortSignal: signal });
+      for (const block of output.output?.message?.content ?? []) {
+        if (block.reasoningContent?.reasoningText?.text) onDelta('reasoning', block.reasoningContent.reasoningText.text);
+        if (block.text) onDelta('text', block.text);
+      }
+      answer.stopReason = output.stopReason;
+      answer.usage = usageOf(output.usage);
+      answer.latencyMs = output.metrics?.latencyMs;
+      answer.finished = true;
+      return;
+    }
+
+    const output = await client.send(new ConverseStreamCommand(input), { abortSignal: signal });
+    for await (const event of output.stream ?? ([] as ConverseStreamOutput[])) {
+      if (signal.aborted) break;
+      const delta = event.contentBlockDelta?.delta;
+      if (delta?.text) onDelta('text', delta.text);
+      if (delta?.reasoningContent?.text) onDelta('reasoning', delta.reasoningContent.text);
+      if (event.messageStop) {
+        answer.stopReason = event.messageStop.stopReason;
+        answer.finished = true;
+      }
+      if (event.metadata) {
+        answer.usage = usageOf(event.metadata.usage);
+        answer.latencyMs = event.metadata.metrics?.latencyMs;
+      }
+    }
+  }
+
+  /** One client while the settings and credentials stay the same: it keeps its connection open. */
+  private runtimeClient(): BedrockRuntimeClient {
+    const settings = this.options.settings();
+    const credentials = this.options.credentials();
+    const key = `${settings.region}|${settings.bedrockRuntimeEndpoint}`;
+    if (this.client?.key === key && this.client.credentials === credentials) return this.client.client;
+    this.dropClient();
+    const client = new BedrockRuntimeClient({
+      region: settings.region,
+      credentials,
+      // Strata retries itself, only before the first token.
+      maxAttempts: 1,
+      ...(settings.bedrockRuntimeEndpoint ? { endpoint: settings.bedrockRuntimeEndpoint } : {}),
+    });
+    this.client = { key, credentials, client };
+    return client;
+  }
+
+  /** Stops using the current client (SDK clients cache credentials, so renewed ones need a new client). */
+  private dropClient(): void {
+    if (this.client) this.retired.push(this.client.client);
+    this.client = undefined;
+    if (this.active.size === 0) for (const client of this.retired.splice(0)) client.destroy();
+  }
+}
+
+function usageOf(usage: { inputTokens?: number; outputTokens?: number; totalTokens?: number } | undefined) {
+  if (!usage) return undefined;
+  const inputTokens = usage.inputTokens ?? 0;
+  const outputTokens = usage.outputTokens ?? 0;
+  return { inputTokens, outputTokens, totalTokens: usage.totalTokens ?? inputTokens + outputTokens };
+}

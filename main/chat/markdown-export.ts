@@ -1,0 +1,60 @@
+/** A conversation as a Markdown document a person can keep, share or print. */
+import type { ChatMessage, Conversation } from '../../preload/contract';
+
+export interface ExportOptions {
+  modelName?: (modelId: string) => string;
+  exportedAt?: number;
+}
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export function conversationToMarkdown(conversation: Conversation, options: ExportOptions = {}): string {
+  const name = (id: string) => options.modelName?.(id) ?? id;
+  const lines: string[] = [`# ${conversation.title}`, ''];
+  const meta = [
+    conversation.settings.modelId ? `Model: ${name(conversation.settings.modelId)}` : undefined,
+    `Started ${day(conversation.createdAt)}`,
+    `Exported ${day(options.exportedAt ?? Date.now())} from Strata`,
+  ].filter(Boolean);
+  lines.push(`_${meta.join(' · ')}_`, '');
+  if (conversation.settings.systemPrompt.trim()) {
+    lines.push('## Instructions', '', ...conversation.settings.systemPrompt.trim().split('\n').map((l) => `> ${l}`), '');
+  }
+  for (const message of conversation.messages) lines.push(...messageLines(message, name), '');
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+function messageLines(message: ChatMessage, name: (id: string) => string): string[] {
+  if (message.role === 'user') return ['## You', '', message.text];
+  const lines = ['## Assistant', ''];
+  if (message.reasoning?.trim()) {
+    lines.push('<details><summary>Thinking</summary>', '', message.reasoning.trim(), '', '</details>', '');
+  }
+  lines.push(message.text);
+  if (message.status !== 'complete') {
+    lines.push('', `*(interrupted${message.error ? `: ${message.error.message}` : ''})*`);
+  }
+  const facts = [
+    message.modelId ? name(message.modelId) : undefined,
+    message.usage ? `${message.usage.inputTokens} tokens in, ${message.usage.outputTokens} out` : undefined,
+    message.latencyMs !== undefined ? `${(message.latencyMs / 1000).toFixed(1)} s` : undefined,
+  ].filter(Boolean);
+  if (facts.length) lines.push('', `_${facts.join(' · ')}_`);
+  return lines;
+}
+
+const RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)$/i;
+
+/** A file name that is safe on Windows, macOS and Linux, from the title. */
+export function exportFileName(conversation: Pick<Conversation, 'title'>): string {
+  let base = conversation.title
+    // eslint-disable-next-line no-control-regex -- control characters are not allowed in file names
+    .replace(/[<>:"/\\|?*\u0000-\u001f\u007f]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^[.\s]+|[.\s]+$/g, '')
+    .slice(0, 80)
+    .trim();
+  if (!base || RESERVED.test(base)) base = base ? `${base} conversation` : 'Conversation';
+  return `${base}.md`;
+}
