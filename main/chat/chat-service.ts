@@ -202,7 +202,13 @@ export class ChatService {
       await this.converse(conversation, history, answer, onDelta, controller.signal);
       if (!answer.finished && !controller.signal.aborted) error = streamCutError(this.options.models.nameOf(modelId));
     } catch (err) {
-      if (!controller.signal.aborted) error = this.describe(err, modelId);
+      if (!controller.signal.aborted) {
+        error = this.describe(err, modelId);
+        // A stream that breaks part-way (reset, closed early) is a dropped connection, whatever the transport calls it.
+        if (error.code === 'internal' && (answer.text || answer.reasoning)) {
+          error = streamCutError(this.options.models.nameOf(modelId), err);
+        }
+      }
     }
 
     const final: Partial<ChatMessage> = {

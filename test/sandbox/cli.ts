@@ -11,7 +11,7 @@ import { electronBinary } from '../harness/electron-binary';
 import { startSandbox } from './index';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const sandbox = await startSandbox({ ports: { oidc: 4100, cognito: 4101, sts: 4102 }, log: true });
+const sandbox = await startSandbox({ ports: { oidc: 4100, cognito: 4101, sts: 4102, bedrock: 4103, bedrockRuntime: 4104 }, bedrock: { tokensPerSecond: 60, answerWords: 350 }, log: true });
 
 console.log(`\nSandbox identity provider: ${sandbox.issuer}`);
 for (const user of sandbox.users) console.log(`  user ${user.username} / password ${user.password}  (${user.name})`);

@@ -3,6 +3,8 @@
  * STS emulators on 127.0.0.1, speaking the real wire protocols, so the
  * unmodified AWS SDK and openid-client can be tested without AWS or internet.
  */
+import { startBedrock } from './bedrock.js';
+import { startBedrockRuntime, type BedrockPace, type BedrockRuntimeFaults, type ReceivedRequest } from './bedrock-runtime.js';
 import { startCognito } from './cognito.js';
 import {
   ACCOUNT_ID,
@@ -20,6 +22,8 @@ import { startOidc } from './oidc.js';
 import { startSts } from './sts.js';
 
 export type { SandboxUser } from './constants.js';
+export { SANDBOX_MODELS } from './bedrock-models.js';
+export type { BedrockPace, ReceivedRequest } from './bedrock-runtime.js';
 export { OTHER_CLIENT_ID } from './constants.js';
 
 export interface SandboxOptions {
@@ -30,7 +34,9 @@ export interface SandboxOptions {
   /** refresh token lifetime, seconds (default 86400) */
   refreshTokenTtlSeconds?: number;
   /** fixed ports for people running it by hand; default 0 = free ports */
-  ports?: { oidc?: number; cognito?: number; sts?: number };
+  ports?: { oidc?: number; cognito?: number; sts?: number; bedrock?: number; bedrockRuntime?: number };
+  /** How the scripted models answer (default: 400 words per second, 300-word answers). */
+  bedrock?: Partial<BedrockPace>;
   /** quiet by default; log one line per request when true */
   log?: boolean;
 }
@@ -50,7 +56,13 @@ export interface Sandbox {
   accountId: string;
   /** arn:aws:iam::123456789012:role/StrataAuthenticated */
   roleArn: string;
-  endpoints: { cognitoIdentity: string; sts: string };
+  endpoints: { cognitoIdentity: string; sts: string; bedrock: string; bedrockRuntime: string };
+  /** The Bedrock emulators: pace of the scripted models, and what clients sent. */
+  bedrock: {
+    setPace(pace: Partial<BedrockPace>): void;
+    /** Every Converse / ConverseStream request received, oldest first. */
+    requests(): ReceivedRequest[];
+  };
   /** People who can sign in (ada, grace). */
   users: SandboxUser[];
   faults: {
@@ -60,6 +72,8 @@ export interface Sandbox {
     cognitoRejects: boolean;
     /** every credential issued so far is treated as expired from now on (STS answers ExpiredToken), though the Expiration the client holds is later */
     expireIssuedCredentials(): void;
+    /** Bedrock Runtime faults: throttling, a stream error or a cut connection part-way, a slow first token. */
+    bedrock: BedrockRuntimeFaults;
   };
   /**
    * Counts of handled operations. Successes count under the operation
@@ -120,6 +134,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       rejects: () => cognitoRejects,
     });
     closers.push(cognito.close);
+    const bedrock = await startBedrock({ port: options.ports?.bedrock ?? 0, region: REGION, registry, stats, log });
+    closers.push(bedrock.close);
+    const runtime = await startBedrockRuntime({
+      port: options.ports?.bedrockRuntime ?? 0,
+      region: REGION,
+      registry,
+      stats,
+      log,
+      pace: { tokensPerSecond: 400, answerWords: 300, ...options.bedrock },
+    });
+    closers.push(runtime.close);
 
     const sandbox: Sandbox = {
       issuer: oidc.issuer,
@@ -129,7 +154,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       loginsKey,
       accountId: ACCOUNT_ID,
       roleArn: ROLE_ARN,
-      endpoints: { cognitoIdentity: cognito.endpoint, sts: sts.endpoint },
+      endpoints: { cognitoIdentity: cognito.endpoint, sts: sts.endpoint, bedrock: bedrock.endpoint, bedrockRuntime: runtime.endpoint },
+      bedrock: { setPace: (pace) => runtime.setPace(pace), requests: () => runtime.requests() },
       users,
       faults: {
         setIdpDown: (down) => oidc.setDown(down),
@@ -140,6 +166,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           cognitoRejects = value;
         },
         expireIssuedCredentials: () => registry.expireAll(),
+        bedrock: runtime.faults,
       },
       stats: () => stats.snapshot(),
       env: () => ({
@@ -149,6 +176,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         STRATA_REGION: REGION,
         STRATA_COGNITO_IDENTITY_ENDPOINT: cognito.endpoint,
         STRATA_STS_ENDPOINT: sts.endpoint,
+        STRATA_BEDROCK_ENDPOINT: bedrock.endpoint,
+        STRATA_BEDROCK_RUNTIME_ENDPOINT: runtime.endpoint,
         STRATA_COMPANY_NAME: COMPANY_NAME,
       }),
       close: async () => {

@@ -220,7 +220,8 @@ export async function verifySigV4<T extends SigV4Secret>(
   if (!parsed.signedHeaders.includes('x-amz-date')) {
     return fail('incomplete-signature', 400, 'IncompleteSignature', "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.");
   }
-  if (!parsed.signedHeaders.includes('host')) {
+  // Over HTTP/2 the SDK signs the :authority pseudo-header in place of host.
+  if (!parsed.signedHeaders.includes('host') && !parsed.signedHeaders.includes(':authority')) {
     return fail('incomplete-signature', 400, 'IncompleteSignature', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
   if (parsed.date !== rawDate.slice(0, 8)) {

@@ -107,7 +107,7 @@ describe('conversation store', () => {
       writeSync: ((fd: number, data: string) => {
         fs.writeSync(fd, data.slice(0, data.length / 2));
         throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-      }) as StoreFs['writeSync'],
+      }) as unknown as StoreFs['writeSync'],
     };
     const store = open(dir, { fs: failing });
     expect(() => store.appendMessage(c.id, message('user', 'Lost?'))).toThrow(

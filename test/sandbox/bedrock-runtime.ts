@@ -1,0 +1,255 @@
+/**
+ * Bedrock Runtime emulator: Converse and ConverseStream over restJson1, the
+ * stream as binary event-stream frames, on h2c and HTTP/1.1, SigV4-verified.
+ */
+import { randomUUID } from 'node:crypto';
+import http2 from 'node:http2';
+import { EventStreamCodec } from '@smithy/eventstream-codec';
+import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import { type AnyRequest, type AnyResponse, checkSignature, readBody, sendAwsError, sendJson, startDualServer } from './aws-rest.js';
+import { plainAnswer, resolveModel, thinkerAnswer, thinkerReasoning, writerAnswer } from './bedrock-models.js';
+import type { CredentialsRegistry } from './credentials-registry.js';
+import type { Stats } from './http-util.js';
+
+export interface BedrockPace {
+  /** Words (≈ tokens) per second; 0 = as fast as possible. */
+  tokensPerSecond: number;
+  /** Length of the writer's answer, in words. */
+  answerWords: number;
+}
+
+/** What a client sent, for tests to check. */
+export interface ReceivedRequest {
+  operation: 'Converse' | 'ConverseStream';
+  modelId: string;
+  messages: Array<{ role: string; content: Array<{ text?: string }> }>;
+  system?: Array<{ text?: string }>;
+  inferenceConfig?: { maxTokens?: number; temperature?: number };
+}
+
+export interface BedrockRuntimeFaults {
+  /** The next `n` requests answer 429 ThrottlingException before any stream. */
+  throttleNext(n: number): void;
+  /** The next stream sends a modelStreamErrorException frame after that many text deltas. */
+  streamErrorAfter(deltas: number): void;
+  /** The next stream's connection is cut after that many text deltas, without messageStop. */
+  cutAfter(deltas: number): void;
+  /** Waits this long before the first token of every answer (0 to stop). */
+  delayFirstTokenMs(ms: number): void;
+}
+
+export interface BedrockRuntimeServer {
+  endpoint: string;
+  faults: BedrockRuntimeFaults;
+  setPace(pace: Partial<BedrockPace>): void;
+  requests(): ReceivedRequest[];
+  close(): Promise<void>;
+}
+
+export interface BedrockRuntimeOptions {
+  port: number;
+  region: string;
+  registry: CredentialsRegistry;
+  stats: Stats;
+  log: boolean;
+  pace: BedrockPace;
+}
+
+const codec = new EventStreamCodec(toUtf8, fromUtf8);
+
+function frame(eventType: string, payload: unknown): Uint8Array {
+  return codec.encode({
+    headers: {
+      ':event-type': { type: 'string', value: eventType },
+      ':content-type': { type: 'string', value: 'application/json' },
+      ':message-type': { type: 'string', value: 'event' },
+    },
+    body: fromUtf8(JSON.stringify(payload)),
+  });
+}
+
+function exceptionFrame(exceptionType: string, message: string): Uint8Array {
+  return codec.encode({
+    headers: {
+      ':exception-type': { type: 'string', value: exceptionType },
+      ':content-type': { type: 'string', value: 'application/json' },
+      ':message-type': { type: 'string', value: 'exception' },
+    },
+    body: fromUtf8(JSON.stringify({ message })),
+  });
+}
+
+const words = (text: string) => text.split(/(?<=\s)/);
+const countWords = (text: string) => text.split(/\s+/).filter(Boolean).length;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Checks the conversation the way Bedrock does. */
+function validate(body: ReceivedRequest): string | undefined {
+  if (!Array.isArray(body.messages) || body.messages.length === 0) return 'A conversation must start with a user message. Try again with a conversation that starts with a user message.';
+  if (body.messages[0]?.role !== 'user') return 'A conversation must start with a user message. Try again with a conversation that starts with a user message.';
+  for (let i = 1; i < body.messages.length; i++) {
+    if (body.messages[i]!.role === body.messages[i - 1]!.role) {
+      return 'A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.';
+    }
+  }
+  for (const message of body.messages) {
+    if (!Array.isArray(message.content) || message.content.length === 0 || message.content.some((c) => c.text !== undefined && !c.text.trim())) {
+      return 'The content field in the Message object at messages.0 is empty. Add a ContentBlock object to the content field and try again.';
+    }
+  }
+  return undefined;
+}
+
+export async function startBedrockRuntime(options: BedrockRuntimeOptions): Promise<BedrockRuntimeServer> {
+  const { stats, registry, region } = options;
+  const pace = { ...options.pace };
+  const received: ReceivedRequest[] = [];
+  let throttle = 0;
+  let streamErrorAt: number | undefined;
+  let cutAt: number | undefined;
+  let firstTokenDelay = 0;
+
+  const handle = async (req: AnyRequest, res: AnyResponse): Promise<void> => {
+    const body = await readBody(req);
+    const match = /^\/model\/([^/]+)\/(converse|converse-stream)$/.exec((req.url ?? '').split('?')[0] ?? '');
+    const operation = match?.[2] === 'converse-stream' ? 'ConverseStream' : 'Converse';
+    const key = `bedrock-runtime:${operation}`;
+    const signature = await checkSignature(req, res, body, registry, 'bedrock', region);
+    if (!signature.ok) return stats.inc(`${key}:${signature.name}`);
+    if (req.method !== 'POST' || !match) {
+      stats.inc('bedrock-runtime:UnknownOperation');
+      return sendAwsError(res, 404, 'UnknownOperationException', 'The requested operation is not recognized by the service.');
+    }
+    const modelId = decodeURIComponent(match[1]!);
+    let request: ReceivedRequest;
+    try {
+      request = { operation, modelId, ...(JSON.parse(body.toString('utf8')) as Omit<ReceivedRequest, 'operation' | 'modelId'>) };
+    } catch {
+      stats.inc(`${key}:SerializationException`);
+      return sendAwsError(res, 400, 'SerializationException', 'Unable to parse the request body.');
+    }
+    received.push(request);
+    const refuse = (status: number, name: string, message: string) => {
+      stats.inc(`${key}:${name}`);
+      sendAwsError(res, status, name, message);
+    };
+
+    if (throttle > 0) {
+      throttle--;
+      return refuse(429, 'ThrottlingException', 'Too many requests, please wait before trying again.');
+    }
+    const resolved = resolveModel(modelId);
+    if (resolved.kind === 'unknown') return refuse(400, 'ValidationException', 'The provided model identifier is invalid.');
+    if (resolved.kind === 'needs-profile') {
+      return refuse(
+        400,
+        'ValidationException',
+        `Invocation of model ID ${resolved.model.modelId} with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.`,
+      );
+    }
+    const { model } = resolved;
+    if (model.behaviour === 'denied') return refuse(403, 'AccessDeniedException', "You don't have access to the model with the specified model ID.");
+    if (!model.outputModalities.includes('TEXT')) return refuse(400, 'ValidationException', 'This model doesn\'t support conversation. Try again with a model that does.');
+    if (operation === 'ConverseStream' && !model.responseStreamingSupported) {
+      return refuse(400, 'ValidationException', 'The model is unsupported for streaming.');
+    }
+    const invalid = validate(request);
+    if (invalid) return refuse(400, 'ValidationException', invalid);
+
+    const question = request.messages.at(-1)!.content.map((c) => c.text ?? '').join('\n');
+    const inputTokens = countWords([...(request.system ?? []), ...request.messages.flatMap((m) => m.content)].map((c) => c.text ?? '').join(' '));
+    const reasoning = model.behaviour === 'thinker' ? thinkerReasoning(question) : '';
+    let answer =
+      model.behaviour === 'writer' ? writerAnswer(question, pace.answerWords) : model.behaviour === 'thinker' ? thinkerAnswer(question) : plainAnswer(question);
+    let stopReason = 'end_turn';
+    const maxTokens = request.inferenceConfig?.maxTokens;
+    if (maxTokens !== undefined && countWords(answer) > maxTokens) {
+      answer = answer.split(/\s+/).filter(Boolean).slice(0, maxTokens).join(' ');
+      stopReason = 'max_tokens';
+    }
+    const usage = { inputTokens, outputTokens: countWords(reasoning) + countWords(answer), totalTokens: 0 };
+    usage.totalTokens = usage.inputTokens + usage.outputTokens;
+    const started = Date.now();
+
+    if (operation === 'Converse') {
+      stats.inc(key);
+      const content = [
+        ...(reasoning ? [{ reasoningContent: { reasoningText: { text: reasoning, signature: 'c2FuZGJveA==' } } }] : []),
+        { text: answer },
+      ];
+      return sendJson(res, {
+        output: { message: { role: 'assistant', content } },
+        stopReason,
+        usage,
+        metrics: { latencyMs: Date.now() - started },
+      });
+    }
+
+    stats.inc(key);
+    res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': randomUUID() });
+    const streamErrorAfter = streamErrorAt;
+    const cutAfter = cutAt;
+    streamErrorAt = undefined;
+    cutAt = undefined;
+    let closed = false;
+    res.on('close', () => (closed = true));
+    const send = (chunk: Uint8Array) => {
+      if (!closed) res.write(chunk);
+    };
+
+    const WORDS_PER_DELTA = 3;
+    const delayMs = pace.tokensPerSecond > 0 ? (WORDS_PER_DELTA / pace.tokensPerSecond) * 1000 : 0;
+    const pause = () => (delayMs > 0 ? sleep(delayMs) : new Promise((resolve) => setImmediate(resolve)));
+
+    send(frame('messageStart', { role: 'assistant' }));
+    if (firstTokenDelay > 0) await sleep(firstTokenDelay);
+    let index = 0;
+    if (reasoning) {
+      for (let i = 0, parts = words(reasoning); i < parts.length && !closed; i += WORDS_PER_DELTA) {
+        send(frame('contentBlockDelta', { contentBlockIndex: index, delta: { reasoningContent: { text: parts.slice(i, i + WORDS_PER_DELTA).join('') } } }));
+        await pause();
+      }
+      send(frame('contentBlockDelta', { contentBlockIndex: index, delta: { reasoningContent: { signature: 'c2FuZGJveA==' } } }));
+      send(frame('contentBlockStop', { contentBlockIndex: index }));
+      index++;
+    }
+    let deltas = 0;
+    for (let i = 0, parts = words(answer); i < parts.length; i += WORDS_PER_DELTA) {
+      if (closed) return;
+      send(frame('contentBlockDelta', { contentBlockIndex: index, delta: { text: parts.slice(i, i + WORDS_PER_DELTA).join('') } }));
+      deltas++;
+      if (deltas === streamErrorAfter) {
+        stats.inc(`${key}:modelStreamErrorException`);
+        send(exceptionFrame('modelStreamErrorException', 'The model encountered an error while streaming the response.'));
+        res.end();
+        return;
+      }
+      if (deltas === cutAfter) {
+        stats.inc(`${key}:cut`);
+        await pause();
+        if (res.stream) res.stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
+        else res.socket?.destroy();
+        return;
+      }
+      await pause();
+    }
+    send(frame('contentBlockStop', { contentBlockIndex: index }));
+    send(frame('messageStop', { stopReason }));
+    send(frame('metadata', { usage, metrics: { latencyMs: Date.now() - started } }));
+    res.end();
+  };
+
+  const server = await startDualServer('bedrock-runtime', options.port, handle, options.log);
+  return {
+    endpoint: server.endpoint,
+    faults: {
+      throttleNext: (n) => void (throttle = n),
+      streamErrorAfter: (deltas) => void (streamErrorAt = deltas),
+      cutAfter: (deltas) => void (cutAt = deltas),
+      delayFirstTokenMs: (ms) => void (firstTokenDelay = ms),
+    },
+    setPace: (next) => Object.assign(pace, next),
+    requests: () => received.map((r) => structuredClone(r)),
+    close: () => server.close(),
+  };
+}
