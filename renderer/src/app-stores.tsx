@@ -4,12 +4,14 @@
  */
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
+import type { ChatStore, ChatStoreState } from './chat/chat-store';
 import type { SessionStoreState, SessionStore } from './session/session-store';
 import type { SettingsStoreState, SettingsStore } from './settings/settings-store';
 
 export interface AppStores {
   session: SessionStore;
   settings: SettingsStore;
+  chat: ChatStore;
 }
 
 const StoresContext = createContext<AppStores | null>(null);
@@ -33,4 +35,9 @@ export function useSession<T>(selector: (state: SessionStoreState) => T): T {
 /** Reads from the settings store; re-renders when the selected value changes. */
 export function useSettings<T>(selector: (state: SettingsStoreState) => T): T {
   return useStore(useStores().settings, selector);
+}
+
+/** Reads from the chat store; re-renders when the selected value changes. */
+export function useChat<T>(selector: (state: ChatStoreState) => T): T {
+  return useStore(useStores().chat, selector);
 }

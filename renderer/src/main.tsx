@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { StoresProvider, type AppStores } from './app-stores';
+import { createChatStore } from './chat/chat-store';
 import { createSessionStore } from './session/session-store';
 import { createSettingsStore } from './settings/settings-store';
 import './styles.css';
@@ -14,6 +15,7 @@ if ('strata' in window) {
   const stores: AppStores = {
     session: createSessionStore(window.strata),
     settings: createSettingsStore(window.strata),
+    chat: createChatStore(window.strata),
   };
   createRoot(container).render(
     <StrictMode>

@@ -1,12 +1,14 @@
 /**
- * The signed-in window. It stays mounted when the session ends; a banner asks
- * the person to sign in again, so nothing they were doing is lost.
+ * The signed-in window: the chat. It stays mounted when the session ends; a
+ * banner asks the person to sign in again, so nothing they were doing is lost.
  */
 import { SessionEndedBanner } from './SessionEndedBanner';
 import { SessionErrorNotice } from './SessionErrorNotice';
 import { SessionHeader } from './SessionHeader';
 import type { SessionInterruption, WorkspaceSession } from './session-screen';
-import { SignedInCard } from './SignedInCard';
+import { useEffect } from 'react';
+import { useStores } from '../app-stores';
+import { ChatWorkspace } from '../chat/ChatWorkspace';
 
 interface WorkspaceProps {
   session: WorkspaceSession;
@@ -16,13 +18,15 @@ interface WorkspaceProps {
 
 export function Workspace({ session, interruption, onOpenSettings }: WorkspaceProps) {
   const ended = interruption !== null;
+  const { chat } = useStores();
+  useEffect(() => chat.getState().connect(), [chat]);
   return (
     <div className="workspace">
       <SessionHeader session={session} ended={ended} onOpenSettings={onOpenSettings} />
       {interruption && <SessionEndedBanner interruption={interruption} />}
       <main className="workspace__main">
         <SessionErrorNotice />
-        <SignedInCard session={session} ended={ended} />
+        <ChatWorkspace disabledReason={ended ? 'Sign in again to send messages. Your conversations are kept.' : null} />
       </main>
     </div>
   );

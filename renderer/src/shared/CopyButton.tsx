@@ -4,7 +4,7 @@ import { CheckIcon } from './icons';
 
 type CopyState = 'idle' | 'copied' | 'failed';
 
-export function CopyButton({ text, label }: { text: string; label: string }) {
+export function CopyButton({ text, label, testId }: { text: string; label: string; testId?: string }) {
   const [state, setState] = useState<CopyState>('idle');
   const copy = async () => {
     try {
@@ -16,7 +16,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
   };
   return (
     <span className="copy">
-      <button type="button" className="button button--small button--secondary" onClick={() => void copy()} aria-label={label}>
+      <button type="button" className="button button--small button--secondary" onClick={() => void copy()} aria-label={label} data-testid={testId}>
         {state === 'copied' ? (
           <>
             <CheckIcon /> Copied

@@ -1,0 +1,47 @@
+/** Words and numbers for the chat, kept pure so they can be tested. */
+import type { CatalogModel, ChatMessage, ModelCatalog } from '../../../preload/contract';
+
+export function formatRelativeTime(at: number, now = Date.now()): string {
+  const seconds = Math.round((now - at) / 1000);
+  if (seconds < 60) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.round(hours / 24);
+  if (days < 7) return days === 1 ? 'yesterday' : `${days} days ago`;
+  return new Date(at).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+const STOP_REASONS: Record<string, string> = {
+  max_tokens: 'Stopped: reached the max tokens limit',
+  stop_sequence: 'Stopped at a stop sequence',
+  guardrail_intervened: 'Stopped by a guardrail',
+  content_filtered: 'Stopped by the content filter',
+  stopped: 'Stopped by you',
+};
+
+/** Why an answer ended, when it is worth saying. */
+export function stopReasonText(message: ChatMessage): string | null {
+  if (!message.stopReason || message.stopReason === 'end_turn') return null;
+  return STOP_REASONS[message.stopReason] ?? `Stopped: ${message.stopReason.replace(/_/g, ' ')}`;
+}
+
+/** "123 in · 456 out · 2.1 s" */
+export function usageText(message: ChatMessage): string | null {
+  const parts: string[] = [];
+  if (message.usage) parts.push(`${message.usage.inputTokens.toLocaleString()} in · ${message.usage.outputTokens.toLocaleString()} out tokens`);
+  if (message.latencyMs !== undefined) parts.push(`${(message.latencyMs / 1000).toFixed(1)} s`);
+  return parts.length ? parts.join(' · ') : null;
+}
+
+/** A catalog entry as the picker shows it. */
+export function modelLabel(model: CatalogModel): string {
+  if (model.via === 'application-profile') return `${model.name} (company profile)`;
+  if (model.via === 'system-profile') return `${model.name} (inference profile)`;
+  return model.name;
+}
+
+export function findModel(catalog: ModelCatalog | null, id: string): CatalogModel | undefined {
+  return catalog?.groups.flatMap((g) => g.models).find((m) => m.id === id);
+}

@@ -1,0 +1,67 @@
+/**
+ * Splits a growing Markdown answer into finished blocks and the block still
+ * growing, lexing only the part after the last finished block. So the work
+ * per streamed token depends on the size of the current block, not on the
+ * length of the answer, and finished blocks keep their identity (React
+ * renders them once).
+ */
+import { Lexer, type Token } from 'marked';
+
+export interface MarkdownBlock {
+  /** Stable for the life of the block. */
+  key: string;
+  token: Token;
+}
+
+export interface MarkdownSnapshot {
+  finished: readonly MarkdownBlock[];
+  /** The blocks after the last finished one (usually one), re-lexed on every update. */
+  tail: readonly MarkdownBlock[];
+}
+
+const lex = (text: string): Token[] => new Lexer({ gfm: true }).lex(text) as Token[];
+
+export class MarkdownStream {
+  private text = '';
+  /** Where the finished blocks end in `text`. */
+  private stableEnd = 0;
+  private finished: MarkdownBlock[] = [];
+  private snapshot: MarkdownSnapshot = { finished: [], tail: [] };
+  /** Characters lexed so far, for tests of the cost per update. */
+  lexedCharacters = 0;
+
+  /** The blocks of `text`; cheap when `text` extends the previous text. */
+  update(text: string): MarkdownSnapshot {
+    if (text === this.text) return this.snapshot;
+    if (!text.startsWith(this.text.slice(0, this.stableEnd))) {
+      // Not a continuation (edited or replaced): start again.
+      this.stableEnd = 0;
+      this.finished = [];
+    }
+    this.text = text;
+    const rest = text.slice(this.stableEnd);
+    this.lexedCharacters += rest.length;
+    const tokens = lex(rest);
+    let last = tokens.length - 1;
+    while (last >= 0 && tokens[last]!.type === 'space') last--;
+    // Every block before the last real one is finished: something else has started after it.
+    for (let i = 0; i < last; i++) {
+      const token = tokens[i]!;
+      this.stableEnd += token.raw.length;
+      if (token.type !== 'space') this.finished = [...this.finished, { key: `b${this.finished.length}`, token }];
+    }
+    const tail = tokens
+      .slice(Math.max(last, 0))
+      .filter((token) => token.type !== 'space')
+      .map((token, i) => ({ key: `b${this.finished.length + i}`, token }));
+    this.snapshot = { finished: this.finished, tail };
+    return this.snapshot;
+  }
+}
+
+/** All the blocks of a finished text at once. */
+export function markdownBlocks(text: string): MarkdownBlock[] {
+  return lex(text)
+    .filter((token) => token.type !== 'space')
+    .map((token, i) => ({ key: `b${i}`, token }));
+}

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { startHarness } from '../harness/harness';
+import { SANDBOX_MODELS } from '../sandbox/index';
+import { expect, signIn, test } from './fixtures';
+
+test.describe('chat', () => {
+  test.use({ sandboxOptions: { bedrock: { tokensPerSecond: 400 } } });
+
+  test('pick a model, ask, and watch a Markdown answer stream in', async ({ app, harness, sandbox }, testInfo) => {
+    await signIn(app, harness, sandbox.users[0]!);
+    await app.getByTestId('new-conversation-button').click();
+    await app.getByTestId('model-picker').selectOption(SANDBOX_MODELS.writer);
+    await app.getByTestId('composer-input').fill('Explain S3 storage classes');
+    await app.getByTestId('composer-input').press('Enter');
+
+    const assistant = app.locator('[data-testid="message"][data-role="assistant"]').last();
+    await expect(assistant).toHaveAttribute('data-status', 'streaming');
+    await expect(assistant).toHaveAttribute('data-status', 'complete', { timeout: 20_000 });
+    await expect(assistant.locator('table')).toBeVisible();
+    await expect(assistant.getByTestId('code-block').first()).toBeVisible();
+    await expect(assistant.locator('[data-testid="code-block"][data-language="typescript"], [data-testid="code-block"][data-language="ts"]').first()).toBeVisible();
+    await expect(assistant.getByTestId('message-usage')).toContainText(/\d/);
+    await expect(app.locator('[data-testid="message"][data-role="user"]').last()).toContainText('Explain S3 storage classes');
+
+    const shot = testInfo.outputPath('finished-answer.png');
+    await app.screenshot({ path: shot, fullPage: true });
+    await testInfo.attach('finished answer', { path: shot, contentType: 'image/png' });
+
+    const axe = await new AxeBuilder({ page: app }).analyze();
+    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  });
+
+  test('Stop keeps the partial answer; history and export survive a restart', async ({ app, harness, sandbox }) => {
+    sandbox.bedrock.setPace({ tokensPerSecond: 60, answerWords: 3000 });
+    await signIn(app, harness, sandbox.users[0]!);
+    await app.getByTestId('new-conversation-button').click();
+    await app.getByTestId('model-picker').selectOption(SANDBOX_MODELS.writer);
+    await app.getByTestId('composer-input').fill('Write a long essay about queues');
+    await app.getByTestId('send-button').click();
+    const assistant = app.locator('[data-testid="message"][data-role="assistant"]').last();
+    await expect(assistant.getByTestId('message-text')).toContainText(/\w+ \w+ \w+/);
+    await app.getByTestId('stop-button').click();
+    await expect(assistant).toHaveAttribute('data-status', 'interrupted');
+    const partial = (await assistant.getByTestId('message-text').textContent()) ?? '';
+    expect(partial.length).toBeGreaterThan(5);
+
+    await harness.close();
+    const restarted = await startHarness({ env: sandbox.env(), userDataDir: harness.userDataDir, keychainKey: harness.keychainKey });
+    try {
+      await app.goto(restarted.url);
+      await app.getByTestId('conversation-item').first().click();
+      await expect(app.getByTestId('conversation-title')).toHaveValue(/Write a long essay/);
+      const kept = app.locator('[data-testid="message"][data-role="assistant"]').last();
+      await expect(kept).toHaveAttribute('data-status', 'interrupted');
+      await expect(kept.getByTestId('message-text')).toContainText(partial.slice(0, 20));
+
+      await app.getByTestId('export-conversation-button').click();
+      await expect(app.getByTestId('export-status')).toContainText('.md');
+      const saved = (await app.getByTestId('export-status').textContent())!.replace(/^.*?Saved to\s*/, '').trim();
+      const markdown = readFileSync(saved, 'utf8');
+      expect(markdown).toContain('## You');
+      expect(markdown).toContain('interrupted');
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  test('each fault shows its guidance', async ({ app, harness, sandbox }) => {
+    await signIn(app, harness, sandbox.users[0]!);
+    await app.getByTestId('new-conversation-button').click();
+    const ask = async (text: string) => {
+      await app.getByTestId('composer-input').fill(text);
+      await app.getByTestId('composer-input').press('Enter');
+      const assistant = app.locator('[data-testid="message"][data-role="assistant"]').last();
+      await expect(assistant).toHaveAttribute('data-status', /complete|interrupted/, { timeout: 20_000 });
+      return assistant;
+    };
+
+    await app.getByTestId('model-picker').selectOption(SANDBOX_MODELS.denied).catch(() => undefined);
+    if ((await app.getByTestId('model-picker').inputValue()) === SANDBOX_MODELS.denied) {
+      const denied = await ask('Hello');
+      await expect(denied.getByTestId('message-error')).toContainText(/isn't allowed/);
+      await expect(denied.getByTestId('message-error')).toContainText(/ask IT/i);
+    }
+
+    await app.getByTestId('model-picker').selectOption(SANDBOX_MODELS.writer);
+    sandbox.faults.bedrock.streamErrorAfter(3);
+    const broken = await ask('Tell me a story');
+    await expect(broken).toHaveAttribute('data-status', 'interrupted');
+    await expect(broken.getByTestId('message-error')).toContainText(/part-way/);
+    await expect(broken.getByTestId('message-text')).not.toBeEmpty();
+
+    sandbox.faults.bedrock.throttleNext(10);
+    const busy = await ask('Again');
+    await expect(busy.getByTestId('message-error')).toContainText(/busy/);
+
+  });
+});
