@@ -348,7 +348,13 @@ export function titleFrom(text: string, max = 60): string {
 
 function summarize(c: StoredConversation): ConversationSummary {
   const last = c.messages.at(-1);
-  const preview = (last?.text ?? '').replace(/\s+/g, ' ').trim().slice(0, 120);
+  // Plain words for the list: no Markdown marks.
+  const preview = (last?.text ?? '')
+    .replace(/```[\s\S]*?(```|$)/g, ' ')
+    .replace(/[#*_`>|~[\]]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 120);
   return {
     id: c.id,
     title: c.title,

@@ -50,6 +50,8 @@ describe('sandbox', () => {
       STRATA_REGION: 'us-east-1',
       STRATA_COGNITO_IDENTITY_ENDPOINT: sandbox.endpoints.cognitoIdentity,
       STRATA_STS_ENDPOINT: sandbox.endpoints.sts,
+      STRATA_BEDROCK_ENDPOINT: sandbox.endpoints.bedrock,
+      STRATA_BEDROCK_RUNTIME_ENDPOINT: sandbox.endpoints.bedrockRuntime,
       STRATA_COMPANY_NAME: 'Example Corp',
     });
   });
