@@ -69,20 +69,23 @@ test.describe('chat', () => {
   test('each fault shows its guidance', async ({ app, harness, sandbox }) => {
     await signIn(app, harness, sandbox.users[0]!);
     await app.getByTestId('new-conversation-button').click();
+    const answers = app.locator('[data-testid="message"][data-role="assistant"]');
     const ask = async (text: string) => {
+      const before = await answers.count();
       await app.getByTestId('composer-input').fill(text);
       await app.getByTestId('composer-input').press('Enter');
-      const assistant = app.locator('[data-testid="message"][data-role="assistant"]').last();
+      await expect(answers).toHaveCount(before + 1);
+      const assistant = answers.nth(before);
       await expect(assistant).toHaveAttribute('data-status', /complete|interrupted/, { timeout: 20_000 });
       return assistant;
     };
 
-    await app.getByTestId('model-picker').selectOption(SANDBOX_MODELS.denied).catch(() => undefined);
-    if ((await app.getByTestId('model-picker').inputValue()) === SANDBOX_MODELS.denied) {
-      const denied = await ask('Hello');
-      await expect(denied.getByTestId('message-error')).toContainText(/isn't allowed/);
-      await expect(denied.getByTestId('message-error')).toContainText(/ask IT/i);
-    }
+    await app.getByTestId('model-picker').selectOption(SANDBOX_MODELS.denied);
+    const denied = await ask('Hello');
+    await expect(denied.getByTestId('message-error')).toContainText("isn't allowed");
+    await expect(denied.getByTestId('message-error')).toContainText(/ask IT/i);
+    await denied.getByTestId('message-error').getByText('Details').click();
+    await expect(denied.getByTestId('message-error')).toContainText(/AccessDeniedException[\s\S]*Request ID/);
 
     await app.getByTestId('model-picker').selectOption(SANDBOX_MODELS.writer);
     sandbox.faults.bedrock.streamErrorAfter(3);
@@ -91,9 +94,37 @@ test.describe('chat', () => {
     await expect(broken.getByTestId('message-error')).toContainText(/part-way/);
     await expect(broken.getByTestId('message-text')).not.toBeEmpty();
 
+    sandbox.faults.bedrock.cutAfter(3);
+    const cut = await ask('And another');
+    await expect(cut.getByTestId('message-error')).toContainText(/connection .* dropped/);
+    await expect(cut.getByTestId('message-text')).not.toBeEmpty();
+
     sandbox.faults.bedrock.throttleNext(10);
     const busy = await ask('Again');
     await expect(busy.getByTestId('message-error')).toContainText(/busy/);
+  });
+
+  test('a model that needs an inference profile: one click switches to it', async ({ app, harness, sandbox }) => {
+    await signIn(app, harness, sandbox.users[0]!);
+    await app.getByTestId('new-conversation-button').click();
+    await app.getByTestId('model-picker').selectOption(SANDBOX_MODELS.writer);
+    // A conversation saved with the base model id (e.g. before IT moved to profiles).
+    const [summary] = harness.services.conversations.list();
+    harness.services.conversations.updateSettings(summary!.id, { modelId: SANDBOX_MODELS.thinker });
+    await app.getByTestId('conversation-item').first().click();
+    await expect(app.getByTestId('model-picker')).toHaveValue(SANDBOX_MODELS.thinker);
+
+    await app.getByTestId('composer-input').fill('Plan a migration');
+    await app.getByTestId('composer-input').press('Enter');
+    const failed = app.locator('[data-testid="message"][data-role="assistant"]').last();
+    await expect(failed.getByTestId('message-error')).toContainText('inference profile');
+    await failed.getByTestId('fix-button').click();
+
+    await expect(app.getByTestId('model-picker')).toHaveValue(SANDBOX_MODELS.thinkerProfile);
+    const answer = app.locator('[data-testid="message"][data-role="assistant"]').last();
+    await expect(answer).toHaveAttribute('data-status', 'complete', { timeout: 20_000 });
+    await expect(answer.getByTestId('thinking')).toBeVisible();
+    await expect(answer.getByTestId('message-text')).toContainText('Plan for');
 
   });
 });

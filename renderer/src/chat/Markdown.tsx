@@ -223,6 +223,14 @@ export function Markdown({ text, onLink }: { text: string; onLink: OpenLink }) {
   );
 }
 
+/** The finished blocks of a streaming answer: re-rendered only when one more block has finished. */
+const FinishedBlocks = memo(
+  function FinishedBlocks({ blocks, onLink }: { blocks: readonly MarkdownBlock[]; count: number; onLink: OpenLink }) {
+    return blocks.map((block) => <Block key={block.key} block={block} onLink={onLink} />);
+  },
+  (before, after) => before.count === after.count && before.onLink === after.onLink,
+);
+
 /** An answer still arriving: finished blocks stay as they are, only the growing one re-renders. */
 export function StreamingMarkdown({ text, onLink }: { text: string; onLink: OpenLink }) {
   // One stream per message: it remembers where the finished blocks end.
@@ -233,9 +241,7 @@ export function StreamingMarkdown({ text, onLink }: { text: string; onLink: Open
   return (
     <HeadingBase.Provider value={base}>
       <div className="markdown">
-        {finished.map((block) => (
-          <Block key={block.key} block={block} onLink={onLink} />
-        ))}
+        <FinishedBlocks blocks={finished} count={finished.length} onLink={onLink} />
         {tail.map((block) => (
           <BlockToken key={block.key} token={block.token} onLink={onLink} />
         ))}

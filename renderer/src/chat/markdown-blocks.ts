@@ -14,6 +14,7 @@ export interface MarkdownBlock {
 }
 
 export interface MarkdownSnapshot {
+  /** Grows in place as blocks finish. */
   finished: readonly MarkdownBlock[];
   /** The blocks after the last finished one (usually one), re-lexed on every update. */
   tail: readonly MarkdownBlock[];
@@ -33,7 +34,7 @@ export class MarkdownStream {
   /** The blocks of `text`; cheap when `text` extends the previous text. */
   update(text: string): MarkdownSnapshot {
     if (text === this.text) return this.snapshot;
-    if (!text.startsWith(this.text.slice(0, this.stableEnd))) {
+    if (!this.continues(text)) {
       // Not a continuation (edited or replaced): start again.
       this.stableEnd = 0;
       this.finished = [];
@@ -48,7 +49,8 @@ export class MarkdownStream {
     for (let i = 0; i < last; i++) {
       const token = tokens[i]!;
       this.stableEnd += token.raw.length;
-      if (token.type !== 'space') this.finished = [...this.finished, { key: `b${this.finished.length}`, token }];
+      // Appended in place: the list only grows, and each block object stays the same for React.
+      if (token.type !== 'space') this.finished.push({ key: `b${this.finished.length}`, token });
     }
     const tail = tokens
       .slice(Math.max(last, 0))
@@ -56,6 +58,20 @@ export class MarkdownStream {
       .map((token, i) => ({ key: `b${this.finished.length + i}`, token }));
     this.snapshot = { finished: this.finished, tail };
     return this.snapshot;
+  }
+
+  /**
+   * Whether `text` extends the previous text. Checked around the start and the
+   * last block boundary only, so the check costs the same however long the answer is.
+   */
+  private continues(text: string): boolean {
+    const edge = Math.max(0, this.stableEnd - 64);
+    const head = Math.min(64, this.text.length);
+    return (
+      text.length >= this.text.length &&
+      text.slice(0, head) === this.text.slice(0, head) &&
+      text.slice(edge, this.stableEnd) === this.text.slice(edge, this.stableEnd)
+    );
   }
 }
 
