@@ -20,7 +20,14 @@ test.describe('chat', () => {
     await expect(assistant.locator('table')).toBeVisible();
     await expect(assistant.getByTestId('code-block').first()).toBeVisible();
     await expect(assistant.locator('[data-testid="code-block"][data-language="typescript"], [data-testid="code-block"][data-language="ts"]').first()).toBeVisible();
+    // Highlighted (the highlighter loads on first use), with the code itself intact.
+    await expect(assistant.locator('[data-testid="code-block"] .hljs-keyword').first()).toBeVisible();
+    await expect(assistant.getByTestId('code-block').first()).toContainText("import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';");
     await expect(assistant.getByTestId('message-usage')).toContainText(/\d/);
+    // Links open in the system browser, through main's allow-list; the window stays on Strata.
+    await assistant.getByRole('link', { name: 'Bedrock documentation' }).click();
+    expect(await harness.nextOpenedUrl()).toBe('https://docs.aws.amazon.com/bedrock/');
+    expect(app.url()).toBe(harness.url);
     await expect(app.locator('[data-testid="message"][data-role="user"]').last()).toContainText('Explain S3 storage classes');
 
     const shot = testInfo.outputPath('finished-answer.png');

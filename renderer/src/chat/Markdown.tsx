@@ -4,10 +4,9 @@
  * in the system browser through main's allow-list, code is highlighted by
  * lowlight's syntax tree.
  */
-import { createContext, memo, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, memo, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Token, Tokens } from 'marked';
 import { CopyButton } from '../shared/CopyButton';
-import { highlight } from './highlight';
 import { MarkdownStream, markdownBlocks, type MarkdownBlock } from './markdown-blocks';
 
 export type OpenLink = (href: string) => void;
@@ -90,8 +89,25 @@ function decode(text: string): string {
   );
 }
 
+type Highlight = (code: string, language: string) => ReactNode;
+/** The highlighter and its grammars load on first use, so they don't slow the window's start. */
+let highlighter: Highlight | undefined;
+const loading = import('./highlight').then((module) => {
+  highlighter = module.highlight;
+  return module.highlight;
+});
+
+function useHighlighter(): Highlight | undefined {
+  const [loaded, setLoaded] = useState(() => highlighter);
+  useEffect(() => {
+    if (!loaded) void loading.then((fn) => setLoaded(() => fn));
+  }, [loaded]);
+  return loaded;
+}
+
 export function CodeBlock({ code, language }: { code: string; language: string }) {
-  const highlighted = useMemo(() => highlight(code, language), [code, language]);
+  const highlight = useHighlighter();
+  const highlighted = useMemo(() => (highlight ? highlight(code, language) : code), [highlight, code, language]);
   return (
     <figure className="code-block" data-testid="code-block" data-language={language || 'text'}>
       <figcaption className="code-block__bar">
