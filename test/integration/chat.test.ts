@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../main/app/services';
+import { ConversationStore } from '../../main/chat/conversation-store';
 import type { ChatEvent } from '../../preload/contract';
 import { nodePlatform, type NodePlatform } from '../harness/node-platform';
 import { loginOverHttp } from '../sandbox/http-login';
@@ -118,6 +119,19 @@ describe('chat with Bedrock', () => {
     expect(saved.status).toBe('interrupted');
     expect(saved.error).toBeUndefined();
     expect(saved.text.length).toBeGreaterThan(0);
+  });
+
+  it('saves the answer as it grows: a crash mid-answer keeps what arrived', async () => {
+    const w = await signedIn({ bedrock: { tokensPerSecond: 200, answerWords: 2000 } });
+    const c = w.services.conversations.create({ modelId: WRITER, systemPrompt: '' });
+    const { requestId } = w.services.chat.send(c.id, 'Write a long essay');
+    await expect.poll(() => w.events.filter((e) => e.type === 'text').length, { timeout: 10_000 }).toBeGreaterThan(5);
+    // What a fresh start would find on disk right now, as if Strata had died this instant.
+    const afterCrash = new ConversationStore({ directory: path.join(w.dir, 'conversations') }).get(c.id).messages.at(-1)!;
+    expect(afterCrash.status).toBe('interrupted');
+    expect(afterCrash.error?.code).toBe('stream-interrupted');
+    expect(afterCrash.text.length).toBeGreaterThan(10);
+    await w.services.chat.stop(requestId);
   });
 
   it('retries while Bedrock is busy before the first token', async () => {
