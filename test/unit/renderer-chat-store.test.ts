@@ -154,6 +154,21 @@ describe('chat store', () => {
     expect(store.getState().open).toBeNull();
   });
 
+  it('deletes even after an earlier error, and keeps the conversation when deleting fails', async () => {
+    const fake = fakeApi();
+    const store = createChatStore(fake.api);
+    await store.getState().select('c1');
+    store.setState({ error: { code: 'throttled', message: 'Busy earlier.' } });
+    await store.getState().remove('c1');
+    expect(store.getState().open).toBeNull();
+
+    await store.getState().select('c2');
+    fake.api.conversations.delete.mockResolvedValue(failed({ code: 'storage-failed', message: "Couldn't save." }) as never);
+    await store.getState().remove('c2');
+    expect(store.getState().open?.id).toBe('c2');
+    expect(store.getState().error?.code).toBe('storage-failed');
+  });
+
   it('export says where the file went; a cancelled save says nothing', async () => {
     const fake = fakeApi();
     const store = createChatStore(fake.api);

@@ -194,7 +194,8 @@ export function createChatStore(api: ChatApi): ChatStore {
       },
 
       async remove(id) {
-        if ((await call(api.conversations.delete(id))) === null && get().error) return;
+        const result = await api.conversations.delete(id);
+        if (!result.ok) return set({ error: result.error, announcement: result.error.message });
         if (get().open?.id === id) set({ open: null });
         set({ conversations: get().conversations.filter((c) => c.id !== id) });
       },
