@@ -5,13 +5,17 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { ChatStore, ChatStoreState } from './chat/chat-store';
+import type { ConversationsStore, ConversationsStoreState } from './chat/conversations-store';
+import type { ModelsStore, ModelsStoreState } from './chat/models-store';
 import type { SessionStoreState, SessionStore } from './session/session-store';
 import type { SettingsStoreState, SettingsStore } from './settings/settings-store';
 
 export interface AppStores {
   session: SessionStore;
   settings: SettingsStore;
+  conversations: ConversationsStore;
   chat: ChatStore;
+  models: ModelsStore;
 }
 
 const StoresContext = createContext<AppStores | null>(null);
@@ -40,4 +44,14 @@ export function useSettings<T>(selector: (state: SettingsStoreState) => T): T {
 /** Reads from the chat store; re-renders when the selected value changes. */
 export function useChat<T>(selector: (state: ChatStoreState) => T): T {
   return useStore(useStores().chat, selector);
+}
+
+/** Reads from the conversations store; re-renders when the selected value changes. */
+export function useConversations<T>(selector: (state: ConversationsStoreState) => T): T {
+  return useStore(useStores().conversations, selector);
+}
+
+/** Reads from the models store; re-renders when the selected value changes. */
+export function useModels<T>(selector: (state: ModelsStoreState) => T): T {
+  return useStore(useStores().models, selector);
 }

@@ -4,6 +4,8 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { StoresProvider, type AppStores } from './app-stores';
 import { createChatStore } from './chat/chat-store';
+import { createConversationsStore } from './chat/conversations-store';
+import { createModelsStore } from './chat/models-store';
 import { createSessionStore } from './session/session-store';
 import { createSettingsStore } from './settings/settings-store';
 import './styles.css';
@@ -12,10 +14,14 @@ const container = document.getElementById('root');
 if (!container) throw new Error('Strata: #root is missing from index.html');
 
 if ('strata' in window) {
+  const conversations = createConversationsStore(window.strata);
+  const models = createModelsStore(window.strata);
   const stores: AppStores = {
     session: createSessionStore(window.strata),
     settings: createSettingsStore(window.strata),
-    chat: createChatStore(window.strata),
+    conversations,
+    models,
+    chat: createChatStore(window.strata, { conversations, models }),
   };
   createRoot(container).render(
     <StrictMode>

@@ -88,4 +88,58 @@ describe('streaming Markdown blocks', () => {
     const replaced = stream.update('Something else entirely\n\nsecond');
     expect(types([...replaced.finished, ...replaced.tail])).toEqual(['paragraph', 'paragraph']);
   });
+
+  it('finishes a nested list only once a block starts outside it', () => {
+    const stream = new MarkdownStream();
+    const nested = '1. First\n   - inner a\n   - inner b\n2. Second\n\n';
+    expect(stream.update(nested).finished).toEqual([]);
+    const indented = stream.update(`${nested}   more of the second item`);
+    expect(indented.finished).toEqual([]);
+    expect(types(indented.tail)).toEqual(['list']);
+    const after = stream.update(`${nested}   more of the second item\n\nAfter the list.`);
+    expect(types(after.finished)).toEqual(['list']);
+    expect(types(after.tail)).toEqual(['paragraph']);
+    const list = after.finished[0]!.token as { items: Array<{ text: string }> };
+    expect(list.items).toHaveLength(2);
+    expect(list.items[1]!.text).toContain('more of the second item');
+  });
+
+  it('finishes a code fence once it is closed and the next block starts', () => {
+    const stream = new MarkdownStream();
+    const fence = '```python\nprint(1)\n\n\nprint(2)\n```\n';
+    expect(types(stream.update(fence).tail)).toEqual(['code']);
+    expect(stream.update(fence).finished).toEqual([]);
+    const next = stream.update(`${fence}> quoted`);
+    expect(types(next.finished)).toEqual(['code']);
+    expect((next.finished[0]!.token as { text: string }).text).toBe('print(1)\n\n\nprint(2)');
+    expect(types(next.tail)).toEqual(['blockquote']);
+  });
+
+  it('counts Windows line endings in the text as it is', () => {
+    const text = ANSWER.replace(/\n/g, '\r\n');
+    const stream = new MarkdownStream();
+    const last = feed(stream, text, 5).at(-1)!;
+    expect(types([...last.finished, ...last.tail])).toEqual(types(markdownBlocks(ANSWER)));
+    expect([...last.finished, ...last.tail].map((b) => b.token.raw.trim())).toEqual(markdownBlocks(ANSWER).map((b) => b.token.raw.trim()));
+  });
+
+  it('lexes only the tail: characters lexed per delta stay bounded for an answer of mixed blocks', () => {
+    const section = `${ANSWER}\n\n`;
+    const long = section.repeat(60);
+    const stream = new MarkdownStream();
+    const perUpdate: number[] = [];
+    let before = 0;
+    for (let i = 12; i <= long.length; i += 12) {
+      stream.update(long.slice(0, i));
+      perUpdate.push(stream.lexedCharacters - before);
+      before = stream.lexedCharacters;
+    }
+    const early = Math.max(...perUpdate.slice(0, perUpdate.length / 10));
+    const late = Math.max(...perUpdate.slice(-perUpdate.length / 10));
+    // Bounded by the largest block (the code fence and what surrounds it), not by the answer's length.
+    expect(late).toBeLessThanOrEqual(early + 12);
+    expect(late).toBeLessThan(120);
+    const last = stream.update(long);
+    expect(last.finished.length + last.tail.length).toBe(markdownBlocks(long).length);
+  });
 });

@@ -1,142 +1,125 @@
 /** The chat: conversations on the left, the open one on the right, the composer below it. */
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { useChat } from '../app-stores';
+import { useCallback, useEffect, useState } from 'react';
+import { useChat, useConversations, useModels, useSession, useStores } from '../app-stores';
 import { ErrorNotice } from '../shared/ErrorNotice';
-import { ConversationHeader, ModelPicker } from './ConversationHeader';
+import { isBusy } from './chat-store';
+import { Composer } from './Composer';
+import { ConversationHeader } from './ConversationHeader';
 import { Messages } from './Messages';
+import { ModelPicker } from './ModelPicker';
+import { catalogIsEmpty, defaultModelId } from './models-store';
 import { Sidebar } from './Sidebar';
 
-function Composer({ disabledReason, busy }: { disabledReason: string | null; busy: boolean }) {
-  const send = useChat((s) => s.send);
-  const stop = useChat((s) => s.stop);
-  const [text, setText] = useState('');
-  const input = useRef<HTMLTextAreaElement>(null);
-
-  // Grow with the text, up to a limit.
-  useLayoutEffect(() => {
-    const element = input.current;
-    if (!element) return;
-    element.style.height = 'auto';
-    element.style.height = `${Math.min(element.scrollHeight, 240)}px`;
-  }, [text]);
-
-  const submit = async () => {
-    const message = text.trim();
-    if (!message || disabledReason || busy) return;
-    setText('');
-    if (!(await send(message))) setText(message);
-  };
-
-  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
-      event.preventDefault();
-      void submit();
-    }
-    if (event.key === 'Escape' && busy) void stop();
-  };
-
-  return (
-    <form
-      className="composer"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <label htmlFor="composer-input" className="visually-hidden">
-        Message
-      </label>
-      <textarea
-        id="composer-input"
-        ref={input}
-        rows={1}
-        value={text}
-        placeholder={disabledReason ?? 'Ask anything… (Enter to send, Shift+Enter for a new line)'}
-        onChange={(e) => setText(e.target.value)}
-        onKeyDown={onKeyDown}
-        disabled={disabledReason !== null}
-        aria-describedby={disabledReason ? 'composer-reason' : undefined}
-        data-testid="composer-input"
-      />
-      {busy ? (
-        <button type="button" className="button button--secondary composer__button" onClick={() => void stop()} data-testid="stop-button">
-          Stop
-        </button>
-      ) : (
-        <button type="submit" className="button button--primary composer__button" disabled={disabledReason !== null || !text.trim()} data-testid="send-button">
-          Send
-        </button>
-      )}
-      {disabledReason && (
-        <p id="composer-reason" className="composer__reason" data-testid="composer-disabled-reason">
-          {disabledReason}
-        </p>
-      )}
-    </form>
-  );
+/** Why sending is not possible, in words the person can act on; null when it is. */
+function useSendBlocked(modelId: string): string | null {
+  const ready = useSession((s) => s.status?.state === 'ready');
+  const catalog = useModels((s) => s.catalog);
+  const modelsError = useModels((s) => s.error);
+  const loading = useModels((s) => s.loading && !s.catalog);
+  if (!ready) return 'Sign in again to send messages. Your conversations are kept.';
+  if (catalogIsEmpty(catalog)) return 'No chat models are available to you yet. Ask IT to turn on model access.';
+  if (!modelId && loading) return 'Loading the models…';
+  if (!modelId) return modelsError ? "The models couldn't be loaded. Retry above." : 'Choose a model to start.';
+  return null;
 }
 
-function StartScreen({ disabledReason }: { disabledReason: string | null }) {
-  const newConversation = useChat((s) => s.newConversation);
-  const updateSettings = useChat((s) => s.updateSettings);
-  const catalog = useChat((s) => s.catalog);
-  const [chosen, setChosen] = useState<string | null>(null);
-  const model = chosen ?? catalog?.lastChoice ?? catalog?.groups[0]?.models[0]?.id ?? '';
+/** The catalog loaded and holds no chat model: nothing to do here but ask IT. */
+function NoModels({ region }: { region: string }) {
+  const { models } = useStores();
+  const loading = useModels((s) => s.loading);
   return (
-    <div className="start">
-      <h1 className="start__title">What would you like to ask?</h1>
-      <p className="start__lead">Pick a model and start a conversation. Everything you ask is kept on this computer.</p>
-      <ModelPicker
-        value={model}
-        onChange={(id) => {
-          setChosen(id);
-          void newConversation().then((created) => created && updateSettings({ modelId: id }));
-        }}
-      />
-      <Composer disabledReason={disabledReason} busy={false} />
+    <div className="start" data-testid="models-empty">
+      <h1 className="start__title">No chat models are available yet</h1>
+      <p className="start__lead">
+        No chat models are enabled for you in the {region} Region. Ask IT to turn on model access in Amazon Bedrock, then
+        check again.
+      </p>
+      <button type="button" className="button button--secondary" onClick={() => void models.getState().load(true)} disabled={loading}>
+        {loading ? 'Checking…' : 'Check again'}
+      </button>
     </div>
   );
 }
 
-export function ChatWorkspace({ disabledReason }: { disabledReason: string | null }) {
-  const open = useChat((s) => s.open);
-  const busy = useChat((s) => (s.open ? s.active[s.open.id] !== undefined : false));
-  const error = useChat((s) => s.error);
-  const dismissError = useChat((s) => s.dismissError);
-  const newConversation = useChat((s) => s.newConversation);
+/** No conversation open: a friendly start with the model picker and the composer (sending creates the conversation). */
+function StartScreen() {
+  const { chat, models } = useStores();
+  const catalog = useModels((s) => s.catalog);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const model = chosen ?? defaultModelId(catalog);
+  const blocked = useSendBlocked(model);
+  if (catalog && catalogIsEmpty(catalog)) return <NoModels region={catalog.region} />;
+  return (
+    <div className="start">
+      <h1 className="start__title">What would you like to ask?</h1>
+      <p className="start__lead">Pick a model and write your question. Your conversations are kept on this computer.</p>
+      <ModelPicker
+        value={model}
+        onChange={(id) => {
+          setChosen(id);
+          void models.getState().choose(id);
+        }}
+      />
+      <Composer
+        disabledReason={blocked}
+        busy={false}
+        onSend={(text) => chat.getState().send(text, model)}
+        onStop={() => void chat.getState().stop()}
+      />
+    </div>
+  );
+}
+
+function OpenConversation() {
+  const { chat } = useStores();
+  const open = useConversations((s) => s.open)!;
+  const busy = useChat((s) => isBusy(s, open.id));
+  const blocked = useSendBlocked(open.settings.modelId);
+  const send = useCallback((text: string) => chat.getState().send(text), [chat]);
+  const stop = useCallback(() => void chat.getState().stop(), [chat]);
+  return (
+    <>
+      <ConversationHeader key={`header-${open.id}`} conversation={open} />
+      {open.messages.length === 0 ? (
+        <p className="chat__empty">Ask your first question below.</p>
+      ) : (
+        <Messages key={`messages-${open.id}`} messages={open.messages} busy={busy} />
+      )}
+      <Composer key={`composer-${open.id}`} disabledReason={blocked} busy={busy} onSend={send} onStop={stop} />
+    </>
+  );
+}
+
+export function ChatWorkspace() {
+  const { conversations } = useStores();
+  const open = useConversations((s) => s.open !== null);
+  const title = useConversations((s) => s.open?.title);
+  const conversationsError = useConversations((s) => s.error);
+  const dismissConversationsError = useConversations((s) => s.dismissError);
+  const chatError = useChat((s) => s.error);
+  const dismissChatError = useChat((s) => s.dismissError);
   const announcement = useChat((s) => s.announcement);
 
+  // Ctrl+N (Cmd+N on a Mac): a new conversation from anywhere in the window.
   useEffect(() => {
-    const onKey = (event: globalThis.KeyboardEvent) => {
+    const onKey = (event: KeyboardEvent) => {
       if ((event.ctrlKey || event.metaKey) && !event.shiftKey && !event.altKey && event.key.toLowerCase() === 'n') {
         event.preventDefault();
-        void newConversation();
+        void conversations.getState().create();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [newConversation]);
+  }, [conversations]);
 
-  const reason = disabledReason ?? (open && !open.settings.modelId ? 'Choose a model to start.' : null);
   return (
     <div className="chat">
       <Sidebar />
-      <section className="chat__main" aria-label={open ? open.title : 'New conversation'}>
-        {error && <ErrorNotice error={error} onDismiss={dismissError} />}
-        {open ? (
-          <>
-            <ConversationHeader key={open.id} conversation={open} />
-            {open.messages.length === 0 ? (
-              <p className="chat__empty">Ask your first question below.</p>
-            ) : (
-              <Messages key={open.id} messages={open.messages} busy={busy} />
-            )}
-            <Composer key={open.id} disabledReason={reason} busy={busy} />
-          </>
-        ) : (
-          <StartScreen disabledReason={disabledReason} />
-        )}
-        <div className="visually-hidden" role="status" aria-live="polite">
+      <section className="chat__main" aria-label={title ?? 'New conversation'}>
+        {conversationsError && <ErrorNotice error={conversationsError} onDismiss={dismissConversationsError} />}
+        {chatError && <ErrorNotice error={chatError} onDismiss={dismissChatError} />}
+        {open ? <OpenConversation /> : <StartScreen />}
+        <div className="visually-hidden" role="status" aria-live="polite" data-testid="chat-announcer">
           {announcement}
         </div>
       </section>

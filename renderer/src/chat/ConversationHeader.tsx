@@ -1,103 +1,60 @@
 /** Above the messages: the title, the model, the conversation's settings, export. */
 import { useId, useState, type FormEvent } from 'react';
 import type { Conversation } from '../../../preload/contract';
-import { useChat } from '../app-stores';
-import { findModel, modelLabel } from './chat-format';
+import { useConversations, useStores } from '../app-stores';
+import { ModelPicker } from './ModelPicker';
 
-export function ModelPicker({ value, onChange, disabled }: { value: string; onChange: (id: string) => void; disabled?: boolean }) {
-  const catalog = useChat((s) => s.catalog);
-  const loading = useChat((s) => s.catalogLoading);
-  const error = useChat((s) => s.catalogError);
-  const loadCatalog = useChat((s) => s.loadCatalog);
-  const id = useId();
-
-  if (error) {
-    return (
-      <div className="model-picker model-picker--error" role="alert" data-testid="models-error">
-        <span>Couldn't load the models: {error.message}</span>
-        <button type="button" className="button button--small button--secondary" onClick={() => void loadCatalog(true)} data-testid="models-retry-button">
-          Retry
-        </button>
-      </div>
-    );
-  }
-  const empty = catalog !== null && catalog.groups.length === 0;
-  const known = findModel(catalog, value);
-  return (
-    <div className="model-picker">
-      <label htmlFor={id} className="model-picker__label">
-        Model
-      </label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} disabled={disabled || loading || empty} data-testid="model-picker">
-        {!value && <option value="">{loading ? 'Loading models…' : 'Choose a model'}</option>}
-        {value && !known && <option value={value}>{loading ? 'Loading models…' : `${value} (not in this Region's list)`}</option>}
-        {catalog?.groups.map((group) => (
-          <optgroup key={group.provider} label={group.provider}>
-            {group.models.map((model) => (
-              <option key={model.id} value={model.id}>
-                {modelLabel(model)}
-              </option>
-            ))}
-          </optgroup>
-        ))}
-      </select>
-      {empty && (
-        <p className="model-picker__empty">
-          No chat models are enabled for you in {catalog.region}. Ask IT to enable model access in Amazon Bedrock.
-        </p>
-      )}
-    </div>
-  );
-}
-
-function SettingsPanel({ conversation, onClose }: { conversation: Conversation; onClose: () => void }) {
-  const updateSettings = useChat((s) => s.updateSettings);
+function SettingsPanel({ id, conversation, onClose }: { id: string; conversation: Conversation; onClose: () => void }) {
+  const updateSettings = useConversations((s) => s.updateSettings);
   const { settings } = conversation;
   const [system, setSystem] = useState(settings.systemPrompt);
-  const [useDefaultTemperature, setUseDefaultTemperature] = useState(settings.temperature === undefined);
-  const [temperature, setTemperature] = useState(settings.temperature ?? 0.7);
+  // '' means the model's default.
+  const [temperature, setTemperature] = useState(settings.temperature?.toString() ?? '');
   const [maxTokens, setMaxTokens] = useState(settings.maxTokens?.toString() ?? '');
   const ids = { system: useId(), temperature: useId(), max: useId() };
   const maxValue = maxTokens.trim() ? Number(maxTokens) : undefined;
+  const temperatureValue = temperature.trim() ? Number(temperature) : undefined;
+  const temperatureInvalid = temperatureValue !== undefined && !(temperatureValue >= 0 && temperatureValue <= 1);
   const maxInvalid = maxValue !== undefined && (!Number.isInteger(maxValue) || maxValue < 1 || maxValue > 200_000);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
-    if (maxInvalid) return;
+    if (maxInvalid || temperatureInvalid) return;
     const patch = {
       systemPrompt: system,
-      temperature: useDefaultTemperature ? undefined : temperature,
+      temperature: temperatureValue,
       maxTokens: maxValue,
     };
-    await updateSettings(patch);
-    onClose();
+    if (await updateSettings(patch)) onClose();
   };
 
   return (
-    <form className="settings-panel card" onSubmit={(e) => void save(e)} aria-label="Conversation settings">
+    <form id={id} className="settings-panel card" onSubmit={(e) => void save(e)} aria-label="Conversation settings">
       <label htmlFor={ids.system}>Instructions for the model (system prompt)</label>
       <textarea id={ids.system} rows={4} value={system} maxLength={20_000} onChange={(e) => setSystem(e.target.value)} data-testid="system-prompt-input" />
-      <fieldset className="settings-panel__row">
-        <legend>Temperature</legend>
-        <label className="checkbox">
-          <input type="checkbox" checked={useDefaultTemperature} onChange={(e) => setUseDefaultTemperature(e.target.checked)} /> The model's default
-        </label>
-        <label htmlFor={ids.temperature} className="visually-hidden">
-          Temperature value
-        </label>
+      <label htmlFor={ids.temperature}>Temperature, from 0 (focused) to 1 (creative)</label>
+      <div className="settings-panel__row">
         <input
           id={ids.temperature}
-          type="range"
+          type="number"
+          inputMode="decimal"
           min={0}
           max={1}
-          step={0.05}
+          step={0.1}
           value={temperature}
-          disabled={useDefaultTemperature}
-          onChange={(e) => setTemperature(Number(e.target.value))}
+          placeholder="Default"
+          onChange={(e) => setTemperature(e.target.value)}
+          aria-invalid={temperatureInvalid}
+          aria-describedby={`${ids.temperature}-hint`}
           data-testid="temperature-input"
         />
-        <output htmlFor={ids.temperature}>{useDefaultTemperature ? 'Default' : temperature.toFixed(2)}</output>
-      </fieldset>
+        <button type="button" className="button button--small button--secondary" onClick={() => setTemperature('')} disabled={!temperature}>
+          Use the model's default
+        </button>
+      </div>
+      <p id={`${ids.temperature}-hint`} className={temperatureInvalid ? 'field-error' : 'field-hint'}>
+        {temperatureInvalid ? 'Enter a number from 0 to 1, or leave it empty.' : temperature ? '' : "Empty: the model's default."}
+      </p>
       <label htmlFor={ids.max}>Longest answer, in tokens (empty: the model's default)</label>
       <input
         id={ids.max}
@@ -126,13 +83,14 @@ function SettingsPanel({ conversation, onClose }: { conversation: Conversation; 
 }
 
 export function ConversationHeader({ conversation }: { conversation: Conversation }) {
-  const rename = useChat((s) => s.rename);
-  const updateSettings = useChat((s) => s.updateSettings);
-  const exportOpen = useChat((s) => s.exportOpen);
-  const exportStatus = useChat((s) => s.exportStatus);
+  const { conversations, models } = useStores();
+  const rename = useConversations((s) => s.rename);
+  const exportOpen = useConversations((s) => s.exportOpen);
+  const exportStatus = useConversations((s) => s.exportStatus);
   // What the person is typing as the new name; null while they are not renaming.
   const [draft, setDraft] = useState<string | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const panelId = useId();
   const title = draft ?? conversation.title;
 
   const saveTitle = () => {
@@ -158,17 +116,30 @@ export function ConversationHeader({ conversation }: { conversation: Conversatio
             data-testid="conversation-title"
           />
         </h1>
-        <ModelPicker value={conversation.settings.modelId} onChange={(modelId) => void updateSettings({ modelId })} />
+        <ModelPicker
+          value={conversation.settings.modelId}
+          onChange={(modelId) => {
+            void conversations.getState().updateSettings({ modelId });
+            void models.getState().choose(modelId);
+          }}
+        />
         <button
           type="button"
           className="button button--secondary"
           aria-expanded={settingsOpen}
           onClick={() => setSettingsOpen((open) => !open)}
+          aria-controls={settingsOpen ? panelId : undefined}
           data-testid="conversation-settings-button"
         >
-          Settings
+          Conversation settings
         </button>
-        <button type="button" className="button button--secondary" onClick={() => void exportOpen()} data-testid="export-conversation-button">
+        <button
+          type="button"
+          className="button button--secondary"
+          onClick={() => void exportOpen()}
+          title="Save this conversation as a Markdown file"
+          data-testid="export-conversation-button"
+        >
           Export
         </button>
       </div>
@@ -177,7 +148,7 @@ export function ConversationHeader({ conversation }: { conversation: Conversatio
           {exportStatus}
         </p>
       )}
-      {settingsOpen && <SettingsPanel conversation={conversation} onClose={() => setSettingsOpen(false)} />}
+      {settingsOpen && <SettingsPanel id={panelId} conversation={conversation} onClose={() => setSettingsOpen(false)} />}
     </header>
   );
 }

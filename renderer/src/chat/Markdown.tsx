@@ -61,6 +61,8 @@ function InlineToken({ token, onLink }: { token: Token; onLink: OpenLink }): Rea
             event.preventDefault();
             onLink(link.href);
           }}
+          // Middle-click would open a window of its own: never navigate from an answer.
+          onAuxClick={(event) => event.preventDefault()}
         >
           <Inline tokens={link.tokens} onLink={onLink} />
         </a>

@@ -1,19 +1,38 @@
 /** The conversation list: new, search, open, rename, delete. */
-import { useEffect, useState, type FormEvent } from 'react';
-import { useChat } from '../app-stores';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useConversations } from '../app-stores';
+import { useNow } from '../shared/clock';
 import { formatRelativeTime } from './chat-format';
 
+/** "5 min ago", kept current. */
+function RelativeTime({ at }: { at: number }) {
+  const now = useNow();
+  return <time dateTime={new Date(at).toISOString()}>{formatRelativeTime(at, now)}</time>;
+}
+
 function ConversationItem({ id, title, preview, updatedAt, selected }: { id: string; title: string; preview: string; updatedAt: number; selected: boolean }) {
-  const select = useChat((s) => s.select);
-  const rename = useChat((s) => s.rename);
-  const remove = useChat((s) => s.remove);
+  const select = useConversations((s) => s.select);
+  const rename = useConversations((s) => s.rename);
+  const remove = useConversations((s) => s.remove);
   const [mode, setMode] = useState<'view' | 'rename' | 'confirm-delete'>('view');
   const [draft, setDraft] = useState(title);
+  // Enter, Escape and leaving the field all end the rename; only the first counts.
+  const renaming = useRef(false);
 
+  const startRename = () => {
+    renaming.current = true;
+    setDraft(title);
+    setMode('rename');
+  };
+  const endRename = (save: boolean) => {
+    if (!renaming.current) return;
+    renaming.current = false;
+    if (save && draft.trim() && draft.trim() !== title) void rename(id, draft.trim());
+    setMode('view');
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (draft.trim() && draft.trim() !== title) void rename(id, draft.trim());
-    setMode('view');
+    endRename(true);
   };
 
   return (
@@ -26,8 +45,10 @@ function ConversationItem({ id, title, preview, updatedAt, selected }: { id: str
             autoFocus
             maxLength={200}
             onChange={(e) => setDraft(e.target.value)}
-            onKeyDown={(e) => e.key === 'Escape' && setMode('view')}
-            onBlur={submit}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') endRename(false);
+            }}
+            onBlur={() => endRename(true)}
           />
         </form>
       ) : (
@@ -37,22 +58,19 @@ function ConversationItem({ id, title, preview, updatedAt, selected }: { id: str
           aria-current={selected ? 'true' : undefined}
           onClick={() => void select(id)}
           onKeyDown={(e) => {
-            if (e.key === 'F2') {
-              setDraft(title);
-              setMode('rename');
-            }
+            if (e.key === 'F2') startRename();
           }}
         >
           <span className="conversation-item__title">{title}</span>
           <span className="conversation-item__meta">
-            <time dateTime={new Date(updatedAt).toISOString()}>{formatRelativeTime(updatedAt)}</time>
+            <RelativeTime at={updatedAt} />
             {preview && <span className="conversation-item__preview"> · {preview}</span>}
           </span>
         </button>
       )}
       {mode === 'confirm-delete' ? (
         <span className="conversation-item__confirm" role="group" aria-label={`Delete ${title}?`}>
-          <button type="button" className="button button--small button--danger" onClick={() => void remove(id)} data-testid="confirm-delete-button">
+          <button type="button" className="button button--small button--danger" autoFocus onClick={() => void remove(id)} data-testid="confirm-delete-button">
             Delete
           </button>
           <button type="button" className="button button--small button--secondary" onClick={() => setMode('view')}>
@@ -67,10 +85,7 @@ function ConversationItem({ id, title, preview, updatedAt, selected }: { id: str
               className="button button--small button--ghost"
               aria-label={`Rename ${title}`}
               title="Rename (F2)"
-              onClick={() => {
-                setDraft(title);
-                setMode('rename');
-              }}
+              onClick={startRename}
               data-testid="rename-conversation-button"
             >
               Rename
@@ -92,11 +107,11 @@ function ConversationItem({ id, title, preview, updatedAt, selected }: { id: str
 }
 
 export function Sidebar() {
-  const conversations = useChat((s) => s.conversations);
-  const openId = useChat((s) => s.open?.id);
-  const query = useChat((s) => s.query);
-  const search = useChat((s) => s.search);
-  const newConversation = useChat((s) => s.newConversation);
+  const conversations = useConversations((s) => s.list);
+  const openId = useConversations((s) => s.selectedId);
+  const query = useConversations((s) => s.query);
+  const search = useConversations((s) => s.search);
+  const create = useConversations((s) => s.create);
   const [text, setText] = useState(query);
 
   // Search as the person types, once they pause.
@@ -112,7 +127,7 @@ export function Sidebar() {
       <button
         type="button"
         className="button button--primary sidebar__new"
-        onClick={() => void newConversation()}
+        onClick={() => void create()}
         title={`New conversation (${mac ? '⌘' : 'Ctrl+'}N)`}
         aria-keyshortcuts={mac ? 'Meta+N' : 'Control+N'}
         data-testid="new-conversation-button"

@@ -1,249 +1,201 @@
 /**
- * The chat's state in the renderer: the conversation list and search, the
- * open conversation with the answer streaming into it, and the model
- * catalog. Everything is kept in main; this store mirrors it and applies
- * the stream's events as they arrive.
+ * The answers under way: send, stop and regenerate, and the stream of
+ * events that carries each answer in. Streamed text is kept here per
+ * message (for every conversation, open or not), so a delta changes one
+ * entry and nothing else; the saved message from main replaces it when the
+ * answer ends, in the open conversation of the conversations store.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type {
-  AppError,
-  ChatEvent,
-  ChatMessage,
-  Conversation,
-  ConversationSettings,
-  ConversationSummary,
-  ModelCatalog,
-  Result,
-  StrataApi,
-} from '../../../preload/contract';
+import type { AppError, ChatEvent, ChatMessage, ChatStarted, Conversation, Result, StrataApi } from '../../../preload/contract';
+import type { ConversationsStore } from './conversations-store';
+import type { ModelsStore } from './models-store';
 
-export type ChatApi = Pick<StrataApi, 'models' | 'conversations' | 'chat' | 'app'>;
+/** The part of `window.strata` the chat needs; tests pass a fake. */
+export type ChatApi = Pick<StrataApi, 'chat' | 'app'>;
+
+export type UseModelFix = NonNullable<AppError['fix']>;
 
 export interface ChatStoreState {
-  conversations: ConversationSummary[];
-  query: string;
-  open: Conversation | null;
-  /** conversationId → requestId of the answers under way. */
+  /** conversationId → requestId of the answers streaming. */
   active: Record<string, string>;
-  catalog: ModelCatalog | null;
-  catalogLoading: boolean;
-  catalogError: AppError | null;
-  /** A request that failed outright (not an answer's failure, which is kept on the message). */
+  /** conversationIds whose send or regenerate has not been answered yet. */
+  pending: Record<string, true>;
+  /** messageId → the answer as streamed so far, while it streams. */
+  live: Record<string, ChatMessage>;
+  /** A request that failed outright (an answer's own failure is kept on its message). */
   error: AppError | null;
-  exportStatus: string | null;
-  /** Said politely to screen readers: an answer finished, an error. */
+  /** Said politely to screen readers: an answer finished, or why it stopped. */
   announcement: string;
 
+  /** Follows the stream's events; returns the unsubscribe. */
   connect(): () => void;
-  loadCatalog(refresh?: boolean): Promise<void>;
-  search(query: string): Promise<void>;
-  select(id: string): Promise<void>;
-  newConversation(): Promise<Conversation | null>;
-  rename(id: string, title: string): Promise<void>;
-  remove(id: string): Promise<void>;
-  updateSettings(patch: Partial<ConversationSettings>): Promise<void>;
-  /** Sends in the open conversation, creating one first if none is open. */
-  send(text: string): Promise<boolean>;
+  /** Sends in the open conversation, creating one (with `modelId`, if given) when none is open. */
+  send(text: string, modelId?: string): Promise<boolean>;
+  /** Stops the open conversation's answer (as soon as its request id is known). */
   stop(): Promise<void>;
-  regenerate(): Promise<void>;
-  /** Applies an error's fix (switch model), then answers again. */
-  applyFix(fix: NonNullable<AppError['fix']>): Promise<void>;
-  exportOpen(): Promise<void>;
+  /** Answers the last question of the open conversation again. */
+  regenerate(): Promise<boolean>;
+  /** Applies an error's fix: switches the conversation's model, then answers again. */
+  applyFix(fix: UseModelFix): Promise<void>;
+  /** Opens a link from an answer in the system browser, through main's allow-list. */
   openLink(href: string): Promise<void>;
   dismissError(): void;
 }
 
 export type ChatStore = StoreApi<ChatStoreState>;
 
-/** Keeps, for each message, whichever copy has seen more of the stream. */
-function merge(incoming: Conversation, current: Conversation | null): Conversation {
-  if (!current || current.id !== incoming.id) return incoming;
-  const known = new Map(current.messages.map((m) => [m.id, m]));
-  return {
-    ...incoming,
-    messages: incoming.messages.map((m) => {
-      const seen = known.get(m.id);
-      if (!seen) return m;
-      if (m.status === 'streaming' && (seen.status !== 'streaming' || seen.text.length > m.text.length)) return seen;
-      return m;
-    }),
-  };
+/** Whether the open conversation's answer is under way (streaming or not yet answered). */
+export function isBusy(state: Pick<ChatStoreState, 'active' | 'pending'>, conversationId: string | undefined): boolean {
+  return conversationId !== undefined && (state.active[conversationId] !== undefined || state.pending[conversationId] === true);
 }
 
-const patchMessage = (conversation: Conversation, id: string, change: (m: ChatMessage) => ChatMessage): Conversation => ({
-  ...conversation,
-  messages: conversation.messages.map((m) => (m.id === id ? change(m) : m)),
-});
+/** The message to show: the streamed copy while it streams. */
+export function shownMessage(state: Pick<ChatStoreState, 'live'>, message: ChatMessage): ChatMessage {
+  return message.status === 'streaming' ? (state.live[message.id] ?? message) : message;
+}
 
-export function createChatStore(api: ChatApi): ChatStore {
+const without = <T,>(record: Record<string, T>, key: string): Record<string, T> => {
+  if (!(key in record)) return record;
+  const { [key]: _removed, ...rest } = record;
+  return rest;
+};
+
+const replaceMessage = (conversation: Conversation, message: ChatMessage): Conversation =>
+  conversation.messages.some((m) => m.id === message.id)
+    ? { ...conversation, messages: conversation.messages.map((m) => (m.id === message.id ? message : m)) }
+    : { ...conversation, messages: [...conversation.messages, message] };
+
+export function createChatStore(api: ChatApi, stores: { conversations: ConversationsStore; models: ModelsStore }): ChatStore {
+  const { conversations } = stores;
+  /** Answers that ended before send() answered: messageId → the saved message. */
+  const ended = new Map<string, ChatMessage>();
+  /** Conversations whose Stop was pressed before their request id was known. */
+  const stopWanted = new Set<string>();
+
   return createStore<ChatStoreState>()((set, get) => {
-    /** Runs a request; a failure is shown and the value is null. */
-    async function call<T>(request: Promise<Result<T>>): Promise<T | null> {
-      const result = await request;
-      if (result.ok) return result.value;
-      set({ error: result.error, announcement: result.error.message });
-      return null;
+    function requestStop(conversationId: string, requestId: string) {
+      stopWanted.delete(conversationId);
+      void api.chat.stop(requestId).then((result) => {
+        if (!result.ok) set({ error: result.error, announcement: result.error.message });
+      });
+    }
+
+    function track(conversationId: string, requestId: string) {
+      set((state) => ({ active: { ...state.active, [conversationId]: requestId } }));
+      if (stopWanted.has(conversationId)) requestStop(conversationId, requestId);
     }
 
     function onEvent(event: ChatEvent): void {
-      const { open, active } = get();
-      if (event.type === 'started') set({ active: { ...active, [event.conversationId]: event.requestId } });
-      if (event.type === 'done' || event.type === 'failed') {
-        const { [event.conversationId]: _finished, ...rest } = get().active;
-        set({
-          active: rest,
-          announcement: event.type === 'failed' ? `The answer stopped: ${event.error.message}` : 'Answer finished.',
-        });
-      }
-      if (!open || open.id !== event.conversationId) return;
       switch (event.type) {
-        case 'started':
-          if (!open.messages.some((m) => m.id === event.message.id)) {
-            set({ open: { ...open, messages: [...open.messages, event.message] } });
-          }
+        case 'started': {
+          set((state) => ({ live: { ...state.live, [event.message.id]: state.live[event.message.id] ?? event.message } }));
+          track(event.conversationId, event.requestId);
+          conversations.getState().patchOpen(event.conversationId, (open) =>
+            open.messages.some((m) => m.id === event.message.id) ? open : { ...open, messages: [...open.messages, event.message] },
+          );
           return;
+        }
         case 'text':
-        case 'reasoning':
-          set({
-            open: patchMessage(open, event.messageId, (m) =>
-              event.type === 'text' ? { ...m, text: m.text + event.delta } : { ...m, reasoning: (m.reasoning ?? '') + event.delta },
-            ),
+        case 'reasoning': {
+          set((state) => {
+            const current: ChatMessage = state.live[event.messageId] ??
+              // Joined mid-answer: carry on from main's copy of what had arrived.
+              conversations.getState().open?.messages.find((m) => m.id === event.messageId && m.status === 'streaming') ?? {
+              id: event.messageId,
+              role: 'assistant',
+              text: '',
+              createdAt: Date.now(),
+              status: 'streaming',
+            };
+            const next =
+              event.type === 'text'
+                ? { ...current, text: current.text + event.delta }
+                : { ...current, reasoning: (current.reasoning ?? '') + event.delta };
+            return { live: { ...state.live, [event.messageId]: next } };
           });
+          // Joined mid-answer (the window reloaded): the deltas still say which request to stop.
+          if (get().active[event.conversationId] === undefined) track(event.conversationId, event.requestId);
           return;
+        }
         case 'done':
-        case 'failed':
-          set({ open: patchMessage(open, event.message.id, () => event.message) });
+        case 'failed': {
+          ended.set(event.message.id, event.message);
+          stopWanted.delete(event.conversationId);
+          conversations.getState().patchOpen(event.conversationId, (open) => replaceMessage(open, event.message));
+          set((state) => ({
+            live: without(state.live, event.message.id),
+            active: state.active[event.conversationId] === event.requestId ? without(state.active, event.conversationId) : state.active,
+            announcement: event.type === 'failed' ? `The answer stopped. ${event.error.message}` : 'Answer finished.',
+          }));
           return;
+        }
       }
     }
 
-    async function answer(request: Promise<Result<{ requestId: string; conversation: Conversation }>>) {
-      const started = await call(request);
-      if (!started) return false;
-      const { conversation, requestId } = started;
-      set((state) => {
-        if (state.open && state.open.id !== conversation.id) return {};
-        const open = merge(conversation, state.open);
-        // The stream's events may have arrived before this reply, even its end.
-        const running = open.messages.some((m) => m.status === 'streaming');
-        return { open, active: running ? { ...state.active, [conversation.id]: requestId } : state.active };
-      });
+    /** Applies what send or regenerate answered; events may have come first, even the answer's end. */
+    async function start(conversationId: string, request: Promise<Result<ChatStarted>>): Promise<boolean> {
+      set((state) => ({ pending: { ...state.pending, [conversationId]: true }, error: null }));
+      const result = await request;
+      set((state) => ({ pending: without(state.pending, conversationId) }));
+      if (!result.ok) {
+        stopWanted.delete(conversationId);
+        set({ error: result.error, announcement: result.error.message });
+        return false;
+      }
+      const { conversation, requestId } = result.value;
+      const messages = conversation.messages.map((m) => ended.get(m.id) ?? m);
+      conversations.getState().patchOpen(conversationId, () => ({ ...conversation, messages }));
+      if (messages.some((m) => m.status === 'streaming')) track(conversationId, requestId);
       return true;
     }
 
     return {
-      conversations: [],
-      query: '',
-      open: null,
       active: {},
-      catalog: null,
-      catalogLoading: false,
-      catalogError: null,
+      pending: {},
+      live: {},
       error: null,
-      exportStatus: null,
       announcement: '',
 
       connect() {
-        const offList = api.conversations.onChanged((list) => {
-          if (!get().query) set({ conversations: list });
-          else void get().search(get().query);
-          const open = get().open;
-          if (open && !list.some((c) => c.id === open.id)) set({ open: null });
-          else if (open) {
-            const summary = list.find((c) => c.id === open.id);
-            if (summary && summary.title !== open.title) set({ open: { ...open, title: summary.title } });
-          }
-        });
-        const offEvents = api.chat.onEvent(onEvent);
-        void get().search('');
-        void get().loadCatalog();
-        return () => {
-          offList();
-          offEvents();
-        };
+        return api.chat.onEvent(onEvent);
       },
 
-      async loadCatalog(refresh = false) {
-        set({ catalogLoading: true, catalogError: null });
-        const result = await api.models.list(refresh ? { refresh: true } : {});
-        if (result.ok) set({ catalog: result.value, catalogLoading: false });
-        else set({ catalogError: result.error, catalogLoading: false });
-      },
-
-      async search(query) {
-        set({ query });
-        const list = await call(api.conversations.list(query.trim() ? query.trim() : undefined));
-        if (list && get().query === query) set({ conversations: list });
-      },
-
-      async select(id) {
-        const conversation = await call(api.conversations.get(id));
-        if (conversation) set({ open: conversation, exportStatus: null });
-      },
-
-      async newConversation() {
-        const conversation = await call(api.conversations.create());
-        if (conversation) set({ open: conversation, exportStatus: null });
-        return conversation;
-      },
-
-      async rename(id, title) {
-        const summary = await call(api.conversations.rename(id, title));
-        const open = get().open;
-        if (summary && open?.id === id) set({ open: { ...open, title: summary.title } });
-      },
-
-      async remove(id) {
-        const result = await api.conversations.delete(id);
-        if (!result.ok) return set({ error: result.error, announcement: result.error.message });
-        if (get().open?.id === id) set({ open: null });
-        set({ conversations: get().conversations.filter((c) => c.id !== id) });
-      },
-
-      async updateSettings(patch) {
-        const open = get().open;
-        if (!open) return;
-        const updated = await call(api.conversations.updateSettings(open.id, patch));
-        if (updated) set({ open: merge(updated, get().open) });
-      },
-
-      async send(text) {
-        const open = get().open ?? (await get().newConversation());
+      async send(text, modelId) {
+        const open = conversations.getState().open ?? (await conversations.getState().create(modelId ? { modelId } : undefined));
         if (!open) return false;
-        return answer(api.chat.send(open.id, text));
+        ended.clear();
+        return start(open.id, api.chat.send(open.id, text));
       },
 
       async stop() {
-        const open = get().open;
-        const requestId = open ? get().active[open.id] : undefined;
-        if (requestId) await call(api.chat.stop(requestId));
+        const open = conversations.getState().open;
+        if (!open) return;
+        const requestId = get().active[open.id];
+        if (requestId) requestStop(open.id, requestId);
+        else if (get().pending[open.id]) stopWanted.add(open.id);
       },
 
       async regenerate() {
-        const open = get().open;
-        if (!open) return;
-        const last = open.messages.at(-1);
+        const open = conversations.getState().open;
+        if (!open || isBusy(get(), open.id)) return false;
+        ended.clear();
         // The old answer goes at once; the new one streams in its place.
-        if (last?.role === 'assistant') set({ open: { ...open, messages: open.messages.slice(0, -1) } });
-        if (!(await answer(api.chat.regenerate(open.id)))) set({ open });
+        const last = open.messages.at(-1);
+        if (last?.role === 'assistant') conversations.getState().patchOpen(open.id, (c) => ({ ...c, messages: c.messages.slice(0, -1) }));
+        const started = await start(open.id, api.chat.regenerate(open.id));
+        if (!started) conversations.getState().patchOpen(open.id, (c) => (c.messages.length < open.messages.length ? { ...c, messages: open.messages } : c));
+        return started;
       },
 
       async applyFix(fix) {
-        await get().updateSettings({ modelId: fix.modelId });
-        if (!get().error) await get().regenerate();
-      },
-
-      async exportOpen() {
-        const open = get().open;
-        if (!open) return;
-        set({ exportStatus: null });
-        const result = await api.conversations.export(open.id);
-        if (!result.ok) set({ error: result.error });
-        else if (result.value) set({ exportStatus: `Saved to ${result.value.path}`, announcement: 'Conversation exported.' });
+        if (!(await conversations.getState().updateSettings({ modelId: fix.modelId }))) return;
+        void stores.models.getState().choose(fix.modelId);
+        await get().regenerate();
       },
 
       async openLink(href) {
-        await call(api.app.openExternal(href));
+        const result = await api.app.openExternal(href);
+        if (!result.ok) set({ error: result.error, announcement: result.error.message });
       },
 
       dismissError() {

@@ -45,10 +45,14 @@ export class MarkdownStream {
     const tokens = lex(rest);
     let last = tokens.length - 1;
     while (last >= 0 && tokens[last]!.type === 'space') last--;
+    // marked lexes "\r\n" as "\n": count the finished blocks' length in the text as it is.
+    const span = rest.includes('\r') ? originalLength(rest) : (length: number) => length;
+    let consumed = 0;
     // Every block before the last real one is finished: something else has started after it.
     for (let i = 0; i < last; i++) {
       const token = tokens[i]!;
-      this.stableEnd += token.raw.length;
+      consumed += token.raw.length;
+      this.stableEnd = this.stableEnd - span(consumed - token.raw.length) + span(consumed);
       // Appended in place: the list only grows, and each block object stays the same for React.
       if (token.type !== 'space') this.finished.push({ key: `b${this.finished.length}`, token });
     }
@@ -73,6 +77,16 @@ export class MarkdownStream {
       text.slice(edge, this.stableEnd) === this.text.slice(edge, this.stableEnd)
     );
   }
+}
+
+/** Maps a length in `text` with line endings made "\n" (as marked lexes it) back to a length in `text`. */
+function originalLength(text: string): (normalized: number) => number {
+  const ends: number[] = [0];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\r' && text[i + 1] === '\n') i++;
+    ends.push(i + 1);
+  }
+  return (normalized) => ends[Math.min(normalized, ends.length - 1)]!;
 }
 
 /** All the blocks of a finished text at once. */

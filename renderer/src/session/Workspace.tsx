@@ -7,7 +7,7 @@ import { SessionErrorNotice } from './SessionErrorNotice';
 import { SessionHeader } from './SessionHeader';
 import type { SessionInterruption, WorkspaceSession } from './session-screen';
 import { useEffect } from 'react';
-import { useStores } from '../app-stores';
+import { useSession, useStores } from '../app-stores';
 import { ChatWorkspace } from '../chat/ChatWorkspace';
 
 interface WorkspaceProps {
@@ -18,15 +18,22 @@ interface WorkspaceProps {
 
 export function Workspace({ session, interruption, onOpenSettings }: WorkspaceProps) {
   const ended = interruption !== null;
-  const { chat } = useStores();
+  const { chat, conversations, models } = useStores();
+  useEffect(() => conversations.getState().connect(), [conversations]);
   useEffect(() => chat.getState().connect(), [chat]);
+  // The models are listed with the session's credentials: (re)load them once it is ready, if they are missing.
+  const ready = useSession((state) => state.status?.state === 'ready');
+  useEffect(() => {
+    const { catalog, loading } = models.getState();
+    if (ready && !catalog && !loading) void models.getState().load();
+  }, [ready, models]);
   return (
     <div className="workspace">
       <SessionHeader session={session} ended={ended} onOpenSettings={onOpenSettings} />
       {interruption && <SessionEndedBanner interruption={interruption} />}
       <main className="workspace__main">
         <SessionErrorNotice />
-        <ChatWorkspace disabledReason={ended ? 'Sign in again to send messages. Your conversations are kept.' : null} />
+        <ChatWorkspace />
       </main>
     </div>
   );
