@@ -52,6 +52,7 @@ async function start(): Promise<void> {
       await writeFile(choice.filePath, content, 'utf8');
       return choice.filePath;
     },
+    showInFolder: (file) => shell.showItemInFolder(file),
     log,
   });
   const { settings } = services;

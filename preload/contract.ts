@@ -1,12 +1,16 @@
 /**
  * The one IPC contract between main and the renderer.
  *
- * Every request channel declares its input schema (validated in main with zod)
- * and its result type; every main→renderer event declares its payload type.
- * main registers handlers against `requests`; the preload exposes a narrow,
- * per-feature API built from the same names; the renderer imports types only.
+ * `contract` maps every feature's requests and events, once: each request
+ * declares its channel, its input schema (validated in main with zod) and its
+ * result type; each event its channel and payload type. main's handler table,
+ * the preload's `window.strata` and the event list are derived from it; the
+ * renderer imports types only.
  */
 import { z } from 'zod';
+import { LIMITS, SETTING_LIMITS } from './limits';
+
+export { LIMITS, SETTING_LIMITS };
 
 /** Error codes a handler can return; each comes with a plain-language message. */
 export const ERROR_CODES = [
@@ -53,6 +57,8 @@ export interface AppError {
   details?: string;
   /** A fix Strata can apply for the person, e.g. switch to the inference profile a model needs. */
   fix?: { kind: 'use-model'; modelId: string; label: string };
+  /** Input that failed its checks: field → a sentence saying what to enter, shown beside that field. */
+  fields?: Record<string, string>;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
@@ -75,8 +81,12 @@ export interface AwsIdentity {
 /** The company sign-in session as the renderer may see it: status only, never a token. */
 export type SessionStatus =
   | { state: 'signed-out'; configured: boolean; missing: SettingKey[] }
-  /** interactive: the browser was opened for the person; otherwise a saved sign-in is being resumed. */
-  | { state: 'signing-in'; startedAt: number; interactive: boolean }
+  /**
+   * interactive: the browser was opened for the person; otherwise a saved sign-in is being resumed.
+   * authorizationUrl: the sign-in page the browser was sent to (interactive only, once known), for
+   * "copy link" when the browser did not open.
+   */
+  | { state: 'signing-in'; startedAt: number; interactive: boolean; authorizationUrl?: string }
   | {
       state: 'ready';
       user: UserProfile;
@@ -85,6 +95,8 @@ export type SessionStatus =
       expiresAt: number;
       /** When the current credentials were issued to Strata (epoch ms). */
       renewedAt: number;
+      /** Why the last background renewal failed, while Strata keeps retrying; absent once one succeeds. */
+      renewalError?: AppError;
     }
   /** The session could not be renewed: sign-in needed. */
   | { state: 'expired'; user: UserProfile; error: AppError }
@@ -110,40 +122,61 @@ export const SETTING_KEYS = [
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
-const httpUrl = z
-  .string()
-  .trim()
-  .max(2048)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'https:' || url.protocol === 'http:';
-    } catch {
-      return false;
-    }
-  }, 'Enter a full web address starting with https://');
+/** "Keep the … to N characters or fewer.": the length rule, said the same way for every setting. */
+const atMost = (what: string, max: number) => `Keep ${what} to ${max.toLocaleString('en-US')} characters or fewer.`;
 
-const optional = <T extends z.ZodType>(schema: T) => z.union([z.literal(''), schema]);
+const WEB_ADDRESS = 'Enter the full web address, starting with https://.';
+const httpUrl = (max: number) =>
+  z
+    .string({ error: WEB_ADDRESS })
+    .trim()
+    .max(max, atMost('the web address', max))
+    .refine((value) => {
+      try {
+        const url = new URL(value);
+        return url.protocol === 'https:' || url.protocol === 'http:';
+      } catch {
+        return false;
+      }
+    }, WEB_ADDRESS);
+
+/** '' (not set) or a value of `schema`; `message` when the value is neither. */
+const optional = <T extends z.ZodType>(schema: T, message: string) => z.union([z.literal(''), schema], { error: message });
+
+// Every message here may be shown beside its box in Settings: a sentence saying what to enter, for anyone.
+const REGION = 'Enter an AWS Region, such as us-east-1.';
+const IDENTITY_POOL = 'Enter the identity pool ID, such as us-east-1:1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d.';
+const SCOPES = 'Enter the scopes as words separated by spaces, such as openid email profile.';
+const PORT = 'Enter a whole number from 0 to 65535 (0 picks any free port).';
+const settingText = (what: string, max: number) => z.string({ error: `Enter ${what} as text.` }).trim().max(max, atMost(what, max));
 
 /** The schema of every company setting; '' means "not set" for optional text. */
 export const companySettingsSchema = z.object({
-  companyName: z.string().trim().min(1).max(80),
-  issuer: optional(httpUrl),
-  clientId: z.string().trim().max(256),
-  scopes: z
-    .string()
+  companyName: settingText('the company name', SETTING_LIMITS.companyName).min(1, 'Enter the company name.'),
+  issuer: optional(httpUrl(SETTING_LIMITS.issuer), WEB_ADDRESS),
+  clientId: settingText('the client ID', SETTING_LIMITS.clientId),
+  scopes: settingText('the scopes', SETTING_LIMITS.scopes)
+    .regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, SCOPES)
+    .refine((s) => s.split(' ').includes('openid'), 'Include openid in the scopes, for example: openid email profile.'),
+  redirectPort: z.number({ error: PORT }).int(PORT).min(0, PORT).max(65535, PORT),
+  identityPoolId: optional(
+    z
+      .string()
+      .trim()
+      .max(SETTING_LIMITS.identityPoolId, atMost('the identity pool ID', SETTING_LIMITS.identityPoolId))
+      .regex(/^[\w-]+:[0-9a-f-]+$/, IDENTITY_POOL),
+    IDENTITY_POOL,
+  ),
+  region: z
+    .string({ error: REGION })
     .trim()
-    .max(1024)
-    .regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'Scopes are words separated by spaces')
-    .refine((s) => s.split(' ').includes('openid'), 'Scopes must include openid'),
-  redirectPort: z.number().int().min(0).max(65535),
-  identityPoolId: optional(z.string().trim().regex(/^[\w-]+:[0-9a-f-]+$/, 'Looks like us-east-1:0000…')),
-  region: z.string().trim().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'Looks like us-east-1'),
-  loginsKey: z.string().trim().max(512),
-  cognitoIdentityEndpoint: optional(httpUrl),
-  stsEndpoint: optional(httpUrl),
-  bedrockEndpoint: optional(httpUrl),
-  bedrockRuntimeEndpoint: optional(httpUrl),
+    .max(SETTING_LIMITS.region, REGION)
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, REGION),
+  loginsKey: settingText('the logins key', SETTING_LIMITS.loginsKey),
+  cognitoIdentityEndpoint: optional(httpUrl(SETTING_LIMITS.cognitoIdentityEndpoint), WEB_ADDRESS),
+  stsEndpoint: optional(httpUrl(SETTING_LIMITS.stsEndpoint), WEB_ADDRESS),
+  bedrockEndpoint: optional(httpUrl(SETTING_LIMITS.bedrockEndpoint), WEB_ADDRESS),
+  bedrockRuntimeEndpoint: optional(httpUrl(SETTING_LIMITS.bedrockRuntimeEndpoint), WEB_ADDRESS),
 });
 export type CompanySettings = z.infer<typeof companySettingsSchema>;
 
@@ -190,8 +223,10 @@ export interface CatalogModel {
 export interface ModelCatalog {
   region: string;
   groups: Array<{ provider: string; models: CatalogModel[] }>;
-  /** The model the person chose last, if it is still in the catalog. */
+  /** The model new conversations start with, if the catalog has it: the default chosen in Settings, else the one chosen last. */
   lastChoice?: string;
+  /** Models Bedrock refused this identity in this session (access denied): shown as not available. */
+  unavailable?: string[];
   fetchedAt: number;
 }
 
@@ -248,8 +283,9 @@ export interface Conversation extends ConversationSummary {
 /** The events of one answer as it streams, in order: started, then text/reasoning deltas, then done or failed. */
 export type ChatEvent =
   | { type: 'started'; requestId: string; conversationId: string; message: ChatMessage }
-  | { type: 'text'; requestId: string; conversationId: string; messageId: string; delta: string }
-  | { type: 'reasoning'; requestId: string; conversationId: string; messageId: string; delta: string }
+  /** `offset`: how much of the text (or reasoning) came before this delta. */
+  | { type: 'text'; requestId: string; conversationId: string; messageId: string; delta: string; offset: number }
+  | { type: 'reasoning'; requestId: string; conversationId: string; messageId: string; delta: string; offset: number }
   /** The answer as saved: complete, or interrupted by Stop (no error). */
   | { type: 'done'; requestId: string; conversationId: string; message: ChatMessage }
   /** The answer as saved (interrupted, partial text kept) and why. */
@@ -258,24 +294,42 @@ export type ChatEvent =
 const id = z.string().min(1).max(128).regex(/^[\w.:-]+$/, 'Not a valid id');
 const modelId = z.string().trim().min(1).max(2048);
 
+
 export const conversationSettingsSchema = z
   .object({
     modelId,
-    systemPrompt: z.string().max(20_000),
+    systemPrompt: z.string().max(LIMITS.systemPrompt),
     temperature: z.number().min(0).max(1).optional(),
-    maxTokens: z.number().int().min(1).max(200_000).optional(),
+    maxTokens: z.number().int().min(1).max(LIMITS.maxTokens).optional(),
   })
   .strict();
+
+/** A change to a conversation's settings: absent keys stay as they are; null puts a setting back to the model's default. */
+export const conversationSettingsPatchSchema = z
+  .object({
+    modelId: modelId.optional(),
+    systemPrompt: z.string().max(LIMITS.systemPrompt).optional(),
+    temperature: z.number().min(0).max(1).nullable().optional(),
+    maxTokens: z.number().int().min(1).max(LIMITS.maxTokens).nullable().optional(),
+  })
+  .strict();
+export type ConversationSettingsPatch = z.infer<typeof conversationSettingsPatchSchema>;
 
 export const chatSchemas = {
   listModels: z.object({ refresh: z.boolean().optional() }).strict(),
   chooseModel: z.object({ modelId }).strict(),
-  listConversations: z.object({ query: z.string().max(500).optional() }).strict(),
+  listConversations: z.object({ query: z.string().max(LIMITS.search).optional() }).strict(),
   conversationId: z.object({ id }).strict(),
-  createConversation: z.object({ settings: conversationSettingsSchema.partial().optional() }).strict(),
-  renameConversation: z.object({ id, title: z.string().trim().min(1).max(200) }).strict(),
-  updateConversationSettings: z.object({ id, settings: conversationSettingsSchema.partial() }).strict(),
-  send: z.object({ conversationId: id, text: z.string().trim().min(1).max(100_000) }).strict(),
+  renameConversation: z.object({ id, title: z.string().trim().min(1).max(LIMITS.title) }).strict(),
+  updateConversationSettings: z.object({ id, settings: conversationSettingsPatchSchema }).strict(),
+  /** conversationId null: the first message of a new conversation, saved with `settings` only now. */
+  send: z
+    .object({
+      conversationId: id.nullable(),
+      text: z.string().trim().min(1).max(LIMITS.message),
+      settings: conversationSettingsPatchSchema.optional(),
+    })
+    .strict(),
   regenerate: z.object({ conversationId: id }).strict(),
   stop: z.object({ requestId: id }).strict(),
 };
@@ -286,6 +340,42 @@ export interface ChatStarted {
   conversation: Conversation;
 }
 
+/** An answer streaming right now, with all its text so far: what a window that (re)connects catches up from. */
+export interface RunningAnswer {
+  requestId: string;
+  conversationId: string;
+  message: ChatMessage;
+}
+
+// ---------------------------------------------------------------------------
+// Personal preferences: how Strata looks and behaves for this person
+
+export const THEMES = ['system', 'light', 'dark'] as const;
+export type Theme = (typeof THEMES)[number];
+export const TEXT_SIZES = ['small', 'normal', 'large', 'larger'] as const;
+export type TextSize = (typeof TEXT_SIZES)[number];
+
+/** The person's own preferences, kept on this computer. */
+export const preferencesSchema = z
+  .object({
+    theme: z.enum(THEMES),
+    textSize: z.enum(TEXT_SIZES),
+    /** The model new conversations start with; '' = the model the person used last. */
+    defaultModelId: z.union([z.literal(''), modelId]),
+    /** The instructions (system prompt) new conversations start with. */
+    defaultInstructions: z
+      .string()
+      .max(LIMITS.systemPrompt, `Keep the instructions to ${LIMITS.systemPrompt.toLocaleString('en-US')} characters or fewer.`),
+    /** Enter sends (Shift+Enter: new line); off: Enter is a new line and Ctrl/Cmd+Enter sends. */
+    enterToSend: z.boolean(),
+  })
+  .strict();
+export type PersonalPreferences = z.infer<typeof preferencesSchema>;
+
+/** Input of preferences:update: any subset of the preferences, nothing else. */
+export const preferencesPatchSchema = preferencesSchema.partial().strict();
+export type PreferencesPatch = z.infer<typeof preferencesPatchSchema>;
+
 const noInput = z.undefined();
 
 /** Input of settings:update: any subset of the settings, nothing else. */
@@ -293,105 +383,127 @@ export const settingsPatchSchema = companySettingsSchema.partial().strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
 export const openExternalSchema = z.object({ url: z.string().max(2048) }).strict();
+export const showInFolderSchema = z.object({ path: z.string().min(1).max(4096) }).strict();
 
-/** A request channel: its zod input schema and (type-only) result. */
-export interface RequestSpec<I extends z.ZodType, O> {
+// ---------------------------------------------------------------------------
+// The channel map: every request and event, declared once. The preload API,
+// main's handler table and the event list are all derived from it.
+
+/** A renderer → main request: its channel, its zod input schema and (type-only) result. */
+export interface RequestSpec<C extends string = string, I extends z.ZodType = z.ZodType, O = unknown> {
+  kind: 'request';
+  channel: C;
   input: I;
   /** Type carrier only; never read at run time. */
   output?: O;
 }
+
+/** A main → renderer event: its channel and (type-only) payload. */
+export interface EventSpec<C extends string = string, P = unknown> {
+  kind: 'event';
+  channel: C;
+  /** Type carrier only; never read at run time. */
+  payload?: P;
+}
+
 const request =
   <O>() =>
-  <I extends z.ZodType>(input: I): RequestSpec<I, O> => ({ input });
+  <C extends string, I extends z.ZodType>(channel: C, input: I): RequestSpec<C, I, O> => ({ kind: 'request', channel, input });
+const event =
+  <P>() =>
+  <C extends string>(channel: C): EventSpec<C, P> => ({ kind: 'event', channel });
 
-/** Renderer → main requests. */
-export const requests = {
-  'auth:get-status': request<SessionStatus>()(noInput),
-  'auth:sign-in': request<SessionStatus>()(noInput),
-  'auth:cancel-sign-in': request<SessionStatus>()(noInput),
-  'auth:sign-out': request<SessionStatus>()(noInput),
-  'settings:get': request<SettingsView>()(noInput),
-  'settings:update': request<SettingsView>()(settingsPatchSchema),
-  'settings:dismiss-notice': request<SettingsView>()(z.object({ id: z.string().max(128) }).strict()),
-  'app:open-external': request<null>()(openExternalSchema),
-  'models:list': request<ModelCatalog>()(chatSchemas.listModels),
-  'models:choose': request<null>()(chatSchemas.chooseModel),
-  'conversations:list': request<ConversationSummary[]>()(chatSchemas.listConversations),
-  'conversations:get': request<Conversation>()(chatSchemas.conversationId),
-  'conversations:create': request<Conversation>()(chatSchemas.createConversation),
-  'conversations:rename': request<ConversationSummary>()(chatSchemas.renameConversation),
-  'conversations:update-settings': request<Conversation>()(chatSchemas.updateConversationSettings),
-  'conversations:delete': request<null>()(chatSchemas.conversationId),
-  /** Saves the conversation as Markdown where the person chooses; null if they cancelled. */
-  'conversations:export': request<{ path: string } | null>()(chatSchemas.conversationId),
-  'chat:send': request<ChatStarted>()(chatSchemas.send),
-  'chat:regenerate': request<ChatStarted>()(chatSchemas.regenerate),
-  'chat:stop': request<null>()(chatSchemas.stop),
+/** Every channel, grouped by feature as `window.strata` exposes them: `strata.<feature>.<name>(input)`. */
+export const contract = {
+  auth: {
+    getStatus: request<SessionStatus>()('auth:get-status', noInput),
+    signIn: request<SessionStatus>()('auth:sign-in', noInput),
+    cancelSignIn: request<SessionStatus>()('auth:cancel-sign-in', noInput),
+    signOut: request<SessionStatus>()('auth:sign-out', noInput),
+    /** Opens the sign-in page of the sign-in under way in the browser again, for when it did not show up. */
+    reopenSignInPage: request<null>()('auth:reopen-sign-in-page', noInput),
+    onStatus: event<SessionStatus>()('auth:status'),
+  },
+  settings: {
+    get: request<SettingsView>()('settings:get', noInput),
+    update: request<SettingsView>()('settings:update', settingsPatchSchema),
+    dismissNotice: request<SettingsView>()('settings:dismiss-notice', z.object({ id: z.string().max(128) }).strict()),
+    onChanged: event<SettingsView>()('settings:changed'),
+  },
+  preferences: {
+    get: request<PersonalPreferences>()('preferences:get', noInput),
+    update: request<PersonalPreferences>()('preferences:update', preferencesPatchSchema),
+    onChanged: event<PersonalPreferences>()('preferences:changed'),
+  },
+  app: {
+    /** Opens an allow-listed web address in the system browser. */
+    openExternal: request<null>()('app:open-external', openExternalSchema),
+    /** Shows a file Strata saved (an export) in the system's file manager. */
+    showInFolder: request<null>()('app:show-in-folder', showInFolderSchema),
+  },
+  models: {
+    list: request<ModelCatalog>()('models:list', chatSchemas.listModels),
+    choose: request<null>()('models:choose', chatSchemas.chooseModel),
+  },
+  conversations: {
+    list: request<ConversationSummary[]>()('conversations:list', chatSchemas.listConversations),
+    get: request<Conversation>()('conversations:get', chatSchemas.conversationId),
+    rename: request<ConversationSummary>()('conversations:rename', chatSchemas.renameConversation),
+    updateSettings: request<Conversation>()('conversations:update-settings', chatSchemas.updateConversationSettings),
+    delete: request<null>()('conversations:delete', chatSchemas.conversationId),
+    /** Saves the conversation as Markdown where the person chooses; null if they cancelled. */
+    export: request<{ path: string } | null>()('conversations:export', chatSchemas.conversationId),
+    /** The conversation list changed (created, renamed, deleted, a message added). */
+    onChanged: event<ConversationSummary[]>()('conversations:changed'),
+  },
+  chat: {
+    send: request<ChatStarted>()('chat:send', chatSchemas.send),
+    regenerate: request<ChatStarted>()('chat:regenerate', chatSchemas.regenerate),
+    stop: request<null>()('chat:stop', chatSchemas.stop),
+    /** The answers streaming now, with their text so far. */
+    running: request<RunningAnswer[]>()('chat:running', noInput),
+    onEvent: event<ChatEvent>()('chat:event'),
+  },
 } as const;
 
-export type RequestChannel = keyof typeof requests;
-export type RequestInput<C extends RequestChannel> = z.infer<(typeof requests)[C]['input']>;
-export type RequestOutput<C extends RequestChannel> = Exclude<(typeof requests)[C]['output'], undefined>;
+type Contract = typeof contract;
+type AnySpec = { [F in keyof Contract]: Contract[F][keyof Contract[F]] }[keyof Contract];
+type RequestSpecs = Extract<AnySpec, { kind: 'request' }>;
+type EventSpecs = Extract<AnySpec, { kind: 'event' }>;
 
-/** Main → renderer events. */
-export interface EventPayloads {
-  'auth:status': SessionStatus;
-  'settings:changed': SettingsView;
-  'chat:event': ChatEvent;
-  /** The conversation list changed (created, renamed, deleted, a message added). */
-  'conversations:changed': ConversationSummary[];
-}
-export type EventChannel = keyof EventPayloads;
-export const EVENT_CHANNELS: readonly EventChannel[] = [
-  'auth:status',
-  'settings:changed',
-  'chat:event',
-  'conversations:changed',
-];
+export type RequestChannel = RequestSpecs['channel'];
+type RequestSpecOf<C extends RequestChannel> = Extract<RequestSpecs, { channel: C }>;
+export type RequestInput<C extends RequestChannel> = z.infer<RequestSpecOf<C>['input']>;
+export type RequestOutput<C extends RequestChannel> = Exclude<RequestSpecOf<C>['output'], undefined>;
+
+export type EventChannel = EventSpecs['channel'];
+export type EventPayload<E extends EventChannel> = Exclude<Extract<EventSpecs, { channel: E }>['payload'], undefined>;
+
+const specs = Object.values(contract).flatMap((feature) => Object.values(feature) as AnySpec[]);
+
+/** Every request channel and its spec, for main's dispatcher. */
+export const requests = Object.fromEntries(
+  specs.filter((spec) => spec.kind === 'request').map((spec) => [spec.channel, spec]),
+) as { [C in RequestChannel]: RequestSpecOf<C> };
+
+/** Every event channel. */
+export const EVENT_CHANNELS = specs.filter((spec) => spec.kind === 'event').map((spec) => spec.channel) as EventChannel[];
 
 /** How the API reaches main: Electron IPC in the app, the test bridge in end-to-end tests. */
 export interface Transport {
   invoke<C extends RequestChannel>(channel: C, input: RequestInput<C>): Promise<Result<RequestOutput<C>>>;
-  subscribe<E extends EventChannel>(channel: E, listener: (payload: EventPayloads[E]) => void): () => void;
+  subscribe<E extends EventChannel>(channel: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
 
-/** The API the renderer sees as `window.strata`. */
-export interface StrataApi {
-  auth: {
-    getStatus(): Promise<Result<SessionStatus>>;
-    signIn(): Promise<Result<SessionStatus>>;
-    cancelSignIn(): Promise<Result<SessionStatus>>;
-    signOut(): Promise<Result<SessionStatus>>;
-    onStatus(listener: (status: SessionStatus) => void): () => void;
-  };
-  settings: {
-    get(): Promise<Result<SettingsView>>;
-    update(patch: SettingsPatch): Promise<Result<SettingsView>>;
-    dismissNotice(id: string): Promise<Result<SettingsView>>;
-    onChanged(listener: (view: SettingsView) => void): () => void;
-  };
-  app: {
-    /** Opens an allow-listed web address in the system browser. */
-    openExternal(url: string): Promise<Result<null>>;
-  };
-  models: {
-    list(options?: { refresh?: boolean }): Promise<Result<ModelCatalog>>;
-    choose(modelId: string): Promise<Result<null>>;
-  };
-  conversations: {
-    list(query?: string): Promise<Result<ConversationSummary[]>>;
-    get(id: string): Promise<Result<Conversation>>;
-    create(settings?: Partial<ConversationSettings>): Promise<Result<Conversation>>;
-    rename(id: string, title: string): Promise<Result<ConversationSummary>>;
-    updateSettings(id: string, settings: Partial<ConversationSettings>): Promise<Result<Conversation>>;
-    delete(id: string): Promise<Result<null>>;
-    export(id: string): Promise<Result<{ path: string } | null>>;
-    onChanged(listener: (list: ConversationSummary[]) => void): () => void;
-  };
-  chat: {
-    send(conversationId: string, text: string): Promise<Result<ChatStarted>>;
-    regenerate(conversationId: string): Promise<Result<ChatStarted>>;
-    stop(requestId: string): Promise<Result<null>>;
-    onEvent(listener: (event: ChatEvent) => void): () => void;
-  };
-}
+/** One method of the API: a request takes its input (nothing when it has none); an event takes a listener. */
+type ApiMethod<S> =
+  S extends RequestSpec<string, infer I, infer O>
+    ? [z.input<I>] extends [undefined]
+      ? () => Promise<Result<O>>
+      : (input: z.input<I>) => Promise<Result<O>>
+    : S extends EventSpec<string, infer P>
+      ? (listener: (payload: P) => void) => () => void
+      : never;
+
+/** The API the renderer sees as `window.strata`, derived from the channel map. */
+export type StrataApi = { readonly [F in keyof Contract]: { readonly [M in keyof Contract[F]]: ApiMethod<Contract[F][M]> } };

@@ -1,12 +1,12 @@
-import type { EventChannel, EventPayloads } from '../../preload/contract';
+import type { EventChannel, EventPayload } from '../../preload/contract';
 
-type Listener = <E extends EventChannel>(channel: E, payload: EventPayloads[E]) => void;
+type Listener = <E extends EventChannel>(channel: E, payload: EventPayload<E>) => void;
 
 /** Main → renderer events, published by services and carried by whichever transport is attached. */
 export class EventHub {
   private readonly listeners = new Set<Listener>();
 
-  emit<E extends EventChannel>(channel: E, payload: EventPayloads[E]): void {
+  emit<E extends EventChannel>(channel: E, payload: EventPayload<E>): void {
     for (const listener of this.listeners) listener(channel, payload);
   }
 

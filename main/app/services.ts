@@ -29,6 +29,8 @@ export interface Platform {
   openStore: OpenStore;
   /** Asks where to save a file (a Save dialog in the app) and writes it; null if the person cancelled. */
   saveFile(suggestedName: string, content: string): Promise<string | null>;
+  /** Shows a file in the system's file manager. */
+  showInFolder(file: string): void;
   log(message: string): void;
   /** For tests that need short waits; defaults to the production values. */
   timing?: { signInTimeoutMs?: number; renewalRetryMs?: number; chatRetryBaseMs?: number; chatCheckpointMs?: number };
@@ -44,6 +46,7 @@ export interface Services {
   conversations: ConversationStore;
   models: ModelService;
   chat: ChatService;
+  preferences: Preferences;
   /** Resumes a saved sign-in; call once the transport is attached. */
   start(): Promise<void>;
   dispose(): void;
@@ -81,10 +84,12 @@ export function createServices(platform: Platform): Services {
     log: platform.log,
   });
   conversations.onChange((list) => events.emit('conversations:changed', list));
+  const preferences = new Preferences(platform.openStore, platform.userDataDir, platform.log);
+  preferences.onChange((value) => events.emit('preferences:changed', value));
   const models = new ModelService({
     settings: () => settings.effective(),
     credentials: () => session.credentialProvider(),
-    preferences: new Preferences(platform.openStore, platform.userDataDir, platform.log),
+    preferences,
   });
   const chat = new ChatService({
     store: conversations,
@@ -110,19 +115,33 @@ export function createServices(platform: Platform): Services {
     }
   });
 
+  /** Files exported in this run: the only ones "Show in folder" may reveal. */
+  const exported = new Set<string>();
   const handlers: Handlers = {
     'auth:get-status': () => session.getStatus(),
     'auth:sign-in': () => session.signIn(),
     'auth:cancel-sign-in': () => session.cancelSignIn(),
     'auth:sign-out': () => session.signOut(),
+    'auth:reopen-sign-in-page': async () => {
+      await session.reopenSignInPage();
+      return null;
+    },
     'settings:get': () => view(),
     'settings:update': (patch) => {
       settings.update(patch);
       return view();
     },
+    'preferences:get': () => preferences.get(),
+    'preferences:update': (patch) => preferences.update(patch),
     'settings:dismiss-notice': ({ id }) => {
       settings.dismissNotice(id);
       return view();
+    },
+    'app:show-in-folder': ({ path: file }) => {
+      // Only what Strata itself saved: the renderer cannot point the file manager anywhere else.
+      if (!exported.has(file)) throw new StrataError('invalid-input', 'Strata can only show files it saved.');
+      platform.showInFolder(file);
+      return null;
     },
     'app:open-external': async ({ url }) => {
       if (!isAllowedExternalUrl(url, settings.effective().issuer)) {
@@ -139,9 +158,7 @@ export function createServices(platform: Platform): Services {
       return null;
     },
     'conversations:list': ({ query }) => conversations.list(query),
-    'conversations:get': ({ id }) => conversations.get(id),
-    'conversations:create': ({ settings: chosen }) =>
-      conversations.create({ modelId: models.defaultModelId(), systemPrompt: '', ...chosen }),
+    'conversations:get': ({ id }) => chat.withLiveText(conversations.get(id)),
     'conversations:rename': ({ id, title }) => conversations.rename(id, title),
     'conversations:update-settings': ({ id, settings: patch }) => {
       if (patch.modelId) models.choose(patch.modelId);
@@ -156,9 +173,15 @@ export function createServices(platform: Platform): Services {
       const conversation = conversations.get(id);
       const markdown = conversationToMarkdown(conversation, { modelName: (modelId) => models.nameOf(modelId) });
       const saved = await platform.saveFile(exportFileName(conversation), markdown);
-      return saved === null ? null : { path: saved };
+      if (saved === null) return null;
+      exported.add(saved);
+      return { path: saved };
     },
-    'chat:send': ({ conversationId, text }) => chat.send(conversationId, text),
+    'chat:send': ({ conversationId, text, settings: chosen }) => {
+      if (chosen?.modelId) models.choose(chosen.modelId);
+      return chat.send(conversationId, text, chosen);
+    },
+    'chat:running': () => chat.running(),
     'chat:regenerate': ({ conversationId }) => chat.regenerate(conversationId),
     'chat:stop': async ({ requestId }) => {
       await chat.stop(requestId);
@@ -175,6 +198,7 @@ export function createServices(platform: Platform): Services {
     conversations,
     models,
     chat,
+    preferences,
     start: async () => {
       await session.restore();
     },

@@ -28,6 +28,8 @@ interface ActiveSession {
   settings: CompanySettings;
   credentials: CompanyCredentials;
   identity: AwsIdentity;
+  /** Why the last background renewal failed; cleared when one succeeds. */
+  renewalError?: AppError;
 }
 
 /** Failures a later retry may get past; anything else needs the person to sign in again. */
@@ -93,6 +95,8 @@ export async function withRenewalRetry<C extends { destroy(): void }, T>(
 export class CompanySession {
   private status: SessionStatus;
   private attempt?: AbortController;
+  /** The sign-in page of the interactive attempt, while it waits for the person. */
+  private signInPage?: string;
   /** The interactive sign-in under way, if any. */
   private running?: Promise<SessionStatus>;
   private active?: ActiveSession;
@@ -151,7 +155,8 @@ export class CompanySession {
     const generation = this.generation;
     const attempt = new AbortController();
     this.attempt = attempt;
-    this.setStatus({ state: 'signing-in', startedAt: this.now(), interactive: true });
+    const startedAt = this.now();
+    this.setStatus({ state: 'signing-in', startedAt, interactive: true });
 
     let receiver: Awaited<ReturnType<typeof startLoopbackReceiver>> | undefined;
     try {
@@ -164,14 +169,13 @@ export class CompanySession {
         signal: attempt.signal,
         companyName: settings.companyName,
       });
-      const url = await buildAuthorizationUrl(oidc, receiver.redirectUri, settings.scopes, checks);
-      await this.options.openExternal(url.href).catch((err: unknown) => {
-        throw new StrataError('internal', "Strata couldn't open your web browser.", {
-          action: 'Check that a default web browser is set on this computer, then try again.',
-          details: err instanceof Error ? err.message : String(err),
-        });
-      });
+      const url = await abortable(buildAuthorizationUrl(oidc, receiver.redirectUri, settings.scopes, checks), attempt.signal);
+      // The renderer offers this link to copy, for when the browser does not open.
+      this.signInPage = url.href;
+      this.setStatus({ state: 'signing-in', startedAt, interactive: true, authorizationUrl: url.href });
+      await this.openSignInPage(url.href, 'Check that a default web browser is set on this computer, then try again.');
       const callbackUrl = await receiver.callback;
+      this.signInPage = undefined;
       const tokens = await abortable(step(exchangeCode(oidc, callbackUrl, checks), 'idp'), attempt.signal);
       await abortable(this.establish(generation, oidc, settings, tokens), attempt.signal);
       return this.status;
@@ -189,8 +193,33 @@ export class CompanySession {
       throw asStrataError(err, 'idp');
     } finally {
       await receiver?.close();
-      if (this.attempt === attempt) this.attempt = undefined;
+      if (this.attempt === attempt) {
+        this.attempt = undefined;
+        this.signInPage = undefined;
+      }
     }
+  }
+
+  /** Opens the sign-in page of the sign-in under way again, for when the browser did not show it. */
+  async reopenSignInPage(): Promise<void> {
+    const page = this.signInPage;
+    if (!page || this.status.state !== 'signing-in') {
+      throw new StrataError('invalid-input', "There's no sign-in waiting for you in the browser.", {
+        action: 'Start signing in again.',
+      });
+    }
+    // The attempt goes on if this fails: the link can still be copied into a browser.
+    await this.openSignInPage(page, 'Copy the sign-in link into your browser instead.');
+  }
+
+  /** Opens the sign-in page; `action` says what to do if the browser cannot be opened. */
+  private async openSignInPage(url: string, action: string): Promise<void> {
+    await this.options.openExternal(url).catch((err: unknown) => {
+      throw new StrataError('internal', "Strata couldn't open your web browser.", {
+        action,
+        details: err instanceof Error ? err.message : String(err),
+      });
+    });
   }
 
   /** Stops a sign-in that is waiting for the browser; resolves with the status once it has stopped. */
@@ -272,7 +301,10 @@ export class CompanySession {
       now: this.now,
       onTokens: (fresh) => this.save(settings, fresh),
       onRenewed: () => {
-        if (this.active?.credentials === credentials) this.publishReady();
+        const active = this.active;
+        if (active?.credentials !== credentials) return;
+        active.renewalError = undefined;
+        this.publishReady();
       },
     });
     await step(credentials.get(), 'aws');
@@ -315,17 +347,32 @@ export class CompanySession {
   }
 
   private publishReady(): void {
-    const active = this.active;
-    const issued = active?.credentials.issued;
-    if (!active || !issued) return;
-    this.setStatus({
+    const status = this.active && this.readyStatus(this.active);
+    if (!status) return;
+    this.setStatus(status);
+    this.scheduleRenewal(0);
+  }
+
+  private readyStatus(active: ActiveSession): SessionStatus | undefined {
+    const issued = active.credentials.issued;
+    if (!issued) return undefined;
+    return {
       state: 'ready',
       user: active.credentials.user,
       identity: { ...active.identity, identityId: issued.identityId ?? active.identity.identityId },
       expiresAt: issued.expiresAt,
       renewedAt: issued.issuedAt,
-    });
-    this.scheduleRenewal(0);
+      ...(active.renewalError ? { renewalError: active.renewalError } : {}),
+    };
+  }
+
+  /** Tells the renderer that renewal is failing (once per kind of failure), so it can warn before time runs out. */
+  private noteRenewalError(active: ActiveSession, error: AppError): void {
+    const previous = active.renewalError;
+    if (previous?.code === error.code && previous.message === error.message) return;
+    active.renewalError = error;
+    const status = this.readyStatus(active);
+    if (status) this.setStatus(status);
   }
 
   private scheduleRenewal(failures: number): void {
@@ -350,6 +397,7 @@ export class CompanySession {
       const expiresAt = active.credentials.issued?.expiresAt ?? 0;
       this.log(`credential renewal failed (${error.code})`);
       if (PASSING_FAILURES.has(error.code) && this.now() < expiresAt) {
+        this.noteRenewalError(active, error);
         this.scheduleRenewal(failures + 1);
         return;
       }

@@ -18,13 +18,15 @@ import type {
   ChatStarted,
   CompanySettings,
   Conversation,
+  ConversationSettingsPatch,
+  RunningAnswer,
   TokenUsage,
 } from '../../preload/contract';
 import { isExpiredCredentialsError } from '../auth/company-session';
 import { StrataError } from '../errors';
 import { bedrockError, isThrottling, streamCutError } from './bedrock-errors';
 import { toBedrockMessages } from './bedrock-messages';
-import type { ConversationStore } from './conversation-store';
+import { applySettingsPatch, type ConversationStore } from './conversation-store';
 import type { ModelService } from './model-service';
 
 export interface ChatServiceOptions {
@@ -49,6 +51,9 @@ interface ActiveRequest {
   conversationId: string;
   controller: AbortController;
   done: Promise<void>;
+  /** The answer as it stands, for a window that catches up. */
+  message: ChatMessage;
+  answer: Answer;
 }
 
 /** What an answer has gathered so far. */
@@ -79,11 +84,22 @@ export class ChatService {
     this.now = options.now ?? Date.now;
   }
 
-  /** Adds the person's message and starts the answer; the answer streams as chat:event. */
-  send(conversationId: string, text: string): ChatStarted {
-    this.ensureIdle(conversationId);
-    const conversation = this.options.store.get(conversationId);
-    this.ensureReady(conversation);
+  /**
+   * Adds the person's message and starts the answer; the answer streams as
+   * chat:event. With no conversation id, the message starts a new
+   * conversation: it is saved only now, with `settings`, once it can be sent.
+   */
+  send(conversationId: string | null, text: string, settings: ConversationSettingsPatch = {}): ChatStarted {
+    if (conversationId === null) {
+      const modelId = settings.modelId ?? this.options.models.defaultModelId();
+      this.ensureReady({ modelId });
+      conversationId = this.options.store.create(
+        applySettingsPatch({ modelId, systemPrompt: this.options.models.defaultInstructions() }, { ...settings, modelId }),
+      ).id;
+    } else {
+      this.ensureIdle(conversationId);
+      this.ensureReady(this.options.store.get(conversationId).settings);
+    }
     this.options.store.appendMessage(conversationId, {
       id: randomUUID(),
       role: 'user',
@@ -98,7 +114,7 @@ export class ChatService {
   regenerate(conversationId: string): ChatStarted {
     this.ensureIdle(conversationId);
     const conversation = this.options.store.get(conversationId);
-    this.ensureReady(conversation);
+    this.ensureReady(conversation.settings);
     const last = conversation.messages.at(-1);
     if (!last) {
       throw new StrataError('invalid-input', 'There is nothing to answer yet.', { action: 'Send a message first.' });
@@ -142,10 +158,34 @@ export class ChatService {
     }
   }
 
-  private ensureReady(conversation: Conversation): void {
+  /** The answers streaming now, with their text so far. */
+  running(): RunningAnswer[] {
+    return [...this.active.values()].map(({ requestId, conversationId, message, answer }) => ({
+      requestId,
+      conversationId,
+      message: { ...message, text: answer.text, ...(answer.reasoning ? { reasoning: answer.reasoning } : {}) },
+    }));
+  }
+
+  /** The conversation with its streaming answer's text as it stands now, not as last saved. */
+  withLiveText(conversation: Conversation): Conversation {
+    const request = this.active.get(conversation.id);
+    if (!request) return conversation;
+    const { message, answer } = request;
+    return {
+      ...conversation,
+      messages: conversation.messages.map((m) =>
+        m.id === message.id && m.status === 'streaming'
+          ? { ...m, text: answer.text, ...(answer.reasoning ? { reasoning: answer.reasoning } : {}) }
+          : m,
+      ),
+    };
+  }
+
+  private ensureReady(settings: { modelId: string }): void {
     // Throws "not signed in" before anything is saved.
     this.options.credentials();
-    if (!conversation.settings.modelId) {
+    if (!settings.modelId) {
       throw new StrataError('invalid-input', 'Choose a model for this conversation first.', {
         action: 'Pick a model at the top of the conversation.',
       });
@@ -167,7 +207,8 @@ export class ChatService {
     const started = this.options.store.appendMessage(conversationId, message);
     const requestId = randomUUID();
     const controller = new AbortController();
-    const request: ActiveRequest = { requestId, conversationId, controller, done: Promise.resolve() };
+    const answer: Answer = { text: '', reasoning: '', finished: false };
+    const request: ActiveRequest = { requestId, conversationId, controller, done: Promise.resolve(), message, answer };
     this.active.set(conversationId, request);
     request.done = Promise.resolve()
       .then(() => this.run(request, started, message, history))
@@ -180,17 +221,18 @@ export class ChatService {
   }
 
   private async run(request: ActiveRequest, conversation: Conversation, message: ChatMessage, history: ChatMessage[]) {
-    const { requestId, conversationId, controller } = request;
+    const { requestId, conversationId, controller, answer } = request;
     const base = { requestId, conversationId };
     const modelId = message.modelId!;
     this.options.emit({ type: 'started', ...base, message });
 
-    const answer: Answer = { text: '', reasoning: '', finished: false };
     let lastSaved = this.now();
     const checkpointMs = this.options.checkpointMs ?? 1000;
     const onDelta = (kind: 'text' | 'reasoning', delta: string) => {
+      // The offset lets a window that joined late, or missed an event, tell a gap from an overlap.
+      const offset = answer[kind].length;
       answer[kind] += delta;
-      this.options.emit({ type: kind, ...base, messageId: message.id, delta });
+      this.options.emit({ type: kind, ...base, messageId: message.id, delta, offset });
       if (this.now() - lastSaved >= checkpointMs) {
         lastSaved = this.now();
         this.save(conversationId, message.id, { text: answer.text, reasoning: answer.reasoning || undefined });
@@ -220,6 +262,7 @@ export class ChatService {
       usage: answer.usage,
       latencyMs: answer.latencyMs,
     };
+    if (error?.code === 'model-access-denied') this.options.models.markRefused(modelId);
     const saved = this.save(conversationId, message.id, final) ?? { ...message, ...final };
     if (error) this.options.emit({ type: 'failed', ...base, message: saved, error });
     else this.options.emit({ type: 'done', ...base, message: saved });

@@ -12,6 +12,7 @@ import {
   type ChatMessage,
   type Conversation,
   type ConversationSettings,
+  type ConversationSettingsPatch,
   type ConversationSummary,
 } from '../../preload/contract';
 import { StrataError } from '../errors';
@@ -133,10 +134,8 @@ export class ConversationStore {
     return summarize(this.change(id, (c) => ({ ...c, title: title.trim() || DEFAULT_TITLE })));
   }
 
-  updateSettings(id: string, patch: Partial<ConversationSettings>): Conversation {
-    return withSummary(
-      this.change(id, (c) => ({ ...c, settings: storedSettingsSchema.parse(dropUndefined({ ...c.settings, ...patch })) })),
-    );
+  updateSettings(id: string, patch: ConversationSettingsPatch): Conversation {
+    return withSummary(this.change(id, (c) => ({ ...c, settings: storedSettingsSchema.parse(applySettingsPatch(c.settings, patch)) })));
   }
 
   delete(id: string): void {
@@ -331,6 +330,16 @@ const storageFailed = (err: unknown) =>
     details: err instanceof Error ? err.message : String(err),
     cause: err,
   });
+
+/** Applies a settings change: absent keys stay, null removes a setting (the model's default applies again). */
+export function applySettingsPatch(settings: ConversationSettings, patch: ConversationSettingsPatch): ConversationSettings {
+  const next: Record<string, unknown> = { ...settings };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete next[key];
+    else if (value !== undefined) next[key] = value;
+  }
+  return next as unknown as ConversationSettings;
+}
 
 function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;

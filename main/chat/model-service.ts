@@ -10,10 +10,14 @@ import { StrataError } from '../errors';
 import { bedrockError } from './bedrock-errors';
 import { buildCatalog, catalogModels, profileFor } from './model-catalog';
 
-/** Where the person's last model choice is kept. */
+/** Where the person's last model choice and their defaults for new conversations are kept. */
 export interface ModelPreferences {
   lastModelId(): string | undefined;
   setLastModelId(modelId: string): void;
+  /** The model the person chose in Settings for new conversations; undefined for "the one used last". */
+  defaultModelId(): string | undefined;
+  /** The instructions new conversations start with; '' for none. */
+  defaultInstructions(): string;
 }
 
 export interface ModelServiceOptions {
@@ -27,6 +31,7 @@ export interface ModelServiceOptions {
 export class ModelService {
   private cached?: { key: string; catalog: ModelCatalog };
   private inflight?: { key: string; promise: Promise<ModelCatalog> };
+  private readonly refused = new Set<string>();
 
   constructor(private readonly options: ModelServiceOptions) {}
 
@@ -49,11 +54,16 @@ export class ModelService {
     this.options.preferences.setLastModelId(modelId);
   }
 
-  /** The model a new conversation starts with: the last choice, else the first in the catalog. */
+  /** The model a new conversation starts with: the person's chosen default, else the last choice, else the first in the catalog. */
   defaultModelId(): string {
-    const last = this.options.preferences.lastModelId();
-    if (last) return last;
+    const preferred = this.options.preferences.defaultModelId() ?? this.options.preferences.lastModelId();
+    if (preferred) return preferred;
     return this.cached ? (catalogModels(this.cached.catalog)[0]?.id ?? '') : '';
+  }
+
+  /** The instructions (system prompt) a new conversation starts with: the person's default ones, '' for none. */
+  defaultInstructions(): string {
+    return this.options.preferences.defaultInstructions();
   }
 
   /** A model of the last catalog fetched, if it is there. */
@@ -71,14 +81,22 @@ export class ModelService {
     return this.cached ? profileFor(this.cached.catalog, modelId) : undefined;
   }
 
+  /** Bedrock refused the signed-in identity this model: the catalog says so until the person changes. */
+  markRefused(modelId: string): void {
+    this.refused.add(modelId);
+  }
+
   forget(): void {
     this.cached = undefined;
+    this.refused.clear();
   }
 
   private withChoice(catalog: ModelCatalog): ModelCatalog {
-    const last = this.options.preferences.lastModelId();
-    const present = last !== undefined && catalogModels(catalog).some((model) => model.id === last);
-    return present ? { ...catalog, lastChoice: last } : { ...catalog, lastChoice: undefined };
+    // New conversations start with the person's chosen default, else their last choice: whichever the catalog still has.
+    const listed = (id: string | undefined) => id !== undefined && catalogModels(catalog).some((model) => model.id === id);
+    const choice = [this.options.preferences.defaultModelId(), this.options.preferences.lastModelId()].find(listed);
+    const unavailable = this.refused.size ? { unavailable: [...this.refused] } : {};
+    return { ...catalog, lastChoice: choice, ...unavailable };
   }
 
   private async fetch(settings: CompanySettings): Promise<ModelCatalog> {

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import {
   requests,
   type RequestChannel,
@@ -7,6 +6,7 @@ import {
   type Result,
 } from '../../preload/contract';
 import { toAppError } from '../errors';
+import { InvalidFieldsError, plainIssueMessage } from './invalid-input';
 
 /** One handler per request channel, typed by the contract. */
 export type Handlers = {
@@ -21,13 +21,6 @@ export interface SenderInfo {
 }
 
 const isRequestChannel = (channel: string): channel is RequestChannel => Object.hasOwn(requests, channel);
-
-/** A plain-language summary of why input failed its schema, naming the fields. */
-export function describeInvalidInput(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
-}
 
 /**
  * Builds the single entry point for every request from a renderer: known
@@ -51,14 +44,9 @@ export function createDispatcher(
         error: { code: 'forbidden-sender', message: 'This request did not come from the Strata window.' },
       };
     }
-    const parsed = requests[channel].input.safeParse(input);
-    if (!parsed.success) {
-      const details = describeInvalidInput(parsed.error);
-      return {
-        ok: false,
-        error: { code: 'invalid-input', message: `Some values aren't valid: ${details}`, details },
-      };
-    }
+    // Checks the schema did not word itself get plain words too: each problem may be shown beside its field.
+    const parsed = requests[channel].input.safeParse(input, { error: plainIssueMessage });
+    if (!parsed.success) return { ok: false, error: InvalidFieldsError.fromZod(parsed.error).toAppError() };
     try {
       const handler = handlers[channel] as (input: unknown) => unknown;
       return { ok: true, value: await handler(parsed.data) };

@@ -3,9 +3,9 @@
  * notices Settings shows.
  */
 import { StrataError } from '../errors';
+import { fieldProblems, InvalidFieldsError } from '../ipc/invalid-input';
 import {
   settingsPatchSchema,
-  SETTING_KEYS,
   type CompanySettings,
   type Notice,
   type SettingKey,
@@ -63,14 +63,12 @@ export class SettingsService {
     }
     const parsed = settingsPatchSchema.safeParse(patch);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const key = issue?.path[0];
-      const label = SETTING_KEYS.find((known) => known === key);
-      throw new StrataError(
-        'invalid-input',
-        label ? `The value for “${SETTING_LABELS[label]}” isn't valid.` : "Those settings aren't valid.",
-        // zod's wording is for developers, so it goes under Details.
-        { details: issue?.message },
+      // The schema words each problem for people; Settings shows each beside its box, so the message only sums up.
+      const invalid = Object.keys(fieldProblems(parsed.error)) as SettingKey[];
+      const only = invalid.length === 1 ? invalid[0] : undefined;
+      throw InvalidFieldsError.fromZod(
+        parsed.error,
+        only ? `The value for “${SETTING_LABELS[only]}” isn't valid.` : "Some settings aren't valid.",
       );
     }
     this.#store.update(parsed.data);

@@ -4,8 +4,11 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSession, useStores } from './app-stores';
+import { focusMessageBox, MESSAGE_BOX_ID } from './chat/message-box';
+import { ShortcutsSheetProvider } from './help/ShortcutsSheet';
 import { LoadingScreen } from './session/LoadingScreen';
 import { NotConfiguredScreen } from './session/NotConfiguredScreen';
+import { followPerson } from './session/follow-person';
 import { displayName } from './session/session-format';
 import { announceScreen, deriveScreen, type Screen } from './session/session-screen';
 import { SignedOutScreen } from './session/SignedOutScreen';
@@ -14,6 +17,10 @@ import { StatusAnnouncer } from './session/StatusAnnouncer';
 import { WelcomeLayout } from './session/WelcomeLayout';
 import { Workspace } from './session/Workspace';
 import { SettingsDialog } from './settings/SettingsDialog';
+import { useAppearance } from './settings/use-appearance';
+import { shortcuts } from './shared/shortcuts';
+import { SkipLink } from './shared/SkipLink';
+import { useShortcut } from './shared/use-shortcut';
 
 type WelcomeScreen = Exclude<Screen, { kind: 'workspace' }>;
 
@@ -31,9 +38,17 @@ function WelcomeContent({ screen, onOpenSettings }: { screen: WelcomeScreen; onO
 }
 
 export function App() {
-  const { session, settings } = useStores();
+  const stores = useStores();
+  const { session, settings, conversations, chat } = stores;
+  // Before the session connects, so the first status is followed too.
+  useEffect(() => followPerson(stores), [stores]);
   useEffect(() => session.getState().connect(), [session]);
   useEffect(() => settings.getState().connect(), [settings]);
+  useEffect(() => stores.preferences.getState().connect(), [stores.preferences]);
+  useAppearance();
+  // Connected for the window's whole life: an answer that ends while the person is signed out is still seen.
+  useEffect(() => conversations.getState().connect(), [conversations]);
+  useEffect(() => chat.getState().connect(), [chat]);
 
   const status = useSession((state) => state.status);
   const retained = useSession((state) => state.retained);
@@ -47,17 +62,25 @@ export function App() {
     setSettingsOpen(false);
   }, []);
 
+  const signedIn = screen.kind === 'workspace';
+  useShortcut(shortcuts.focusMessageBox, focusMessageBox, signedIn);
+
   return (
-    <>
+    <ShortcutsSheetProvider enabled={signedIn}>
       <StatusAnnouncer message={announceScreen(screen, displayName)} />
       {screen.kind === 'workspace' ? (
-        <Workspace session={screen.session} interruption={screen.interruption} onOpenSettings={openSettings} />
+        <>
+          <SkipLink targetId={MESSAGE_BOX_ID} onSkip={focusMessageBox}>
+            Skip to message box
+          </SkipLink>
+          <Workspace session={screen.session} interruption={screen.interruption} onOpenSettings={openSettings} />
+        </>
       ) : (
         <WelcomeLayout onOpenSettings={openSettings}>
           <WelcomeContent screen={screen} onOpenSettings={openSettings} />
         </WelcomeLayout>
       )}
       {settingsOpen && <SettingsDialog onClose={closeSettings} />}
-    </>
+    </ShortcutsSheetProvider>
   );
 }

@@ -8,11 +8,13 @@ import type { ChatStore, ChatStoreState } from './chat/chat-store';
 import type { ConversationsStore, ConversationsStoreState } from './chat/conversations-store';
 import type { ModelsStore, ModelsStoreState } from './chat/models-store';
 import type { SessionStoreState, SessionStore } from './session/session-store';
+import type { PreferencesStore, PreferencesStoreState } from './settings/preferences-store';
 import type { SettingsStoreState, SettingsStore } from './settings/settings-store';
 
 export interface AppStores {
   session: SessionStore;
   settings: SettingsStore;
+  preferences: PreferencesStore;
   conversations: ConversationsStore;
   chat: ChatStore;
   models: ModelsStore;
@@ -39,6 +41,11 @@ export function useSession<T>(selector: (state: SessionStoreState) => T): T {
 /** Reads from the settings store; re-renders when the selected value changes. */
 export function useSettings<T>(selector: (state: SettingsStoreState) => T): T {
   return useStore(useStores().settings, selector);
+}
+
+/** Reads from the preferences store; re-renders when the selected value changes. */
+export function usePreferences<T>(selector: (state: PreferencesStoreState) => T): T {
+  return useStore(useStores().preferences, selector);
 }
 
 /** Reads from the chat store; re-renders when the selected value changes. */

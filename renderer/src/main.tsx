@@ -7,18 +7,22 @@ import { createChatStore } from './chat/chat-store';
 import { createConversationsStore } from './chat/conversations-store';
 import { createModelsStore } from './chat/models-store';
 import { createSessionStore } from './session/session-store';
+import { createPreferencesStore } from './settings/preferences-store';
 import { createSettingsStore } from './settings/settings-store';
+import { restoreAppearance } from './settings/use-appearance';
 import './styles.css';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('Strata: #root is missing from index.html');
 
 if ('strata' in window) {
+  restoreAppearance();
   const conversations = createConversationsStore(window.strata);
   const models = createModelsStore(window.strata);
   const stores: AppStores = {
     session: createSessionStore(window.strata),
     settings: createSettingsStore(window.strata),
+    preferences: createPreferencesStore(window.strata),
     conversations,
     models,
     chat: createChatStore(window.strata, { conversations, models }),

@@ -93,6 +93,9 @@ test.describe('chat', () => {
     await expect(denied.getByTestId('message-error')).toContainText(/ask IT/i);
     await denied.getByTestId('message-error').getByText('Details').click();
     await expect(denied.getByTestId('message-error')).toContainText(/AccessDeniedException[\s\S]*Request ID/);
+    // The picker says so for the rest of the session.
+    await expect(app.getByTestId('model-unavailable')).toBeVisible();
+    await expect(app.locator(`[data-testid="model-picker"] option[value="${SANDBOX_MODELS.denied}"]`)).toHaveText(/not available to you/);
 
     await app.getByTestId('model-picker').selectOption(SANDBOX_MODELS.writer);
     sandbox.faults.bedrock.streamErrorAfter(3);
@@ -113,11 +116,8 @@ test.describe('chat', () => {
 
   test('a model that needs an inference profile: one click switches to it', async ({ app, harness, sandbox }) => {
     await signIn(app, harness, sandbox.users[0]!);
-    await app.getByTestId('new-conversation-button').click();
-    await app.getByTestId('model-picker').selectOption(SANDBOX_MODELS.writer);
     // A conversation saved with the base model id (e.g. before IT moved to profiles).
-    const [summary] = harness.services.conversations.list();
-    harness.services.conversations.updateSettings(summary!.id, { modelId: SANDBOX_MODELS.thinker });
+    harness.services.conversations.create({ modelId: SANDBOX_MODELS.thinker, systemPrompt: '' });
     await app.getByTestId('conversation-item').first().click();
     await expect(app.getByTestId('model-picker')).toHaveValue(SANDBOX_MODELS.thinker);
 

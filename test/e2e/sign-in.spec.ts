@@ -1,7 +1,31 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
 import { startHarness } from '../harness/harness';
+import type { SandboxUser } from '../sandbox/index';
 import { expect, signIn, signInInBrowser, test } from './fixtures';
+
+/** Signs in on the identity provider's page at `url`, in a new tab, as a person would with a link they pasted. */
+async function signInAt(app: Page, url: string, user: SandboxUser): Promise<void> {
+  const tab = await app.context().newPage();
+  await tab.goto(url);
+  await tab.locator('input[name="username"]').fill(user.username);
+  await tab.locator('input[name="password"]').fill(user.password);
+  await tab.getByRole('button', { name: 'Sign in' }).click();
+  await expect(tab.getByText(/You're signed in/i)).toBeVisible();
+  await tab.close();
+}
+
+/** Runs axe in light and in dark, since contrast differs; reduced motion lets colour transitions settle at once. */
+async function expectNoAxeViolations(app: Page, what: string): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await app.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
+    const axe = await new AxeBuilder({ page: app }).analyze();
+    const violations = axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    expect(violations, `${what}, ${colorScheme}`).toEqual([]);
+  }
+}
 
 test.describe('company sign-in', () => {
   test('signs in through the browser and shows who is signed in', async ({ app, harness, sandbox }, testInfo) => {
@@ -14,20 +38,46 @@ test.describe('company sign-in', () => {
     await expect(tab.getByText(/You're signed in/i)).toBeVisible();
     await expect(tab.getByText(/return to Strata/i)).toBeVisible();
 
+    // The header says who, in plain words: no ARN, no ticking clock while the session renews on its own.
     await expect(app.getByTestId('session-user-name')).toHaveText(ada!.name);
+    await expect(app.getByTestId('session-state')).toHaveText('Signed in');
+    expect(await app.getByRole('banner').innerText()).not.toMatch(/arn:|StrataAuthenticated/);
+    await expect(app.getByTestId('session-countdown')).toHaveCount(0);
+
+    // The details are behind the name: email, account (grouped as the AWS console does), role, and when it renews.
+    const button = app.getByTestId('session-details-button');
+    const details = app.getByTestId('session-details');
+    await expect(details).toBeHidden();
+    await expect(button).toHaveAttribute('aria-expanded', 'false');
+    await button.click();
+    await expect(button).toHaveAttribute('aria-expanded', 'true');
+    await expect(button).toHaveAttribute('aria-controls', (await details.getAttribute('id'))!);
+    await expect(details).toBeVisible();
     await expect(app.getByTestId('session-user-email')).toHaveText(ada!.email);
-    await expect(app.getByTestId('session-aws-arn')).toContainText('StrataAuthenticated');
-    // The account is shown grouped as the AWS console does; the full ARN is in the tooltip.
-    await expect(app.getByTestId('session-aws-arn')).toContainText(sandbox.accountId.replace(/(\d{4})(\d{4})(\d{4})/, '$1-$2-$3'));
-    await expect(app.getByTestId('session-aws-arn')).toHaveAttribute('title', new RegExp(`:${sandbox.accountId}:assumed-role/`));
-    await expect(app.getByTestId('session-expires-in')).toContainText(/\d/);
-    const before = await app.getByTestId('session-expires-in').textContent();
-    await expect(app.getByTestId('session-expires-in')).not.toHaveText(before ?? '', { timeout: 3_000 });
+    await expect(app.getByTestId('session-aws-account')).toHaveText(sandbox.accountId.replace(/(\d{4})(\d{4})(\d{4})/, '$1-$2-$3'));
+    await expect(app.getByTestId('session-aws-role')).toHaveText('StrataAuthenticated');
+    await expect(app.getByTestId('session-aws-role')).toHaveAttribute('title', new RegExp(`:${sandbox.accountId}:assumed-role/`));
+    await expect(app.getByTestId('session-expiry')).toContainText('Renews automatically before');
+    const status = harness.services.session.getStatus();
+    if (status.state !== 'ready') throw new Error(`not signed in: ${status.state}`);
+    await expect(app.getByTestId('session-expires-in')).toHaveAttribute('datetime', new Date(status.expiresAt).toISOString());
 
     await app.bringToFront();
     const shot = testInfo.outputPath('signed-in.png');
     await app.screenshot({ path: shot, fullPage: true });
-    await testInfo.attach('signed-in window', { path: shot, contentType: 'image/png' });
+    await testInfo.attach('signed-in window, details open', { path: shot, contentType: 'image/png' });
+
+    // Escape closes the details and puts focus back on the name.
+    await app.keyboard.press('Escape');
+    await expect(details).toBeHidden();
+    await expect(button).toHaveAttribute('aria-expanded', 'false');
+    await expect(button).toBeFocused();
+    // The keyboard opens them again; a click elsewhere closes them, focus still on the name.
+    await app.keyboard.press('Enter');
+    await expect(details).toBeVisible();
+    await app.getByRole('banner').click({ position: { x: 2, y: 2 } });
+    await expect(details).toBeHidden();
+    await expect(button).toBeFocused();
     expect(sandbox.stats()['sts:GetCallerIdentity']).toBe(1);
   });
 
@@ -36,6 +86,7 @@ test.describe('company sign-in', () => {
 
     test('renews credentials before they expire, without asking', async ({ app, harness, sandbox }) => {
       await signIn(app, harness, sandbox.users[0]!);
+      await app.getByTestId('session-details-button').click();
       const firstExpiry = await app.getByTestId('session-expires-in').getAttribute('datetime');
       expect(sandbox.stats()['cognito:GetCredentialsForIdentity']).toBe(1);
 
@@ -49,7 +100,70 @@ test.describe('company sign-in', () => {
       const identity = await harness.services.session.callerIdentity();
       expect(identity.arn).toContain('assumed-role/StrataAuthenticated');
       await expect(harness.nextOpenedUrl(500)).rejects.toThrow();
+      // Renewal never failed, so nothing counted down.
+      await expect(app.getByTestId('session-countdown')).toHaveCount(0);
     });
+  });
+
+  test.describe('when renewing fails near the end', () => {
+    // 20 s credentials: under five minutes from the start; renewal is due 5 s before they run out, retried every 0.3 s, 0.6 s, …
+    test.use({ sandboxOptions: { credentialsTtlSeconds: 20, idTokenTtlSeconds: 6 }, harnessOptions: { timing: { renewalRetryMs: 300 } } });
+
+    test('counts down in the header and explains in the details, until renewal works again', async ({ app, harness, sandbox }) => {
+      await signIn(app, harness, sandbox.users[0]!);
+      // Little time left, but renewal has not failed: no countdown.
+      await expect(app.getByTestId('session-countdown')).toHaveCount(0);
+
+      await sandbox.faults.setIdpDown(true);
+      const countdown = app.getByTestId('session-countdown');
+      await expect(countdown).toBeVisible({ timeout: 20_000 });
+      await expect(countdown).toContainText(/Session ends in \d+ seconds?/);
+      await app.getByTestId('session-details-button').click();
+      await expect(app.getByTestId('session-renewal-error')).toContainText("couldn't reach your company's sign-in service");
+      await expect(app.getByTestId('session-expiry')).toContainText('unless Strata can renew it');
+
+      await sandbox.faults.setIdpDown(false);
+      await expect(countdown).toHaveCount(0);
+      await expect(app.getByTestId('session-renewal-error')).toHaveCount(0);
+      await expect(app.getByTestId('session-expiry')).toContainText('Renews automatically before');
+      await expect(app.getByTestId('session-state')).toHaveText('Signed in');
+    });
+  });
+
+  test("the waiting screen helps when the browser didn't open: the page again, or its link to copy", async ({ app, harness, sandbox, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(harness.url).origin });
+    await app.getByTestId('sign-in-button').click();
+    const opened = await harness.nextOpenedUrl();
+    const help = app.getByTestId('sign-in-help');
+    await expect(help.getByRole('heading', { name: "Didn't see your browser open?" })).toBeVisible();
+    await expect(app.getByTestId('sign-in-link')).toHaveValue(opened);
+
+    await help.getByRole('button', { name: 'Open the sign-in page again' }).click();
+    expect(await harness.nextOpenedUrl()).toBe(opened);
+    await expect(help).toContainText('Sent to your browser again');
+
+    await help.getByRole('button', { name: 'Copy link' }).click();
+    await expect(app.getByTestId('copy-sign-in-link')).toContainText('Copied');
+    expect(await app.evaluate(() => navigator.clipboard.readText())).toBe(opened);
+
+    // The link is the sign-in itself: pasted into any browser, it signs the person in.
+    await signInAt(app, opened, sandbox.users[0]!);
+    await expect(app.getByTestId('session-user-name')).toHaveText(sandbox.users[0]!.name);
+  });
+
+  test('the sign-in screens and the signed-in header have no accessibility violations, in light and dark', async ({ app, harness, sandbox }) => {
+    await expect(app.getByTestId('sign-in-button')).toBeVisible();
+    await expectNoAxeViolations(app, 'signed-out screen');
+
+    await app.getByTestId('sign-in-button').click();
+    const url = await harness.nextOpenedUrl();
+    await expect(app.getByTestId('sign-in-help')).toBeVisible();
+    await expectNoAxeViolations(app, 'waiting screen');
+
+    await signInAt(app, url, sandbox.users[0]!);
+    await app.getByTestId('session-details-button').click();
+    await expect(app.getByTestId('session-details')).toBeVisible();
+    await expectNoAxeViolations(app, 'signed-in header, details open');
   });
 
   test('explains when the identity provider cannot be reached, then works once it is back', async ({ app, harness, sandbox }) => {

@@ -52,7 +52,8 @@ test('signs in with the real Electron app', async ({ browser }) => {
     await tab.getByRole('button', { name: 'Sign in' }).click();
     await expect(tab.getByText(/You're signed in/i)).toBeVisible();
     await expect(window.getByTestId('session-user-name')).toHaveText(sandbox.users[0]!.name);
-    await expect(window.getByTestId('session-aws-arn')).toContainText('StrataAuthenticated');
+    await window.getByTestId('session-details-button').click();
+    await expect(window.getByTestId('session-aws-role')).toContainText('StrataAuthenticated');
   } finally {
     await app.close();
     await sandbox.close();

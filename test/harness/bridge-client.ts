@@ -5,6 +5,7 @@
  */
 import { createApi } from '../../preload/api';
 import type { EventChannel, Transport } from '../../preload/contract';
+import { decode, encode } from './wire';
 
 const events = new EventSource('/__strata/events');
 
@@ -12,13 +13,13 @@ const transport: Transport = {
   invoke: async (channel, input) => {
     const response = await fetch(`/__strata/invoke/${encodeURIComponent(channel)}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ input }),
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: encode({ input }),
     });
-    return response.json();
+    return decode(await response.text()) as never;
   },
   subscribe: (channel: EventChannel, listener) => {
-    const wrapped = (event: MessageEvent<string>) => listener(JSON.parse(event.data));
+    const wrapped = (event: MessageEvent<string>) => listener(decode(event.data) as never);
     events.addEventListener(channel, wrapped);
     return () => events.removeEventListener(channel, wrapped);
   },

@@ -17,6 +17,7 @@ import { CONTENT_SECURITY_POLICY } from '../../main/app/app-files';
 import { createServices, type Platform, type Services } from '../../main/app/services';
 import { createDispatcher, isTrustedSender } from '../../main/ipc/dispatch';
 import { nodePlatform } from './node-platform';
+import { decode, encode } from './wire';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const rendererDir = path.join(root, 'out/renderer');
@@ -36,6 +37,8 @@ export interface HarnessOptions {
   onOpenExternal?: (url: string) => void;
   /** Where "Save as" puts a file; null: the person cancels. Default: <userData>/exports/<suggested name>. */
   saveAs?: (suggestedName: string) => string | null;
+  /** Holds a request's answer back this many ms (e.g. to make an earlier request answer last). */
+  delayAnswer?: (channel: string, input: unknown) => number | undefined;
 }
 
 export interface Harness {
@@ -48,6 +51,8 @@ export interface Harness {
   nextOpenedUrl(timeoutMs?: number): Promise<string>;
   /** Every message main logged. */
   logs: string[];
+  /** The files the app asked the file manager to show. */
+  shownInFolder: string[];
   close(): Promise<void>;
 }
 
@@ -92,7 +97,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   let appUrl = '';
   const streams = new Set<http.ServerResponse>();
   const detach = services.events.attach((channel, payload) => {
-    for (const stream of streams) stream.write(`event: ${channel}\ndata: ${JSON.stringify(payload)}\n\n`);
+    // devalue writes no raw line breaks, so one SSE data line holds the payload.
+    for (const stream of streams) stream.write(`event: ${channel}\ndata: ${encode(payload)}\n\n`);
   });
   const dispatch = createDispatcher(services.handlers, (sender) => isTrustedSender(sender, appUrl), (m) => logs.push(m));
 
@@ -102,11 +108,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       if (req.method === 'POST' && url.pathname.startsWith('/__strata/invoke/')) {
         const channel = decodeURIComponent(url.pathname.slice('/__strata/invoke/'.length));
         const body = await readBody(req);
-        const input = body ? (JSON.parse(body) as { input?: unknown }).input : undefined;
+        const input = body ? (decode(body) as { input?: unknown }).input : undefined;
         // The page's origin stands in for the sender frame's URL.
         const origin = req.headers.origin;
         const result = await dispatch(channel, input, { url: origin ? `${origin}/` : undefined, isMainFrame: true });
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
+        const delay = options.delayAnswer?.(channel, input);
+        if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(encode(result));
         return;
       }
       if (url.pathname === '/__strata/events') {
@@ -145,6 +153,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     userDataDir,
     keychainKey,
     logs,
+    shownInFolder: platform.shownInFolder,
     nextOpenedUrl: platform.nextOpenedUrl,
     async close() {
       detach();

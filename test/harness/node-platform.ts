@@ -44,6 +44,8 @@ export interface NodePlatformOptions {
 
 export type NodePlatform = Platform & {
   logs: string[];
+  /** The files the app asked the file manager to show. */
+  shownInFolder: string[];
   /** The next URL the app asked to open in the system browser. */
   nextOpenedUrl(timeoutMs?: number): Promise<string>;
 };
@@ -51,6 +53,7 @@ export type NodePlatform = Platform & {
 /** Builds the Node platform for the services. */
 export function nodePlatform(options: NodePlatformOptions): NodePlatform {
   const logs: string[] = [];
+  const shownInFolder: string[] = [];
   const opened: string[] = [];
   const waiters: Array<(url: string) => void> = [];
   return {
@@ -74,9 +77,11 @@ export function nodePlatform(options: NodePlatformOptions): NodePlatform {
       await writeFile(target, content, 'utf8');
       return target;
     },
+    showInFolder: (file) => shownInFolder.push(file),
     log: (message) => logs.push(message),
     timing: options.timing,
     logs,
+    shownInFolder,
     nextOpenedUrl(timeoutMs = 10_000) {
       const ready = opened.shift();
       if (ready) return Promise.resolve(ready);

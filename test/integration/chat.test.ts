@@ -54,12 +54,16 @@ async function world(options: SandboxOptions = {}, reuse?: { sandbox: Sandbox; d
 
 async function signedIn(options: SandboxOptions = {}): Promise<World> {
   const w = await world(options);
+  await signInAgain(w);
+  return w;
+}
+
+async function signInAgain(w: World): Promise<void> {
   const signingIn = w.services.session.signIn();
   const url = await w.platform.nextOpenedUrl();
   const callback = await loginOverHttp(url, w.sandbox.users[0]!.username, w.sandbox.users[0]!.password);
   await fetch(callback).then((r) => r.text());
   await signingIn;
-  return w;
 }
 
 /** Resolves with the final event of a request. */
@@ -222,6 +226,71 @@ describe('chat with Bedrock', () => {
     w.services.dispose();
     const restarted = await world({}, { sandbox: w.sandbox, dir: w.dir, key: w.key });
     expect(restarted.services.conversations.get(c.id).messages.map((m) => m.text)).toEqual(messages.map((m) => m.text));
+  });
+
+  it('a new conversation is saved by its first message only, and a window that joins late gets all the text so far', async () => {
+    const w = await signedIn({ bedrock: { tokensPerSecond: 200, answerWords: 2000 } });
+    // Nothing was sent: nothing saved. Refused (nobody can answer without a model): still nothing saved.
+    expect(w.services.conversations.list()).toEqual([]);
+    expect(() => w.services.chat.send(null, 'Hello', { modelId: '' } as never)).toThrow();
+    expect(w.services.conversations.list()).toEqual([]);
+
+    const started = await w.services.handlers['chat:send']({ conversationId: null, text: 'Write a long essay', settings: { modelId: WRITER, temperature: null } });
+    expect(w.services.conversations.list().map((c) => c.id)).toEqual([started.conversation.id]);
+    expect(started.conversation.settings).toEqual({ modelId: WRITER, systemPrompt: '' });
+    await expect.poll(() => w.events.filter((e) => e.type === 'text').length, { timeout: 10_000 }).toBeGreaterThan(5);
+
+    // What is running, with the text so far: the deltas sent add up to it, each at the offset it says.
+    const [running] = await w.services.handlers['chat:running'](undefined);
+    expect(running).toMatchObject({ requestId: started.requestId, conversationId: started.conversation.id });
+    const deltas = w.events.filter((e) => e.type === 'text');
+    let text = '';
+    for (const delta of deltas) {
+      expect(delta.offset).toBe(text.length);
+      text += delta.delta;
+    }
+    expect(running!.message.text.startsWith(text)).toBe(true);
+    // Opening the conversation mid-answer shows the text as it stands, not as last saved.
+    const opened = await w.services.handlers['conversations:get']({ id: started.conversation.id });
+    expect(opened.messages.at(-1)!.text.length).toBeGreaterThanOrEqual(text.length);
+
+    await w.services.chat.stop(started.requestId);
+    await finished(w, started.requestId);
+    expect(await w.services.handlers['chat:running'](undefined)).toEqual([]);
+  });
+
+  it('clearing a setting with null puts the model\'s default back', async () => {
+    const w = await world();
+    const c = w.services.conversations.create({ modelId: WRITER, systemPrompt: '', temperature: 0.3, maxTokens: 50 });
+    const updated = await w.services.handlers['conversations:update-settings']({ id: c.id, settings: { temperature: null } });
+    expect(updated.settings).toEqual({ modelId: WRITER, systemPrompt: '', maxTokens: 50 });
+    const untouched = await w.services.handlers['conversations:update-settings']({ id: c.id, settings: { temperature: undefined } });
+    expect(untouched.settings).toEqual({ modelId: WRITER, systemPrompt: '', maxTokens: 50 });
+  });
+
+  it('a model Bedrock refused this person is listed as not available, until the person changes', async () => {
+    const w = await signedIn();
+    await w.services.models.list();
+    const { requestId } = await w.services.handlers['chat:send']({ conversationId: null, text: 'Hi', settings: { modelId: SANDBOX_MODELS.denied } });
+    expect((await finished(w, requestId)).type).toBe('failed');
+    expect((await w.services.models.list()).unavailable).toEqual([SANDBOX_MODELS.denied]);
+    await w.services.session.signOut();
+    await signInAgain(w);
+    expect((await w.services.handlers['models:list']({})).unavailable).toBeUndefined();
+  });
+
+  it('shows an exported file in the folder, and nothing Strata did not save', async () => {
+    const w = await signedIn();
+    const c = w.services.conversations.create({ modelId: WRITER, systemPrompt: '' });
+    const { requestId } = w.services.chat.send(c.id, 'Hello');
+    await finished(w, requestId);
+    const saved = await w.services.handlers['conversations:export']({ id: c.id });
+    await w.services.handlers['app:show-in-folder']({ path: saved!.path });
+    expect(w.platform.shownInFolder).toEqual([saved!.path]);
+    await expect(Promise.resolve().then(() => w.services.handlers['app:show-in-folder']({ path: '/etc/passwd' }))).rejects.toMatchObject({
+      code: 'invalid-input',
+    });
+    expect(w.platform.shownInFolder).toHaveLength(1);
   });
 
   it('exports a conversation to a Markdown file', async () => {

@@ -78,7 +78,8 @@ describe('company session', () => {
     if (status.state !== 'ready') return;
     expect(status.identity.identityId).toMatch(/^us-east-1:/);
     expect(status.expiresAt).toBeGreaterThan(Date.now() + 30 * 60_000);
-    expect(w.statuses.map((s) => s.state)).toEqual(['signing-in', 'ready']);
+    // "Signing in" is told twice: at once, then with the sign-in page once it is known.
+    expect(w.statuses.map((s) => s.state)).toEqual(['signing-in', 'signing-in', 'ready']);
     const credentials = await w.services.session.credentialProvider()();
     expect(credentials.accessKeyId).toMatch(/^ASIA/);
     expect(existsSync(vaultFile(w))).toBe(true);
@@ -118,6 +119,52 @@ describe('company session', () => {
     expect(w.platform.logs.filter((line) => line.includes('renewal failed')).length).toBeGreaterThan(1);
     // A passing failure keeps the saved sign-in for the next start.
     expect(existsSync(vaultFile(w))).toBe(true);
+  });
+
+  it('tells the window once when background renewal fails, and again when it works', async () => {
+    const w = await world({ credentialsTtlSeconds: 8, idTokenTtlSeconds: 2 });
+    const first = await signIn(w);
+    if (first.state !== 'ready') throw new Error(`not signed in: ${first.state}`);
+    expect(first).not.toHaveProperty('renewalError');
+    await w.sandbox.faults.setIdpDown(true);
+
+    const failing = () => w.statuses.filter((s) => s.state === 'ready' && s.renewalError);
+    await expect.poll(() => failing().length, { timeout: 10_000 }).toBe(1);
+    expect(failing()[0]).toMatchObject({
+      state: 'ready',
+      expiresAt: first.expiresAt,
+      renewalError: { code: 'idp-unreachable', message: expect.stringMatching(/sign-in service/) },
+    });
+    // Retrying after the same failure is not news: the window hears about it once.
+    const renewalFailures = () => w.platform.logs.filter((line) => line.includes('renewal failed')).length;
+    await expect.poll(renewalFailures, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+    expect(failing()).toHaveLength(1);
+
+    await w.sandbox.faults.setIdpDown(false);
+    const renewed = () => w.statuses.find((s) => s.state === 'ready' && s.expiresAt > first.expiresAt);
+    await expect.poll(renewed, { timeout: 10_000 }).toBeTruthy();
+    expect(renewed()).not.toHaveProperty('renewalError');
+    expect(w.statuses.at(-1)).not.toHaveProperty('renewalError');
+    expect(w.services.session.getStatus()).not.toHaveProperty('renewalError');
+  });
+
+  it('opens the same sign-in page again on request, and offers its link while waiting', async () => {
+    const w = await world();
+    const reopen = () => w.services.handlers['auth:reopen-sign-in-page'](undefined);
+    await expect(reopen()).rejects.toMatchObject({ code: 'invalid-input' });
+
+    const signingIn = w.services.session.signIn();
+    const url = await w.platform.nextOpenedUrl();
+    expect(w.services.session.getStatus()).toEqual({ state: 'signing-in', startedAt: expect.any(Number), interactive: true, authorizationUrl: url });
+    await expect(reopen()).resolves.toBeNull();
+    expect(await w.platform.nextOpenedUrl()).toBe(url);
+
+    // The page opened again is the same sign-in: finishing it there completes the attempt.
+    const callback = await loginOverHttp(url, w.sandbox.users[0]!.username, w.sandbox.users[0]!.password);
+    await fetch(callback);
+    await expect(signingIn).resolves.toMatchObject({ state: 'ready' });
+    await expect(reopen()).rejects.toMatchObject({ code: 'invalid-input' });
+    await expect(w.platform.nextOpenedUrl(200)).rejects.toThrow();
   });
 
   it('resumes the saved sign-in at start-up without the browser', async () => {
@@ -182,7 +229,7 @@ describe('company session', () => {
     await expect(w.services.session.cancelSignIn()).resolves.toMatchObject({ state: 'signed-out', configured: true });
     await expect(first).rejects.toMatchObject({ code: 'sign-in-cancelled' });
     expect(w.services.session.getStatus()).toMatchObject({ state: 'signed-out', configured: true });
-    expect(w.statuses.map((s) => s.state)).toEqual(['signing-in', 'signed-out']);
+    expect(w.statuses.map((s) => s.state)).toEqual(['signing-in', 'signing-in', 'signed-out']);
     await expect(fetch(url.searchParams.get('redirect_uri')!)).rejects.toThrow();
   });
 

@@ -78,6 +78,34 @@ describe('IPC dispatch', () => {
     expect(update).not.toHaveBeenCalled();
   });
 
+  it('says what is wrong with each field in a sentence, never in the validator\'s words', async () => {
+    const dispatch = createDispatcher(handlers(), trusted);
+    const result = await dispatch('settings:update', { region: 'Ohio', issuer: 'login.example.com', redirectPort: 'abc' }, fromApp);
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid-input',
+        message: "Some values aren't valid.",
+        fields: {
+          region: 'Enter an AWS Region, such as us-east-1.',
+          issuer: 'Enter the full web address, starting with https://.',
+          redirectPort: 'Enter a whole number from 0 to 65535 (0 picks any free port).',
+        },
+      },
+    });
+    // Checks a schema did not word itself still read as sentences, on the field they belong to.
+    const tooLong = await dispatch('chat:send', { conversationId: null, text: 'x'.repeat(100_001) }, fromApp);
+    expect(tooLong).toMatchObject({
+      ok: false,
+      error: { fields: { text: 'This is too long: keep it to 100,000 characters or fewer.' } },
+    });
+    for (const outcome of [result, tooLong]) {
+      if (outcome.ok) continue;
+      const shown = [outcome.error.message, ...Object.values(outcome.error.fields ?? {})].join(' ');
+      expect(shown).not.toMatch(/Invalid input|expected|received|Too big|regex|region:|text:/i);
+    }
+  });
+
   it('turns a thrown error into a plain-language error result', async () => {
     const dispatch = createDispatcher(
       handlers({

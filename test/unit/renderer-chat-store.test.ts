@@ -1,9 +1,23 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createChatStore, isBusy, shownMessage, type ChatApi } from '../../renderer/src/chat/chat-store';
+import { appendAt, createChatStore, isBusy, shownMessage, type ChatApi } from '../../renderer/src/chat/chat-store';
+import { followPerson } from '../../renderer/src/session/follow-person';
+import { createSessionStore, type SessionApi } from '../../renderer/src/session/session-store';
 import { stopReasonText, usageText, formatRelativeTime } from '../../renderer/src/chat/chat-format';
-import { createConversationsStore, type ConversationsApi } from '../../renderer/src/chat/conversations-store';
-import { catalogIsEmpty, createModelsStore, defaultModelId, type ModelsApi } from '../../renderer/src/chat/models-store';
-import type { AppError, ChatEvent, ChatMessage, ChatStarted, Conversation, ConversationSummary, ModelCatalog, Result } from '../../preload/contract';
+import { createConversationsStore, NEW_CONVERSATION, type ConversationsApi } from '../../renderer/src/chat/conversations-store';
+import { catalogIsEmpty, createModelsStore, defaultModelId, isUnavailable, type ModelsApi } from '../../renderer/src/chat/models-store';
+import type {
+  AppError,
+  ChatEvent,
+  ChatMessage,
+  ChatStarted,
+  Conversation,
+  ConversationSettingsPatch,
+  ConversationSummary,
+  ModelCatalog,
+  Result,
+  RunningAnswer,
+  SessionStatus,
+} from '../../preload/contract';
 
 const ok = <T,>(value: T): Result<T> => ({ ok: true, value });
 const failed = (error: AppError): Result<never> => ({ ok: false, error });
@@ -52,50 +66,58 @@ function fakeApi() {
   let changed: (list: ConversationSummary[]) => void = () => {};
   const api = {
     models: {
-      list: vi.fn((_options?: { refresh?: boolean }): Promise<Result<ModelCatalog>> => Promise.resolve(ok(CATALOG))),
-      choose: vi.fn((_id: string) => Promise.resolve(ok(null))),
+      list: vi.fn((_input: { refresh?: boolean }): Promise<Result<ModelCatalog>> => Promise.resolve(ok(CATALOG))),
+      choose: vi.fn((_input: { modelId: string }) => Promise.resolve(ok(null))),
     },
     conversations: {
-      list: vi.fn((_query?: string): Promise<Result<ConversationSummary[]>> => Promise.resolve(ok([]))),
-      get: vi.fn((id: string): Promise<Result<Conversation>> => Promise.resolve(ok(conversation(id)))),
-      create: vi.fn((settings?: Partial<Conversation['settings']>): Promise<Result<Conversation>> =>
-        Promise.resolve(ok({ ...conversation('c1'), settings: { modelId: 'writer', systemPrompt: '', ...settings } })),
+      list: vi.fn((_input: { query?: string }): Promise<Result<ConversationSummary[]>> => Promise.resolve(ok([]))),
+      get: vi.fn(({ id }: { id: string }): Promise<Result<Conversation>> => Promise.resolve(ok(conversation(id)))),
+      rename: vi.fn(({ id, title }: { id: string; title: string }) => Promise.resolve(ok(summary(id, title)))),
+      updateSettings: vi.fn(({ id, settings }: { id: string; settings: ConversationSettingsPatch }): Promise<Result<Conversation>> =>
+        Promise.resolve(ok({ ...conversation(id), settings: { modelId: 'writer', systemPrompt: '', ...settings } as Conversation['settings'] })),
       ),
-      rename: vi.fn((id: string, title: string) => Promise.resolve(ok(summary(id, title)))),
-      updateSettings: vi.fn((id: string, settings: Partial<Conversation['settings']>): Promise<Result<Conversation>> =>
-        Promise.resolve(ok({ ...conversation(id), settings: { modelId: 'writer', systemPrompt: '', ...settings } })),
-      ),
-      delete: vi.fn((_id: string): Promise<Result<null>> => Promise.resolve(ok(null))),
-      export: vi.fn((_id: string): Promise<Result<{ path: string } | null>> => Promise.resolve(ok({ path: '/home/ada/Documents/Chat.md' }))),
+      delete: vi.fn((_input: { id: string }): Promise<Result<null>> => Promise.resolve(ok(null))),
+      export: vi.fn((_input: { id: string }): Promise<Result<{ path: string } | null>> => Promise.resolve(ok({ path: '/home/ada/Documents/Chat.md' }))),
       onChanged: (listener: (list: ConversationSummary[]) => void) => {
         changed = listener;
         return () => {};
       },
     },
     chat: {
-      send: vi.fn((_id: string, _text: string): Promise<Result<ChatStarted>> => new Promise(() => {})),
-      regenerate: vi.fn((_id: string): Promise<Result<ChatStarted>> => new Promise(() => {})),
-      stop: vi.fn((_requestId: string) => Promise.resolve(ok(null))),
+      send: vi.fn((_input: { conversationId: string | null; text: string; settings?: ConversationSettingsPatch }): Promise<Result<ChatStarted>> => new Promise(() => {})),
+      regenerate: vi.fn((_input: { conversationId: string }): Promise<Result<ChatStarted>> => new Promise(() => {})),
+      stop: vi.fn((_input: { requestId: string }) => Promise.resolve(ok(null))),
+      running: vi.fn((): Promise<Result<RunningAnswer[]>> => Promise.resolve(ok([]))),
       onEvent: (listener: (event: ChatEvent) => void) => {
         emit = listener;
         return () => {};
       },
     },
-    app: { openExternal: vi.fn((_url: string): Promise<Result<null>> => Promise.resolve(ok(null))) },
+    app: {
+      openExternal: vi.fn((_input: { url: string }): Promise<Result<null>> => Promise.resolve(ok(null))),
+      showInFolder: vi.fn((_input: { path: string }): Promise<Result<null>> => Promise.resolve(ok(null))),
+    },
   };
   return { api, emit: (e: ChatEvent) => emit(e), changed: (l: ConversationSummary[]) => changed(l) };
 }
 
 function setup() {
   const fake = fakeApi();
-  const conversations = createConversationsStore(fake.api as ConversationsApi);
-  const models = createModelsStore(fake.api as ModelsApi);
-  const chat = createChatStore(fake.api as ChatApi, { conversations, models });
+  const conversations = createConversationsStore(fake.api as unknown as ConversationsApi);
+  const models = createModelsStore(fake.api as unknown as ModelsApi);
+  const chat = createChatStore(fake.api as unknown as ChatApi, { conversations, models });
   conversations.getState().connect();
   chat.getState().connect();
   /** The open conversation's last message as the person sees it. */
   const lastShown = () => shownMessage(chat.getState(), conversations.getState().open!.messages.at(-1)!);
-  return { ...fake, conversations, models, chat, lastShown };
+  /** A text delta that follows what main has sent of the answer so far. */
+  const sent: Record<string, number> = {};
+  const text = (messageId: string, delta: string, over: Partial<typeof base> = {}): ChatEvent => {
+    const offset = sent[messageId] ?? 0;
+    sent[messageId] = offset + delta.length;
+    return { type: 'text', ...base, ...over, messageId, delta, offset };
+  };
+  return { ...fake, conversations, models, chat, lastShown, text };
 }
 
 const base = { requestId: 'r1', conversationId: 'c1' };
@@ -106,13 +128,13 @@ describe('chat store', () => {
     const t = setup();
     t.api.chat.send.mockImplementation(async () => {
       t.emit({ type: 'started', ...base, message: streaming('a1') });
-      t.emit({ type: 'text', ...base, messageId: 'a1', delta: 'Hel' });
+      t.emit(t.text('a1', 'Hel'));
       return ok({ requestId: 'r1', conversation: conversation('c1', [user('hi'), streaming('a1')]) });
     });
     await t.conversations.getState().select('c1');
     expect(await t.chat.getState().send('hi')).toBe(true);
-    t.emit({ type: 'text', ...base, messageId: 'a1', delta: 'lo' });
-    t.emit({ type: 'reasoning', ...base, messageId: 'a1', delta: 'hmm' });
+    t.emit(t.text('a1', 'lo'));
+    t.emit({ type: 'reasoning', ...base, messageId: 'a1', delta: 'hmm', offset: 0 });
     expect(t.lastShown()).toMatchObject({ text: 'Hello', reasoning: 'hmm', status: 'streaming' });
     expect(t.chat.getState().active).toEqual({ c1: 'r1' });
     expect(isBusy(t.chat.getState(), 'c1')).toBe(true);
@@ -130,7 +152,7 @@ describe('chat store', () => {
     const final = answer('a1', 'Quick.');
     t.api.chat.send.mockImplementation(async () => {
       t.emit({ type: 'started', ...base, message: streaming('a1') });
-      t.emit({ type: 'text', ...base, messageId: 'a1', delta: 'Quick.' });
+      t.emit(t.text('a1', 'Quick.'));
       t.emit({ type: 'done', ...base, message: final });
       return ok({ requestId: 'r1', conversation: conversation('c1', [user('hi'), streaming('a1')]) });
     });
@@ -145,7 +167,7 @@ describe('chat store', () => {
     await t.conversations.getState().select('c2');
     const before = t.conversations.getState().open;
     t.emit({ type: 'started', ...base, message: streaming('a1') });
-    t.emit({ type: 'text', ...base, messageId: 'a1', delta: 'elsewhere' });
+    t.emit(t.text('a1', 'elsewhere'));
     t.emit({ type: 'done', ...base, message: answer('a1', 'elsewhere') });
     expect(t.conversations.getState().open).toBe(before);
     expect(t.conversations.getState().open!.messages).toEqual([]);
@@ -156,7 +178,7 @@ describe('chat store', () => {
     const t = setup();
     await t.conversations.getState().select('c2');
     t.emit({ type: 'started', ...base, message: streaming('a1') });
-    t.emit({ type: 'text', ...base, messageId: 'a1', delta: 'So far' });
+    t.emit(t.text('a1', 'So far'));
     t.api.conversations.get.mockResolvedValueOnce(ok(conversation('c1', [user('hi'), streaming('a1')])));
     await t.conversations.getState().select('c1');
     expect(t.lastShown()).toMatchObject({ text: 'So far', status: 'streaming' });
@@ -167,10 +189,10 @@ describe('chat store', () => {
     const t = setup();
     t.api.conversations.get.mockResolvedValueOnce(ok(conversation('c1', [user('hi'), { ...streaming('a1'), text: 'Hel' }])));
     await t.conversations.getState().select('c1');
-    t.emit({ type: 'text', ...base, messageId: 'a1', delta: 'lo' });
+    t.emit({ type: 'text', ...base, messageId: 'a1', delta: 'lo', offset: 3 });
     expect(t.lastShown()).toMatchObject({ text: 'Hello', status: 'streaming' });
     await t.chat.getState().stop();
-    expect(t.api.chat.stop).toHaveBeenCalledWith('r1');
+    expect(t.api.chat.stop).toHaveBeenCalledWith({ requestId: 'r1' });
   });
 
   it('stop asks main with the request id; stopped before the id is known, it stops as soon as it is', async () => {
@@ -178,7 +200,7 @@ describe('chat store', () => {
     await t.conversations.getState().select('c1');
     t.emit({ type: 'started', ...base, message: streaming('a1') });
     await t.chat.getState().stop();
-    expect(t.api.chat.stop).toHaveBeenCalledWith('r1');
+    expect(t.api.chat.stop).toHaveBeenCalledWith({ requestId: 'r1' });
     t.emit({ type: 'done', ...base, message: answer('a1', 'Part', { status: 'interrupted', stopReason: undefined }) });
     expect(t.lastShown()).toMatchObject({ status: 'interrupted', text: 'Part' });
 
@@ -191,14 +213,14 @@ describe('chat store', () => {
     expect(t.api.chat.stop).toHaveBeenCalledTimes(1);
     reply(ok({ requestId: 'r2', conversation: conversation('c1', [user('again'), streaming('a2')]) }));
     await sending;
-    expect(t.api.chat.stop).toHaveBeenLastCalledWith('r2');
+    expect(t.api.chat.stop).toHaveBeenLastCalledWith({ requestId: 'r2' });
   });
 
   it('a failed answer keeps its partial text and error, and says why', async () => {
     const t = setup();
     await t.conversations.getState().select('c1');
     t.emit({ type: 'started', ...base, message: streaming('a1') });
-    t.emit({ type: 'text', ...base, messageId: 'a1', delta: 'Part' });
+    t.emit(t.text('a1', 'Part'));
     const error: AppError = { code: 'stream-interrupted', message: 'The answer stopped part-way.' };
     t.emit({ type: 'failed', ...base, error, message: { ...streaming('a1'), text: 'Part', status: 'interrupted', error } });
     expect(t.lastShown()).toMatchObject({ text: 'Part', status: 'interrupted', error });
@@ -215,13 +237,42 @@ describe('chat store', () => {
     expect(isBusy(t.chat.getState(), 'c1')).toBe(false);
   });
 
-  it('sending with no conversation open starts one with the chosen model', async () => {
+  it('a new conversation is saved only by its first message, with the chosen model', async () => {
     const t = setup();
+    t.conversations.getState().startNew();
+    t.conversations.getState().startNew();
+    expect(t.conversations.getState()).toMatchObject({ selectedId: null, open: null });
     t.api.chat.send.mockResolvedValue(ok({ requestId: 'r1', conversation: conversation('c1', [user('hi'), streaming('a1')]) }));
-    await t.chat.getState().send('hi', 'us.thinker');
-    expect(t.api.conversations.create).toHaveBeenCalledWith({ modelId: 'us.thinker' });
-    expect(t.api.chat.send).toHaveBeenCalledWith('c1', 'hi');
+    await t.chat.getState().send('hi', { modelId: 'us.thinker' });
+    expect(t.api.chat.send).toHaveBeenCalledTimes(1);
+    expect(t.api.chat.send).toHaveBeenCalledWith({ conversationId: null, text: 'hi', settings: { modelId: 'us.thinker' } });
+    expect(t.conversations.getState()).toMatchObject({ selectedId: 'c1', open: { id: 'c1' } });
     expect(t.conversations.getState().open?.messages).toHaveLength(2);
+    expect(t.chat.getState().active).toEqual({ c1: 'r1' });
+  });
+
+  it('a new conversation created after the person moved on does not pull them back', async () => {
+    const t = setup();
+    let reply: (result: Result<ChatStarted>) => void = () => {};
+    t.api.chat.send.mockImplementation(() => new Promise((resolve) => (reply = resolve)));
+    const sending = t.chat.getState().send('hi', { modelId: 'writer' });
+    await t.conversations.getState().select('c2');
+    reply(ok({ requestId: 'r1', conversation: conversation('c1', [user('hi'), streaming('a1')]) }));
+    await sending;
+    expect(t.conversations.getState()).toMatchObject({ selectedId: 'c2', open: { id: 'c2' } });
+    expect(t.chat.getState().active).toEqual({ c1: 'r1' });
+  });
+
+  it('Stop pressed on a new conversation before main answers stops its answer', async () => {
+    const t = setup();
+    let reply: (result: Result<ChatStarted>) => void = () => {};
+    t.api.chat.send.mockImplementation(() => new Promise((resolve) => (reply = resolve)));
+    const sending = t.chat.getState().send('hi', { modelId: 'writer' });
+    expect(isBusy(t.chat.getState(), NEW_CONVERSATION)).toBe(true);
+    await t.chat.getState().stop();
+    reply(ok({ requestId: 'r1', conversation: conversation('c1', [user('hi'), streaming('a1')]) }));
+    await sending;
+    expect(t.api.chat.stop).toHaveBeenCalledWith({ requestId: 'r1' });
   });
 
   it('regenerate replaces the last answer; refused, the old answer comes back', async () => {
@@ -250,9 +301,9 @@ describe('chat store', () => {
     await t.conversations.getState().select('c1');
     t.api.chat.regenerate.mockResolvedValue(ok({ requestId: 'r2', conversation: conversation('c1', [user('hi'), streaming('a2')]) }));
     await t.chat.getState().applyFix(error.fix!);
-    expect(t.api.conversations.updateSettings).toHaveBeenCalledWith('c1', { modelId: 'us.thinker' });
-    expect(t.api.models.choose).toHaveBeenCalledWith('us.thinker');
-    expect(t.api.chat.regenerate).toHaveBeenCalledWith('c1');
+    expect(t.api.conversations.updateSettings).toHaveBeenCalledWith({ id: 'c1', settings: { modelId: 'us.thinker' } });
+    expect(t.api.models.choose).toHaveBeenCalledWith({ modelId: 'us.thinker' });
+    expect(t.api.chat.regenerate).toHaveBeenCalledWith({ conversationId: 'c1' });
     expect(t.conversations.getState().open!.messages.at(-1)!.id).toBe('a2');
   });
 
@@ -268,7 +319,7 @@ describe('chat store', () => {
   it('links open through main; a refused link says why', async () => {
     const t = setup();
     await t.chat.getState().openLink('https://docs.aws.amazon.com/bedrock/');
-    expect(t.api.app.openExternal).toHaveBeenCalledWith('https://docs.aws.amazon.com/bedrock/');
+    expect(t.api.app.openExternal).toHaveBeenCalledWith({ url: 'https://docs.aws.amazon.com/bedrock/' });
     t.api.app.openExternal.mockResolvedValueOnce(failed({ code: 'link-not-allowed', message: "Strata doesn't open this address." }));
     await t.chat.getState().openLink('https://evil.example/');
     expect(t.chat.getState().error?.code).toBe('link-not-allowed');
@@ -283,13 +334,13 @@ describe('conversations store', () => {
     t.api.conversations.list.mockImplementationOnce(() => new Promise((resolve) => (answerSlow = resolve)));
     const slow = t.conversations.getState().search('bud');
     await t.conversations.getState().search('budget');
-    expect(t.api.conversations.list).toHaveBeenLastCalledWith('budget');
+    expect(t.api.conversations.list).toHaveBeenLastCalledWith({ query: 'budget' });
     answerSlow(ok([summary('stale')]));
     await slow;
     expect(t.conversations.getState().list).toEqual([]);
 
     await t.conversations.getState().search('');
-    expect(t.api.conversations.list).toHaveBeenLastCalledWith(undefined);
+    expect(t.api.conversations.list).toHaveBeenLastCalledWith({});
     await t.conversations.getState().select('c1');
     const renamed = summary('c1', 'Renamed');
     t.changed([renamed]);
@@ -304,7 +355,7 @@ describe('conversations store', () => {
     await t.conversations.getState().search('budget');
     t.api.conversations.list.mockClear();
     t.changed([summary('c1'), summary('c2')]);
-    expect(t.api.conversations.list).toHaveBeenCalledWith('budget');
+    expect(t.api.conversations.list).toHaveBeenCalledWith({ query: 'budget' });
   });
 
   it('selecting quickly opens the last one picked', async () => {
@@ -326,7 +377,7 @@ describe('conversations store', () => {
     expect(await t.conversations.getState().rename('c1', 'Budget')).toBe(true);
     expect(t.conversations.getState().open?.title).toBe('Budget');
     expect(await t.conversations.getState().updateSettings({ temperature: 0.2, maxTokens: 500 })).toBe(true);
-    expect(t.api.conversations.updateSettings).toHaveBeenCalledWith('c1', { temperature: 0.2, maxTokens: 500 });
+    expect(t.api.conversations.updateSettings).toHaveBeenCalledWith({ id: 'c1', settings: { temperature: 0.2, maxTokens: 500 } });
     expect(t.conversations.getState().open).toMatchObject({ settings: { temperature: 0.2, maxTokens: 500 }, messages: [user('hi')] });
   });
 
@@ -335,7 +386,7 @@ describe('conversations store', () => {
     await t.conversations.getState().select('c1');
     t.conversations.setState({ error: { code: 'throttled', message: 'Busy earlier.' } });
     expect(await t.conversations.getState().remove('c1')).toBe(true);
-    expect(t.conversations.getState().open).toBeNull();
+    expect(t.conversations.getState()).toMatchObject({ open: null, selectedId: null });
 
     await t.conversations.getState().select('c2');
     t.api.conversations.delete.mockResolvedValueOnce(failed({ code: 'storage-failed', message: "Couldn't save." }));
@@ -344,14 +395,16 @@ describe('conversations store', () => {
     expect(t.conversations.getState().error?.code).toBe('storage-failed');
   });
 
-  it('export says where the file went; a cancelled save says nothing', async () => {
+  it('export says where the file went and can show it; a cancelled save says nothing', async () => {
     const t = setup();
     await t.conversations.getState().select('c1');
     await t.conversations.getState().exportOpen();
-    expect(t.conversations.getState().exportStatus).toBe('Saved to /home/ada/Documents/Chat.md');
+    expect(t.conversations.getState().exported).toEqual({ conversationId: 'c1', path: '/home/ada/Documents/Chat.md' });
+    await t.conversations.getState().showExport();
+    expect(t.api.app.showInFolder).toHaveBeenCalledWith({ path: '/home/ada/Documents/Chat.md' });
     t.api.conversations.export.mockResolvedValueOnce(ok(null));
     await t.conversations.getState().exportOpen();
-    expect(t.conversations.getState().exportStatus).toBeNull();
+    expect(t.conversations.getState().exported).toBeNull();
   });
 });
 
@@ -366,7 +419,7 @@ describe('models store', () => {
     expect(t.models.getState()).toMatchObject({ catalog: CATALOG, error: null });
     expect(defaultModelId(t.models.getState().catalog)).toBe('writer');
     await t.models.getState().choose('us.thinker');
-    expect(t.api.models.choose).toHaveBeenCalledWith('us.thinker');
+    expect(t.api.models.choose).toHaveBeenCalledWith({ modelId: 'us.thinker' });
     expect(defaultModelId(t.models.getState().catalog)).toBe('us.thinker');
   });
 
@@ -383,9 +436,185 @@ describe('chat words', () => {
   it('explains why an answer stopped, and its cost', () => {
     expect(stopReasonText({ ...done, stopReason: 'end_turn' })).toBeNull();
     expect(stopReasonText({ ...done, stopReason: 'max_tokens' })).toBe('Stopped: reached the max tokens limit');
+    // Stopped by the person: the answer says so itself, quietly.
+    expect(stopReasonText({ ...done, stopReason: 'stopped' })).toBeNull();
     expect(usageText({ ...done, usage: { inputTokens: 1200, outputTokens: 34, totalTokens: 1234 }, latencyMs: 2150 })).toBe(
       `${(1200).toLocaleString()} in · 34 out tokens · 2.1 s`,
     );
     expect(formatRelativeTime(1_000_000, 1_000_000 + 5 * 60_000)).toBe('5 min ago');
+  });
+});
+
+describe('state that cannot go stale', () => {
+  it('a delta adds only what is new: an overlap is skipped, a gap is refused', () => {
+    expect(appendAt('Hello', 'lo, world', 3)).toBe('Hello, world');
+    expect(appendAt('Hello', 'llo', 2)).toBe('Hello');
+    expect(appendAt('Hel', 'lo', 3)).toBe('Hello');
+    expect(appendAt('He', 'lo', 3)).toBeNull();
+  });
+
+  it('on connect, the window catches up on an answer already streaming, with all its text so far', async () => {
+    const t = setup();
+    await t.conversations.getState().select('c1');
+    t.api.chat.running.mockResolvedValueOnce(ok([{ requestId: 'r1', conversationId: 'c1', message: { ...streaming('a1'), text: 'Hello' } }]));
+    await t.chat.getState().catchUp();
+    expect(t.chat.getState().active).toEqual({ c1: 'r1' });
+    expect(t.chat.getState().live.a1?.text).toBe('Hello');
+    // A delta main sent before answering overlaps; the next one follows on. No gap, nothing twice.
+    t.emit({ type: 'text', ...base, messageId: 'a1', delta: 'lo', offset: 3 });
+    t.emit({ type: 'text', ...base, messageId: 'a1', delta: ', world', offset: 5 });
+    expect(t.chat.getState().live.a1?.text).toBe('Hello, world');
+  });
+
+  it('a delta after a gap takes the whole text from main instead of showing a hole', async () => {
+    const t = setup();
+    t.api.conversations.get.mockResolvedValueOnce(ok(conversation('c1', [user('hi'), { ...streaming('a1'), text: 'One ' }])));
+    await t.conversations.getState().select('c1');
+    t.api.chat.running.mockResolvedValueOnce(ok([{ requestId: 'r1', conversationId: 'c1', message: { ...streaming('a1'), text: 'One two three' } }]));
+    t.emit({ type: 'text', ...base, messageId: 'a1', delta: ' three', offset: 7 });
+    await flush();
+    expect(t.api.chat.running).toHaveBeenCalledTimes(2);
+    expect(t.lastShown()).toMatchObject({ text: 'One two three', status: 'streaming' });
+  });
+
+  it('an answer that ended while the window was not listening no longer shows as running', async () => {
+    const t = setup();
+    t.api.conversations.get.mockResolvedValueOnce(ok(conversation('c1', [user('hi'), streaming('a1')])));
+    await t.conversations.getState().select('c1');
+    t.emit({ type: 'started', ...base, message: streaming('a1') });
+    expect(isBusy(t.chat.getState(), 'c1')).toBe(true);
+    // Its end was missed (the window was signed out); main now runs nothing and has the answer saved.
+    t.api.chat.running.mockResolvedValueOnce(ok([]));
+    t.api.conversations.get.mockResolvedValueOnce(ok(conversation('c1', [user('hi'), answer('a1', 'Saved.', { status: 'interrupted' })])));
+    await t.chat.getState().catchUp();
+    await flush();
+    expect(isBusy(t.chat.getState(), 'c1')).toBe(false);
+    expect(t.lastShown()).toMatchObject({ text: 'Saved.', status: 'interrupted' });
+  });
+
+  it('an answer started while the window was asking what runs is kept', async () => {
+    const t = setup();
+    let answerRunning: (result: Result<RunningAnswer[]>) => void = () => {};
+    t.api.chat.running.mockImplementationOnce(() => new Promise((resolve) => (answerRunning = resolve)));
+    const catching = t.chat.getState().catchUp();
+    t.emit({ type: 'started', ...base, message: streaming('a1') });
+    answerRunning(ok([]));
+    await catching;
+    expect(t.chat.getState().active).toEqual({ c1: 'r1' });
+  });
+
+  it('only the latest catalog request counts', async () => {
+    const t = setup();
+    let slow: (result: Result<ModelCatalog>) => void = () => {};
+    t.api.models.list.mockImplementationOnce(() => new Promise((resolve) => (slow = resolve)));
+    const first = t.models.getState().load();
+    const newer = { ...CATALOG, region: 'eu-west-1' };
+    t.api.models.list.mockResolvedValueOnce(ok(newer));
+    await t.models.getState().load(true);
+    slow(ok(CATALOG));
+    await first;
+    expect(t.models.getState().catalog?.region).toBe('eu-west-1');
+    // Reset (another person): a load on its way is dropped too.
+    t.api.models.list.mockImplementationOnce(() => new Promise((resolve) => (slow = resolve)));
+    const pending = t.models.getState().load();
+    t.models.getState().reset();
+    slow(ok(CATALOG));
+    await pending;
+    expect(t.models.getState().catalog).toBeNull();
+  });
+
+  it('a model this person was refused is marked for the rest of the session', async () => {
+    const t = setup();
+    await t.models.getState().load();
+    await t.conversations.getState().select('c1');
+    const error: AppError = { code: 'model-access-denied', message: "Your account isn't allowed to use Writer." };
+    t.emit({ type: 'failed', ...base, error, message: { ...streaming('a1'), status: 'interrupted', error } });
+    expect(isUnavailable(t.models.getState().catalog, 'writer')).toBe(true);
+    expect(isUnavailable(t.models.getState().catalog, 'us.thinker')).toBe(false);
+  });
+
+  it('the fix works even with an earlier error still on screen', async () => {
+    const t = setup();
+    await t.conversations.getState().select('c1');
+    t.chat.setState({ error: { code: 'throttled', message: 'Busy earlier.' } });
+    t.conversations.setState({ error: { code: 'storage-failed', message: 'Earlier.' } });
+    t.api.chat.regenerate.mockResolvedValue(ok({ requestId: 'r2', conversation: conversation('c1', [user('hi'), streaming('a2')]) }));
+    await t.chat.getState().applyFix({ kind: 'use-model', modelId: 'us.thinker', label: 'Use US Thinker' });
+    expect(t.api.chat.regenerate).toHaveBeenCalledWith({ conversationId: 'c1' });
+    expect(t.chat.getState().active).toEqual({ c1: 'r2' });
+  });
+
+  it('switching back shows a conversation at once, with its draft and place; main then has the last word', async () => {
+    const t = setup();
+    t.api.conversations.get.mockResolvedValueOnce(ok(conversation('c1', [user('hi')])));
+    await t.conversations.getState().select('c1');
+    t.conversations.getState().keepDraft('c1', 'half a thought');
+    t.conversations.getState().keepScroll('c1', { top: 120, atEnd: false });
+    await t.conversations.getState().select('c2');
+    let reply: (result: Result<Conversation>) => void = () => {};
+    t.api.conversations.get.mockImplementationOnce(() => new Promise((resolve) => (reply = resolve)));
+    const back = t.conversations.getState().select('c1');
+    expect(t.conversations.getState().open).toMatchObject({ id: 'c1', messages: [user('hi')] });
+    expect(t.conversations.getState().draftOf('c1')).toBe('half a thought');
+    expect(t.conversations.getState().scrollOf('c1')).toEqual({ top: 120, atEnd: false });
+    reply(ok(conversation('c1', [user('hi'), answer('a1', 'Newer')])));
+    await back;
+    expect(t.conversations.getState().open?.messages).toHaveLength(2);
+  });
+
+  it('reset forgets the person\'s conversation, drafts and answers, and drops replies still on their way', async () => {
+    const t = setup();
+    await t.conversations.getState().select('c1');
+    t.conversations.getState().keepDraft('c1', 'secret plans');
+    t.emit({ type: 'started', ...base, message: streaming('a1') });
+    let reply: (result: Result<Conversation>) => void = () => {};
+    t.api.conversations.get.mockImplementationOnce(() => new Promise((resolve) => (reply = resolve)));
+    const opening = t.conversations.getState().select('c2');
+    t.chat.getState().reset();
+    t.conversations.getState().reset();
+    reply(ok(conversation('c2')));
+    await opening;
+    expect(t.conversations.getState()).toMatchObject({ open: null, selectedId: null, exported: null });
+    expect(t.conversations.getState().draftOf('c1')).toBe('');
+    expect(t.chat.getState()).toMatchObject({ active: {}, live: {}, pending: {}, error: null });
+  });
+});
+
+describe('following the person', () => {
+  const person = (subject: string): SessionStatus => ({
+    state: 'ready',
+    user: { subject, name: subject },
+    identity: { arn: 'arn:aws:sts::123456789012:assumed-role/Staff/x', account: '123456789012' },
+    expiresAt: 2,
+    renewedAt: 1,
+  });
+  const signedOut: SessionStatus = { state: 'signed-out', configured: true, missing: [] };
+
+  function follow() {
+    const t = setup();
+    const session = createSessionStore({ auth: {} as SessionApi['auth'] });
+    const resets = { chat: vi.spyOn(t.chat.getState(), 'reset'), conversations: vi.spyOn(t.conversations.getState(), 'reset') };
+    const catchUp = vi.spyOn(t.chat.getState(), 'catchUp');
+    const stop = followPerson({ session, chat: t.chat, conversations: t.conversations, models: t.models });
+    return { ...t, session, resets, catchUp, stop, status: (status: SessionStatus) => session.setState({ status }) };
+  }
+
+  it('forgets the chat when the person signs out or someone else signs in, not when they sign in again', async () => {
+    const f = follow();
+    f.status(person('ada'));
+    expect(f.catchUp).toHaveBeenCalledTimes(1);
+    expect(f.resets.chat).not.toHaveBeenCalled();
+    f.status({ state: 'expired', user: { subject: 'ada' }, error: { code: 'session-expired', message: 'Expired.' } });
+    f.status(person('ada'));
+    expect(f.resets.chat).not.toHaveBeenCalled();
+    expect(f.catchUp).toHaveBeenCalledTimes(2);
+    f.status(person('grace'));
+    expect(f.resets.chat).toHaveBeenCalledTimes(1);
+    expect(f.resets.conversations).toHaveBeenCalledTimes(1);
+    f.status(signedOut);
+    expect(f.resets.chat).toHaveBeenCalledTimes(2);
+    f.stop();
+    f.status(person('ada'));
+    expect(f.resets.chat).toHaveBeenCalledTimes(2);
   });
 });

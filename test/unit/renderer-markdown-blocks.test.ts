@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MarkdownStream, markdownBlocks } from '../../renderer/src/chat/markdown-blocks';
+import { MarkdownStream, UNFINISHED_LINK, healBlock, markdownBlocks } from '../../renderer/src/chat/markdown-blocks';
 
 const ANSWER = [
   '## Title',
@@ -141,5 +141,78 @@ describe('streaming Markdown blocks', () => {
     expect(late).toBeLessThan(120);
     const last = stream.update(long);
     expect(last.finished.length + last.tail.length).toBe(markdownBlocks(long).length);
+  });
+});
+
+describe('healing the last block', () => {
+  it('closes the tail block only: finished blocks keep their literal markers', () => {
+    const stream = new MarkdownStream();
+    const snapshot = stream.update('Call it with **kwargs.\n\nSome **bold te');
+    expect(JSON.stringify(snapshot.finished[0]!.token)).not.toContain('"strong"');
+    expect(types(snapshot.tail)).toEqual(['paragraph']);
+    expect((snapshot.tail[0]!.token as { tokens: Array<{ type: string; text: string }> }).tokens.at(-1)).toMatchObject({ type: 'strong', text: 'bold te' });
+  });
+
+  it('heals the last block of a whole text the same way', () => {
+    const blocks = markdownBlocks('Call it with **kwargs.\n\nSome **bold te', { unfinished: true });
+    expect(blocks.map((b) => b.token.raw)).toEqual(['Call it with **kwargs.', 'Some **bold te**']);
+  });
+
+  it('finishes a block as written, not as healed while it was the tail', () => {
+    const stream = new MarkdownStream();
+    expect(stream.update('Some **bold te').tail[0]!.token.raw).toBe('Some **bold te**');
+    const next = stream.update('Some **bold te\n\nNext');
+    expect(next.finished[0]!.token.raw).toBe('Some **bold te');
+    expect(types(next.tail)).toEqual(['paragraph']);
+  });
+
+  it('gives a link whose address is still arriving no address, and a bare address at the end none either', () => {
+    const stream = new MarkdownStream();
+    const link = stream.update('see [the docs](https://docs.aw').tail[0]!.token;
+    expect(JSON.stringify(link)).toContain(`"href":"${UNFINISHED_LINK}"`);
+    const bare = stream.update('see [the docs](https://docs.aws.amazon.com/) or https://docs.aw').tail[0]!.token;
+    const hrefs = [...JSON.stringify(bare).matchAll(/"href":"([^"]*)"/g)].map((m) => m[1]);
+    expect(hrefs).toEqual(['https://docs.aws.amazon.com/', UNFINISHED_LINK]);
+  });
+
+  it('takes an unclosed "[" for a link only once its address has started', () => {
+    expect(healBlock('The range [0, 1)')).toBe('The range [0, 1)');
+    expect(healBlock('[a](https://a.example/) and b[0')).toBe('[a](https://a.example/) and b[0');
+    expect(healBlock('see [the docs](https://docs.aw')).toBe(`see [the docs](${UNFINISHED_LINK})`);
+  });
+
+  it('leaves an unfinished code block as it is', () => {
+    const fence = '```python\nprint("**not bold")';
+    expect(markdownBlocks(fence, { unfinished: true }).map((b) => [b.token.type, (b.token as { text?: string }).text])).toEqual([['code', 'print("**not bold")']]);
+  });
+
+  it('completes a table delimiter row from the header', () => {
+    expect(healBlock('| a | b |\n|--')).toBe('| a | b |\n| -- | --- |');
+    expect(healBlock('| a | b | c |\n|:-:|--:')).toBe('| a | b | c |\n| :-: | --: | --- |');
+    expect(healBlock('Intro\n| a | b |\n|')).toBe('Intro\n| a | b |\n| --- | --- |');
+    expect(types(markdownBlocks('| a | b |\n|--', { unfinished: true }))).toEqual(['table']);
+  });
+
+  it('leaves complete delimiter rows and table body rows alone', () => {
+    expect(healBlock('| a | b |\n| --- | --- |')).toBe('| a | b |\n| --- | --- |');
+    expect(healBlock('| a | b |\n| --- | --- |\n| - |')).toBe('| a | b |\n| --- | --- |\n| - |');
+    // The delimiter line has ended: the table is malformed, not unfinished.
+    expect(healBlock('| a | b |\n|--\n')).toBe('| a | b |\n|--\n');
+  });
+
+  it('keeps per-update work bounded by the tail when the tail needs healing', () => {
+    const paragraph = 'The model writes **bold words**, `inline code` and [links](https://example.com/) as it goes.';
+    const long = Array.from({ length: 300 }, (_, i) => `${paragraph} (${i})`).join('\n\n');
+    const stream = new MarkdownStream();
+    const perUpdate: number[] = [];
+    let before = 0;
+    for (let i = 7; i <= long.length; i += 7) {
+      stream.update(long.slice(0, i));
+      perUpdate.push(stream.lexedCharacters - before);
+      before = stream.lexedCharacters;
+    }
+    // The tail lexed twice at most (as it came, then healed): never the answer so far.
+    expect(Math.max(...perUpdate)).toBeLessThan((paragraph.length + 20) * 2);
+    expect(Math.max(...perUpdate.slice(-50))).toBeGreaterThan(paragraph.length);
   });
 });

@@ -38,6 +38,7 @@ function fakeAuth(initial: SessionStatus = signedOut) {
     signIn: vi.fn((): Promise<Result<SessionStatus>> => Promise.resolve(ok(ready))),
     cancelSignIn: vi.fn((): Promise<Result<SessionStatus>> => Promise.resolve(ok(signedOut))),
     signOut: vi.fn((): Promise<Result<SessionStatus>> => Promise.resolve(ok(signedOut))),
+    reopenSignInPage: vi.fn((): Promise<Result<null>> => Promise.resolve(ok(null))),
     onStatus: vi.fn((listener: (status: SessionStatus) => void) => {
       listeners.add(listener);
       return () => {
@@ -208,6 +209,19 @@ describe('session store', () => {
     await store.getState().signOut();
     expect(store.getState().status).toEqual(ready);
     expect(store.getState().error).toEqual({ code: 'internal', message: 'Something went wrong.' });
+  });
+
+  it('reopenSignInPage() asks main to open the page again and says whether it did', async () => {
+    const fake = fakeAuth();
+    const store = createSessionStore(fake.api);
+    await expect(store.getState().reopenSignInPage()).resolves.toBe(true);
+    expect(fake.auth.reopenSignInPage).toHaveBeenCalledTimes(1);
+    expect(store.getState().error).toBeNull();
+
+    const noBrowser: AppError = { code: 'internal', message: "Strata couldn't open your web browser." };
+    fake.auth.reopenSignInPage.mockResolvedValueOnce(failed(noBrowser));
+    await expect(store.getState().reopenSignInPage()).resolves.toBe(false);
+    expect(store.getState().error).toEqual(noBrowser);
   });
 
   it('a failed status request is shown as an error', async () => {

@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { SETTING_KEYS, type AppError, type CompanySettings } from '../../preload/contract';
+import { companySettingsSchema, SETTING_KEYS, type AppError, type CompanySettings } from '../../preload/contract';
 import {
   describeMissing,
   describeSource,
   describeTokenStorage,
   SETTING_FIELDS,
   SETTING_GROUPS,
+  SETTING_MAX_LENGTH,
 } from '../../renderer/src/settings/setting-fields';
-import { buildSettingsPatch, changedKeys, fieldText, problemsFromError } from '../../renderer/src/settings/settings-form';
+import {
+  buildSettingsPatch,
+  changedKeys,
+  describeSaveFailure,
+  fieldText,
+  problemSummary,
+} from '../../renderer/src/settings/settings-form';
 
 const values: CompanySettings = {
   companyName: 'Acme',
@@ -51,27 +58,82 @@ describe('settings form', () => {
     }
   });
 
-  it('puts each problem a rejected save names under its setting', () => {
+  it('puts each sentence main sends beside its setting, and nothing in the footer', () => {
     const error: AppError = {
       code: 'invalid-input',
-      message: "Some values aren't valid: region: Looks like us-east-1; issuer: Enter a full web address starting with https://",
-      details: 'region: Looks like us-east-1; issuer: Enter a full web address starting with https://',
+      message: "Some values aren't valid.",
+      details: 'region: Enter an AWS Region, such as us-east-1.',
+      fields: {
+        region: 'Enter an AWS Region, such as us-east-1.',
+        issuer: 'Enter the full web address, starting with https://.',
+      },
     };
-    expect(problemsFromError(error, ['region', 'issuer'], SETTING_KEYS)).toEqual({
-      region: 'Looks like us-east-1',
-      issuer: 'Enter a full web address starting with https://',
+    expect(describeSaveFailure(error, ['region', 'issuer'], SETTING_KEYS)).toEqual({
+      problems: { region: 'Enter an AWS Region, such as us-east-1.', issuer: 'Enter the full web address, starting with https://.' },
+      notice: null,
     });
   });
 
-  it('blames the only setting sent when the error names none', () => {
-    const error: AppError = { code: 'invalid-input', message: 'The value for "AWS Region" isn\'t valid.', details: 'Looks like us-east-1' };
-    expect(problemsFromError(error, ['region'], SETTING_KEYS)).toEqual({ region: 'Looks like us-east-1' });
-    expect(problemsFromError(error, ['region', 'clientId'], SETTING_KEYS)).toEqual({});
+  it('never shows the technical details as a setting\'s problem', () => {
+    const error: AppError = { code: 'invalid-input', message: 'The value for “AWS Region” isn\'t valid.', details: 'region: Invalid input' };
+    expect(describeSaveFailure(error, ['region'], SETTING_KEYS).problems).toEqual({ region: 'The value for “AWS Region” isn\'t valid.' });
+    // Several were sent and none is named: nothing to put beside a box, so the footer says it.
+    expect(describeSaveFailure(error, ['region', 'clientId'], SETTING_KEYS)).toEqual({ problems: {}, notice: error });
   });
 
-  it('ignores words in the details that are not settings', () => {
-    const error: AppError = { code: 'internal', message: 'Failed.', details: 'cause: disk full' };
-    expect(problemsFromError(error, ['region', 'clientId'], SETTING_KEYS)).toEqual({});
+  it('shows an error that belongs to no setting once, in the footer', () => {
+    const error: AppError = { code: 'storage-failed', message: "Strata couldn't save your settings.", details: 'ENOSPC' };
+    expect(describeSaveFailure(error, ['region'], SETTING_KEYS)).toEqual({ problems: {}, notice: error });
+    const unknownField: AppError = { code: 'invalid-input', message: 'Failed.', fields: { cause: 'disk full' } };
+    expect(describeSaveFailure(unknownField, ['region', 'clientId'], SETTING_KEYS).problems).toEqual({});
+  });
+
+  it('sums up in the footer how many settings need a change', () => {
+    expect(problemSummary({})).toBeNull();
+    expect(problemSummary({ region: 'Enter an AWS Region, such as us-east-1.' })).toBe('One setting needs a change before it can be saved.');
+    expect(problemSummary({ region: 'a', issuer: 'b' })).toBe('2 settings need a change before they can be saved.');
+  });
+});
+
+describe('company settings rules', () => {
+  const problemsOf = (patch: Record<string, unknown>) => {
+    const parsed = companySettingsSchema.partial().strict().safeParse(patch);
+    return parsed.success ? [] : parsed.error.issues.map((issue) => issue.message);
+  };
+
+  it('say what to enter, in sentences anyone can follow', () => {
+    const cases: Record<string, unknown>[] = [
+      { region: 'Ohio' },
+      { region: 42 },
+      { issuer: 'login.example.com' },
+      { identityPoolId: 'pool' },
+      { scopes: 'email  profile' },
+      { scopes: 'email profile' },
+      { redirectPort: 70000 },
+      { redirectPort: 'abc' },
+      { companyName: '' },
+      { companyName: 'x'.repeat(81) },
+      { clientId: 'x'.repeat(257) },
+      { stsEndpoint: 5 },
+    ];
+    for (const patch of cases) {
+      const messages = problemsOf(patch);
+      expect(messages.length, JSON.stringify(patch)).toBeGreaterThan(0);
+      for (const message of messages) {
+        expect(message, JSON.stringify(patch)).toMatch(/^[A-Z].*\.$/);
+        expect(message, JSON.stringify(patch)).not.toMatch(/Invalid|expected|received|Too (big|small)|regex|[<>]=/i);
+      }
+    }
+    expect(problemsOf({ region: 'Ohio' })).toEqual(['Enter an AWS Region, such as us-east-1.']);
+  });
+
+  it('limit each box to what main accepts', () => {
+    for (const key of SETTING_KEYS) {
+      if (key === 'redirectPort') continue;
+      const max = SETTING_MAX_LENGTH[key];
+      expect(problemsOf({ [key]: 'x'.repeat(max + 1) }).length, key).toBeGreaterThan(0);
+    }
+    expect(SETTING_MAX_LENGTH.redirectPort).toBe(String(65535).length);
   });
 });
 

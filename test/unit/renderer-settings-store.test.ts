@@ -39,7 +39,11 @@ function view(overrides: Partial<SettingsView> = {}): SettingsView {
   };
 }
 
-const invalidRegion: AppError = { code: 'invalid-input', message: 'Check the highlighted settings.', details: 'region: Looks like us-east-1' };
+const invalidRegion: AppError = {
+  code: 'invalid-input',
+  message: "Some values aren't valid.",
+  fields: { region: 'Enter an AWS Region, such as us-east-1.' },
+};
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 const failed = <T>(error: AppError): Result<T> => ({ ok: false, error });
 
@@ -60,7 +64,7 @@ function fakeSettings(initial: SettingsView = view()) {
       (patch: SettingsPatch): Promise<Result<SettingsView>> => Promise.resolve(ok(view({ values: { ...initial.values, ...patch } }))),
     ),
     dismissNotice: vi.fn(
-      (id: string): Promise<Result<SettingsView>> =>
+      ({ id }: { id: string }): Promise<Result<SettingsView>> =>
         Promise.resolve(ok(view({ notices: initial.notices.filter((notice) => notice.id !== id) }))),
     ),
     onChanged: vi.fn((listener: (view: SettingsView) => void) => {
@@ -161,7 +165,7 @@ describe('settings store', () => {
     await store.getState().load();
 
     await store.getState().dismissNotice('reset');
-    expect(fake.settings.dismissNotice).toHaveBeenCalledWith('reset');
+    expect(fake.settings.dismissNotice).toHaveBeenCalledWith({ id: 'reset' });
     expect(store.getState().view?.notices).toEqual([]);
 
     fake.settings.dismissNotice.mockResolvedValueOnce(failed({ code: 'internal', message: 'Could not dismiss.' }));

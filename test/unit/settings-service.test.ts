@@ -85,12 +85,36 @@ describe('SettingsService', () => {
     expect(listener).not.toHaveBeenCalled();
   });
 
-  it('refuses an invalid value with a plain message naming the setting', () => {
+  it('refuses an invalid value with a plain message naming the setting, and a sentence for its box', () => {
     const settings = service();
-    expect(() => settings.update({ stsEndpoint: 'sts.example.com' })).toThrow(
-      expect.objectContaining({ code: 'invalid-input', message: 'The value for “STS endpoint” isn\'t valid.' }),
-    );
+    let thrown: unknown;
+    try {
+      settings.update({ stsEndpoint: 'sts.example.com' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(StrataError);
+    expect((thrown as StrataError).toAppError()).toEqual({
+      code: 'invalid-input',
+      message: 'The value for “STS endpoint” isn\'t valid.',
+      fields: { stsEndpoint: 'Enter the full web address, starting with https://.' },
+      details: 'stsEndpoint: Enter the full web address, starting with https://.',
+    });
     expect(settings.effective().stsEndpoint).toBe('');
+  });
+
+  it('names every invalid setting in its own words when several are wrong', () => {
+    const settings = service();
+    expect(() => settings.update({ region: 'Ohio', identityPoolId: 'pool-1', scopes: 'email profile' })).toThrow(
+      expect.objectContaining({
+        message: "Some settings aren't valid.",
+        fields: {
+          region: 'Enter an AWS Region, such as us-east-1.',
+          identityPoolId: 'Enter the identity pool ID, such as us-east-1:1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d.',
+          scopes: 'Include openid in the scopes, for example: openid email profile.',
+        },
+      }),
+    );
   });
 
   it('collects notices from the policy, the settings file, layering and other parts of Strata, and lets the person dismiss them', () => {

@@ -1,8 +1,12 @@
 /** The chat: conversations on the left, the open one on the right, the composer below it. */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useChat, useConversations, useModels, useSession, useStores } from '../app-stores';
 import { ErrorNotice } from '../shared/ErrorNotice';
+import { shortcuts } from '../shared/shortcuts';
+import { useShortcut } from '../shared/use-shortcut';
+import type { Conversation } from '../../../preload/contract';
 import { isBusy } from './chat-store';
+import { NEW_CONVERSATION } from './conversations-store';
 import { Composer } from './Composer';
 import { ConversationHeader } from './ConversationHeader';
 import { Messages } from './Messages';
@@ -48,11 +52,14 @@ function StartScreen() {
   const [chosen, setChosen] = useState<string | null>(null);
   const model = chosen ?? defaultModelId(catalog);
   const blocked = useSendBlocked(model);
+  const busy = useChat((s) => isBusy(s, NEW_CONVERSATION));
   if (catalog && catalogIsEmpty(catalog)) return <NoModels region={catalog.region} />;
   return (
-    <div className="start">
+    <div className="start" data-testid="new-conversation">
       <h1 className="start__title">What would you like to ask?</h1>
-      <p className="start__lead">Pick a model and write your question. Your conversations are kept on this computer.</p>
+      <p className="start__lead" data-testid="privacy-line">
+        Your conversations stay on this computer. Your questions go to Amazon Bedrock in your company's AWS account.
+      </p>
       <ModelPicker
         value={model}
         onChange={(id) => {
@@ -61,18 +68,28 @@ function StartScreen() {
         }}
       />
       <Composer
+        draftKey={NEW_CONVERSATION}
         disabledReason={blocked}
-        busy={false}
-        onSend={(text) => chat.getState().send(text, model)}
+        busy={busy}
+        onSend={(text) => chat.getState().send(text, { modelId: model })}
         onStop={() => void chat.getState().stop()}
       />
     </div>
   );
 }
 
-function OpenConversation() {
+/** A conversation chosen from the list, while main reads it (a moment, the first time in a session). */
+function Opening({ id }: { id: string }) {
+  const title = useConversations((s) => s.list.find((c) => c.id === id)?.title);
+  return (
+    <div className="chat__opening" aria-busy="true" data-testid="conversation-opening">
+      <p className="muted">Opening {title ? `“${title}”` : 'the conversation'}…</p>
+    </div>
+  );
+}
+
+function OpenConversation({ open }: { open: Conversation }) {
   const { chat } = useStores();
-  const open = useConversations((s) => s.open)!;
   const busy = useChat((s) => isBusy(s, open.id));
   const blocked = useSendBlocked(open.settings.modelId);
   const send = useCallback((text: string) => chat.getState().send(text), [chat]);
@@ -83,34 +100,26 @@ function OpenConversation() {
       {open.messages.length === 0 ? (
         <p className="chat__empty">Ask your first question below.</p>
       ) : (
-        <Messages key={`messages-${open.id}`} messages={open.messages} busy={busy} />
+        <Messages key={`messages-${open.id}`} conversationId={open.id} messages={open.messages} busy={busy} />
       )}
-      <Composer key={`composer-${open.id}`} disabledReason={blocked} busy={busy} onSend={send} onStop={stop} />
+      <Composer key={`composer-${open.id}`} draftKey={open.id} disabledReason={blocked} busy={busy} onSend={send} onStop={stop} />
     </>
   );
 }
 
 export function ChatWorkspace() {
   const { conversations } = useStores();
-  const open = useConversations((s) => s.open !== null);
-  const title = useConversations((s) => s.open?.title);
+  const selectedId = useConversations((s) => s.selectedId);
+  // Only the conversation chosen last is ever shown, once it has loaded.
+  const open = useConversations((s) => (s.open && s.open.id === s.selectedId ? s.open : null));
+  const title = open?.title;
   const conversationsError = useConversations((s) => s.error);
   const dismissConversationsError = useConversations((s) => s.dismissError);
   const chatError = useChat((s) => s.error);
   const dismissChatError = useChat((s) => s.dismissError);
   const announcement = useChat((s) => s.announcement);
 
-  // Ctrl+N (Cmd+N on a Mac): a new conversation from anywhere in the window.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && !event.shiftKey && !event.altKey && event.key.toLowerCase() === 'n') {
-        event.preventDefault();
-        void conversations.getState().create();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [conversations]);
+  useShortcut(shortcuts.newConversation, () => conversations.getState().startNew());
 
   return (
     <div className="chat">
@@ -118,7 +127,7 @@ export function ChatWorkspace() {
       <section className="chat__main" aria-label={title ?? 'New conversation'}>
         {conversationsError && <ErrorNotice error={conversationsError} onDismiss={dismissConversationsError} />}
         {chatError && <ErrorNotice error={chatError} onDismiss={dismissChatError} />}
-        {open ? <OpenConversation /> : <StartScreen />}
+        {open ? <OpenConversation open={open} /> : selectedId ? <Opening id={selectedId} /> : <StartScreen />}
         <div className="visually-hidden" role="status" aria-live="polite" data-testid="chat-announcer">
           {announcement}
         </div>

@@ -1,7 +1,16 @@
-/** Where the person writes: Enter sends, Shift+Enter starts a new line; while an answer streams, Stop (or Esc). */
-import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+/**
+ * Where the person writes: Enter sends and Shift+Enter starts a new line, or,
+ * with Enter-to-send off in Settings, Ctrl/⌘+Enter sends and Enter starts a
+ * new line; while an answer streams, Stop (or Esc).
+ */
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { LIMITS } from '../../../preload/limits';
+import { usePreferences, useStores } from '../app-stores';
+import { isSendKey, sendHint, sendShortcut, usesCommandKey } from '../settings/enter-to-send';
 
 interface ComposerProps {
+  /** Whose draft this is: what was typed is kept per conversation while the person switches. */
+  draftKey: string;
   /** Why sending is not possible right now, shown under the box; null when it is. */
   disabledReason: string | null;
   /** An answer is under way: Send becomes Stop. */
@@ -13,9 +22,17 @@ interface ComposerProps {
 /** The tallest the box grows, in pixels, before it scrolls. */
 const MAX_HEIGHT = 240;
 
-export function Composer({ disabledReason, busy, onSend, onStop }: ComposerProps) {
-  const [text, setText] = useState('');
+export function Composer({ draftKey, disabledReason, busy, onSend, onStop }: ComposerProps) {
+  const { conversations } = useStores();
+  const [text, setText] = useState(() => conversations.getState().draftOf(draftKey));
   const input = useRef<HTMLTextAreaElement>(null);
+  const enterToSend = usePreferences((state) => state.preferences?.enterToSend ?? true);
+  const commandKey = usesCommandKey(navigator.platform);
+
+  // Kept outside React state: typing re-renders nothing but this box.
+  useEffect(() => {
+    conversations.getState().keepDraft(draftKey, text);
+  }, [conversations, draftKey, text]);
 
   // Grow with the text, up to a limit.
   useLayoutEffect(() => {
@@ -35,7 +52,7 @@ export function Composer({ disabledReason, busy, onSend, onStop }: ComposerProps
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.nativeEvent.isComposing || event.keyCode === 229) return;
-    if (event.key === 'Enter' && !event.shiftKey) {
+    if (isSendKey(event, enterToSend)) {
       event.preventDefault();
       void submit();
     } else if (event.key === 'Escape' && busy) {
@@ -61,7 +78,8 @@ export function Composer({ disabledReason, busy, onSend, onStop }: ComposerProps
         ref={input}
         rows={1}
         value={text}
-        placeholder={disabled ? 'Sending is not possible right now' : 'Ask anything… (Enter to send, Shift+Enter for a new line)'}
+        placeholder={disabled ? 'Sending is not possible right now' : `Ask anything… (${sendHint(enterToSend, commandKey)})`}
+        maxLength={LIMITS.message}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
         disabled={disabled}
@@ -73,7 +91,7 @@ export function Composer({ disabledReason, busy, onSend, onStop }: ComposerProps
           Stop
         </button>
       ) : (
-        <button type="submit" className="button button--primary composer__button" disabled={disabled || !text.trim()} data-testid="send-button">
+        <button type="submit" className="button button--primary composer__button" disabled={disabled || !text.trim()} aria-keyshortcuts={sendShortcut(enterToSend, commandKey)} data-testid="send-button">
           Send
         </button>
       )}

@@ -1,6 +1,7 @@
 /** Above the messages: the title, the model, the conversation's settings, export. */
 import { useId, useState, type FormEvent } from 'react';
 import type { Conversation } from '../../../preload/contract';
+import { LIMITS } from '../../../preload/limits';
 import { useConversations, useStores } from '../app-stores';
 import { ModelPicker } from './ModelPicker';
 
@@ -15,15 +16,16 @@ function SettingsPanel({ id, conversation, onClose }: { id: string; conversation
   const maxValue = maxTokens.trim() ? Number(maxTokens) : undefined;
   const temperatureValue = temperature.trim() ? Number(temperature) : undefined;
   const temperatureInvalid = temperatureValue !== undefined && !(temperatureValue >= 0 && temperatureValue <= 1);
-  const maxInvalid = maxValue !== undefined && (!Number.isInteger(maxValue) || maxValue < 1 || maxValue > 200_000);
+  const maxInvalid = maxValue !== undefined && (!Number.isInteger(maxValue) || maxValue < 1 || maxValue > LIMITS.maxTokens);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
     if (maxInvalid || temperatureInvalid) return;
+    // null says "back to the model's default" explicitly; an absent key would leave the old value.
     const patch = {
       systemPrompt: system,
-      temperature: temperatureValue,
-      maxTokens: maxValue,
+      temperature: temperatureValue ?? null,
+      maxTokens: maxValue ?? null,
     };
     if (await updateSettings(patch)) onClose();
   };
@@ -31,7 +33,7 @@ function SettingsPanel({ id, conversation, onClose }: { id: string; conversation
   return (
     <form id={id} className="settings-panel card" onSubmit={(e) => void save(e)} aria-label="Conversation settings">
       <label htmlFor={ids.system}>Instructions for the model (system prompt)</label>
-      <textarea id={ids.system} rows={4} value={system} maxLength={20_000} onChange={(e) => setSystem(e.target.value)} data-testid="system-prompt-input" />
+      <textarea id={ids.system} rows={4} value={system} maxLength={LIMITS.systemPrompt} onChange={(e) => setSystem(e.target.value)} data-testid="system-prompt-input" />
       <label htmlFor={ids.temperature}>Temperature, from 0 (focused) to 1 (creative)</label>
       <div className="settings-panel__row">
         <input
@@ -86,7 +88,8 @@ export function ConversationHeader({ conversation }: { conversation: Conversatio
   const { conversations, models } = useStores();
   const rename = useConversations((s) => s.rename);
   const exportOpen = useConversations((s) => s.exportOpen);
-  const exportStatus = useConversations((s) => s.exportStatus);
+  const exported = useConversations((s) => (s.exported?.conversationId === conversation.id ? s.exported.path : null));
+  const showExport = useConversations((s) => s.showExport);
   // What the person is typing as the new name; null while they are not renaming.
   const [draft, setDraft] = useState<string | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
@@ -106,7 +109,7 @@ export function ConversationHeader({ conversation }: { conversation: Conversatio
             className="conversation-header__title-input"
             aria-label="Conversation name"
             value={title}
-            maxLength={200}
+            maxLength={LIMITS.title}
             onChange={(e) => setDraft(e.target.value)}
             onBlur={saveTitle}
             onKeyDown={(e) => {
@@ -143,9 +146,12 @@ export function ConversationHeader({ conversation }: { conversation: Conversatio
           Export
         </button>
       </div>
-      {exportStatus && (
-        <p className="conversation-header__status" role="status" data-testid="export-status">
-          {exportStatus}
+      {exported && (
+        <p className="conversation-header__status" role="status">
+          <span data-testid="export-status">Saved to {exported}</span>{' '}
+          <button type="button" className="button button--small button--secondary" onClick={() => void showExport()} data-testid="show-in-folder-button">
+            Show in folder
+          </button>
         </p>
       )}
       {settingsOpen && <SettingsPanel id={panelId} conversation={conversation} onClose={() => setSettingsOpen(false)} />}

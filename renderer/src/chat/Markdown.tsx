@@ -1,13 +1,13 @@
 /**
  * Model answers as Markdown, rendered from marked's tokens to React elements
- * (never as HTML strings): raw HTML in an answer shows as text, links open
- * in the system browser through main's allow-list, code is highlighted by
- * lowlight's syntax tree.
+ * (never as HTML strings): raw HTML in an answer shows as text, links
+ * (http, https and mailto only) open in the system browser through main's
+ * allow-list, code is highlighted by lowlight's syntax tree.
  */
 import { createContext, memo, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Token, Tokens } from 'marked';
 import { CopyButton } from '../shared/CopyButton';
-import { MarkdownStream, markdownBlocks, type MarkdownBlock } from './markdown-blocks';
+import { MarkdownStream, UNFINISHED_IMAGE, markdownBlocks, type MarkdownBlock } from './markdown-blocks';
 
 export type OpenLink = (href: string) => void;
 
@@ -53,13 +53,22 @@ function InlineToken({ token, onLink }: { token: Token; onLink: OpenLink }): Rea
       return <br />;
     case 'link': {
       const link = token as Tokens.Link;
+      const href = openableHref(link.href);
+      // Without an address the link's text still looks like a link, but does nothing.
+      if (!href) {
+        return (
+          <a>
+            <Inline tokens={link.tokens} onLink={onLink} />
+          </a>
+        );
+      }
       return (
         <a
-          href={link.href}
-          title={link.title ?? link.href}
+          href={href}
+          title={link.title ? decode(link.title) : href}
           onClick={(event) => {
             event.preventDefault();
-            onLink(link.href);
+            onLink(href);
           }}
           // Middle-click would open a window of its own: never navigate from an answer.
           onAuxClick={(event) => event.preventDefault()}
@@ -71,11 +80,21 @@ function InlineToken({ token, onLink }: { token: Token; onLink: OpenLink }): Rea
     case 'image': {
       // Images are not fetched (the page may not load anything from outside): show the alt text and address.
       const image = token as Tokens.Image;
-      return <span className="md-image">[{image.text || 'image'}: {image.href}]</span>;
+      const alt = decode(image.text) || 'image';
+      return <span className="md-image">{image.href === UNFINISHED_IMAGE ? `[${alt}]` : `[${alt}: ${decode(image.href)}]`}</span>;
     }
     case 'text': {
       const text = token as Tokens.Text;
       return text.tokens ? <Inline tokens={text.tokens} onLink={onLink} /> : decode(text.text);
+    }
+    case 'checkbox': {
+      // A task list item's box: it shows the state, an answer cannot be edited.
+      const { checked } = token as Tokens.Checkbox;
+      return (
+        <>
+          <input type="checkbox" checked={checked} disabled aria-label={checked ? 'Done' : 'Not done'} />{' '}
+        </>
+      );
     }
     case 'escape':
       return (token as Tokens.Escape).text;
@@ -84,11 +103,44 @@ function InlineToken({ token, onLink }: { token: Token; onLink: OpenLink }): Rea
   }
 }
 
-/** marked escapes &, <, > and quotes in text tokens; React escapes again, so undo marked's. */
+/**
+ * Named character references an answer is likely to use. Any other name stays
+ * as written: decoding them all would take the whole HTML table (2,000 names).
+ */
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', copy: '©', reg: '®', trade: '™',
+  hellip: '…', mdash: '—', ndash: '–', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»',
+  bull: '•', middot: '·', deg: '°', plusmn: '±', times: '×', divide: '÷', minus: '−', le: '≤', ge: '≥', ne: '≠',
+  asymp: '≈', infin: '∞', larr: '←', rarr: '→', uarr: '↑', darr: '↓', harr: '↔', rArr: '⇒', lArr: '⇐',
+  euro: '€', pound: '£', yen: '¥', cent: '¢', sect: '§', para: '¶', frac12: '½', frac14: '¼', frac34: '¾',
+  micro: 'µ', check: '✓', shy: '\u00ad', zwj: '\u200d', zwnj: '\u200c',
+};
+
+/**
+ * marked leaves character references in text for an HTML page to decode; here
+ * React writes text, so decode them, or "&copy;" would show as typed.
+ */
 function decode(text: string): string {
-  return text.replace(/&(amp|lt|gt|quot|#39);/g, (_, entity: string) =>
-    entity === 'amp' ? '&' : entity === 'lt' ? '<' : entity === 'gt' ? '>' : entity === 'quot' ? '"' : "'",
-  );
+  return text.replace(/&(?:#(\d{1,7})|#[xX]([\da-fA-F]{1,6})|(\w+));/g, (reference, decimal?: string, hex?: string, name?: string) => {
+    if (name) return NAMED_ENTITIES[name] ?? reference;
+    const code = decimal ? Number.parseInt(decimal, 10) : Number.parseInt(hex!, 16);
+    return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? '\ufffd' : String.fromCodePoint(code);
+  });
+}
+
+/**
+ * The address a link may carry: http:, https: and mailto: only (not javascript:,
+ * data:, or remend's placeholder for an address still arriving), read as the
+ * browser would read it (references decoded, tabs and leading spaces dropped),
+ * so "jav&#x09;ascript:" is caught too. Main checks its allow-list when it is opened.
+ */
+function openableHref(href: string): string | undefined {
+  try {
+    const url = new URL(decode(href));
+    return ['http:', 'https:', 'mailto:'].includes(url.protocol) ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 type Highlight = (code: string, language: string) => ReactNode;
@@ -161,9 +213,8 @@ function BlockToken({ token, onLink }: { token: Token; onLink: OpenLink }): Reac
       const list = token as Tokens.List;
       const items = list.items.map((item, i) => (
         <li key={i}>
-          {item.task && <input type="checkbox" checked={item.checked ?? false} readOnly aria-label={item.checked ? 'Done' : 'Not done'} />}
           {item.tokens.map((child, j) =>
-            child.type === 'text' ? (
+            child.type === 'text' || child.type === 'checkbox' ? (
               <InlineToken key={j} token={child} onLink={onLink} />
             ) : (
               <BlockToken key={j} token={child} onLink={onLink} />
@@ -223,9 +274,12 @@ const Block = memo(function Block({ block, onLink }: { block: MarkdownBlock; onL
   return <BlockToken token={block.token} onLink={onLink} />;
 });
 
-/** A finished answer. */
-export function Markdown({ text, onLink }: { text: string; onLink: OpenLink }) {
-  const blocks = useMemo(() => markdownBlocks(text), [text]);
+/**
+ * A whole answer. One that stopped part way (`unfinished`) has its last block
+ * healed like a streaming tail; a finished one is shown exactly as written.
+ */
+export function Markdown({ text, onLink, unfinished = false }: { text: string; onLink: OpenLink; unfinished?: boolean }) {
+  const blocks = useMemo(() => markdownBlocks(text, { unfinished }), [text, unfinished]);
   const base = useMemo(() => {
     const depths = blocks.filter((b) => b.token.type === 'heading').map((b) => (b.token as Tokens.Heading).depth);
     return depths.length ? Math.min(...depths) : 1;

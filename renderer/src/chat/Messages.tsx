@@ -1,5 +1,5 @@
 /** The conversation's messages, the answer streaming into the last one, and what to do when one failed. */
-import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { ChatMessage } from '../../../preload/contract';
 import { useChat, useModels, useStores } from '../app-stores';
 import { CopyButton } from '../shared/CopyButton';
@@ -24,32 +24,35 @@ function UserMessage({ message }: { message: ChatMessage }) {
   );
 }
 
-/** Why an answer stopped early: the error with its fix, or that the person stopped it. */
+/** Why an answer stopped early: the error with its fix, or, quietly, that the person stopped it. */
 function Interruption({ message, busy }: { message: ChatMessage; busy: boolean }) {
   const { chat } = useStores();
   const error = message.error;
-  const fix = error?.fix;
+  if (!error) {
+    return (
+      <p className="message__stopped" data-testid="message-stopped">
+        You stopped this answer. What arrived is kept.
+      </p>
+    );
+  }
+  const fix = error.fix;
   return (
     <div className="message__error notice notice--error" data-testid="message-error">
       <AlertIcon className="notice__icon" />
       <div className="notice__body">
-        {error ? (
-          <ErrorExplanation error={error}>
-            {fix && (
-              <button
-                type="button"
-                className="button button--small button--primary"
-                onClick={() => void chat.getState().applyFix(fix)}
-                disabled={busy}
-                data-testid="fix-button"
-              >
-                {fix.label}
-              </button>
-            )}
-          </ErrorExplanation>
-        ) : (
-          <p className="error-text__message">Interrupted: you stopped this answer. What arrived is kept.</p>
-        )}
+        <ErrorExplanation error={error}>
+          {fix && (
+            <button
+              type="button"
+              className="button button--small button--primary"
+              onClick={() => void chat.getState().applyFix(fix)}
+              disabled={busy}
+              data-testid="fix-button"
+            >
+              {fix.label}
+            </button>
+          )}
+        </ErrorExplanation>
       </div>
     </div>
   );
@@ -92,7 +95,7 @@ function AnswerMessage({ message: saved, last, busy }: AnswerProps) {
         </details>
       )}
       <div className="message__text" data-testid="message-text">
-        {streaming ? <StreamingMarkdown text={message.text} onLink={onLink} /> : <Markdown text={message.text} onLink={onLink} />}
+        {streaming ? <StreamingMarkdown text={message.text} onLink={onLink} /> : <Markdown text={message.text} onLink={onLink} unfinished={message.status === 'interrupted'} />}
         {streaming && !message.text && !message.reasoning && <p className="message__waiting">Waiting for the answer…</p>}
       </div>
       {message.status === 'interrupted' && <Interruption message={message} busy={busy} />}
@@ -128,12 +131,21 @@ const Message = memo(function Message({ message, last, busy }: AnswerProps) {
 /** How close to the bottom, in pixels, still counts as "at the latest". */
 const NEAR_BOTTOM = 48;
 
-export function Messages({ messages, busy }: { messages: ChatMessage[]; busy: boolean }) {
+export function Messages({ conversationId, messages, busy }: { conversationId: string; messages: ChatMessage[]; busy: boolean }) {
+  const { conversations } = useStores();
   const scroller = useRef<HTMLDivElement>(null);
   const list = useRef<HTMLDivElement>(null);
+  // Where the person left this conversation, if they were reading back: they come back to the same place.
+  const [left] = useState(() => conversations.getState().scrollOf(conversationId));
   // Follow the answer while the person is at the bottom; stay put once they scroll up to read.
-  const pinned = useRef(true);
-  const [showJump, setShowJump] = useState(false);
+  const wasAtEnd = left?.atEnd ?? true;
+  const pinned = useRef(wasAtEnd);
+  const [showJump, setShowJump] = useState(!wasAtEnd);
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (element && left && !left.atEnd) element.scrollTop = left.top;
+  }, [left]);
 
   const toBottom = useCallback(() => {
     const element = scroller.current;
@@ -143,7 +155,7 @@ export function Messages({ messages, busy }: { messages: ChatMessage[]; busy: bo
   useEffect(() => {
     const content = list.current;
     if (!content) return;
-    toBottom();
+    if (pinned.current) toBottom();
     // The answer grows without this component re-rendering: follow the content's size instead.
     const observer = new ResizeObserver(() => {
       if (pinned.current) toBottom();
@@ -154,7 +166,10 @@ export function Messages({ messages, busy }: { messages: ChatMessage[]; busy: bo
 
   // A new question: back to the latest (the scroll event then hides "Jump to latest").
   const count = messages.length;
+  const seen = useRef(count);
   useEffect(() => {
+    if (count === seen.current) return;
+    seen.current = count;
     pinned.current = true;
     toBottom();
   }, [count, toBottom]);
@@ -170,6 +185,7 @@ export function Messages({ messages, busy }: { messages: ChatMessage[]; busy: bo
     if (atBottom) pinned.current = true;
     else if (movedUp) pinned.current = false;
     setShowJump(!pinned.current);
+    conversations.getState().keepScroll(conversationId, { top: element.scrollTop, atEnd: pinned.current });
   };
 
   return (

@@ -2,7 +2,7 @@
 import { useId } from 'react';
 import { useModels } from '../app-stores';
 import { findModel, modelLabel } from './chat-format';
-import { catalogIsEmpty } from './models-store';
+import { catalogIsEmpty, isUnavailable } from './models-store';
 
 interface ModelPickerProps {
   /** The chosen model id; '' when none is. */
@@ -54,13 +54,18 @@ export function ModelPicker({ value, onChange, disabled }: ModelPickerProps) {
         {catalog?.groups.map((group) => (
           <optgroup key={group.provider} label={group.provider}>
             {group.models.map((model) => (
-              <option key={model.id} value={model.id}>
-                {modelLabel(model)}
+              <option key={model.id} value={model.id} data-unavailable={isUnavailable(catalog, model.id) || undefined}>
+                {isUnavailable(catalog, model.id) ? `${modelLabel(model)} (not available to you)` : modelLabel(model)}
               </option>
             ))}
           </optgroup>
         ))}
       </select>
+      {value && isUnavailable(catalog, value) && (
+        <p className="model-picker__note" data-testid="model-unavailable">
+          Your company account isn't allowed to use this model. Pick another one, or ask IT for access.
+        </p>
+      )}
       {empty && catalog && (
         <p className="model-picker__empty">
           No chat models are enabled for you in {catalog.region}. Ask IT to turn on model access in Amazon Bedrock.

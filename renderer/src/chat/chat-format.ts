@@ -18,12 +18,12 @@ const STOP_REASONS: Record<string, string> = {
   stop_sequence: 'Stopped at a stop sequence',
   guardrail_intervened: 'Stopped by a guardrail',
   content_filtered: 'Stopped by the content filter',
-  stopped: 'Stopped by you',
 };
 
 /** Why an answer ended, when it is worth saying. */
 export function stopReasonText(message: ChatMessage): string | null {
-  if (!message.stopReason || message.stopReason === 'end_turn') return null;
+  // A stop by the person is said above the footer, in the answer itself.
+  if (!message.stopReason || message.stopReason === 'end_turn' || message.stopReason === 'stopped') return null;
   return STOP_REASONS[message.stopReason] ?? `Stopped: ${message.stopReason.replace(/_/g, ' ')}`;
 }
 

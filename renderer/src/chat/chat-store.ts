@@ -3,11 +3,23 @@
  * events that carries each answer in. Streamed text is kept here per
  * message (for every conversation, open or not), so a delta changes one
  * entry and nothing else; the saved message from main replaces it when the
- * answer ends, in the open conversation of the conversations store.
+ * answer ends. The renderer can always ask main what is running
+ * (`catchUp`), so a window that connects late, or misses an event, shows
+ * the whole text and never a Stop button for an answer that has ended.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppError, ChatEvent, ChatMessage, ChatStarted, Conversation, Result, StrataApi } from '../../../preload/contract';
-import type { ConversationsStore } from './conversations-store';
+import type {
+  AppError,
+  ChatEvent,
+  ChatMessage,
+  ChatStarted,
+  Conversation,
+  ConversationSettingsPatch,
+  Result,
+  StrataApi,
+} from '../../../preload/contract';
+import { latestWins } from '../shared/latest';
+import { NEW_CONVERSATION, type ConversationsStore } from './conversations-store';
 import type { ModelsStore } from './models-store';
 
 /** The part of `window.strata` the chat needs; tests pass a fake. */
@@ -18,7 +30,7 @@ export type UseModelFix = NonNullable<AppError['fix']>;
 export interface ChatStoreState {
   /** conversationId → requestId of the answers streaming. */
   active: Record<string, string>;
-  /** conversationIds whose send or regenerate has not been answered yet. */
+  /** Conversations (NEW_CONVERSATION for a new one) whose send or regenerate has not been answered yet. */
   pending: Record<string, true>;
   /** messageId → the answer as streamed so far, while it streams. */
   live: Record<string, ChatMessage>;
@@ -27,11 +39,13 @@ export interface ChatStoreState {
   /** Said politely to screen readers: an answer finished, or why it stopped. */
   announcement: string;
 
-  /** Follows the stream's events; returns the unsubscribe. */
+  /** Follows the stream's events and catches up on what is running; returns the unsubscribe. */
   connect(): () => void;
-  /** Sends in the open conversation, creating one (with `modelId`, if given) when none is open. */
-  send(text: string, modelId?: string): Promise<boolean>;
-  /** Stops the open conversation's answer (as soon as its request id is known). */
+  /** Asks main which answers are running and with what text, and settles what ended unseen. */
+  catchUp(): Promise<void>;
+  /** Sends in the conversation on screen; on a new one, creates it with `settings`. */
+  send(text: string, settings?: ConversationSettingsPatch): Promise<boolean>;
+  /** Stops the answer of the conversation on screen (as soon as its request id is known). */
   stop(): Promise<void>;
   /** Answers the last question of the open conversation again. */
   regenerate(): Promise<boolean>;
@@ -39,19 +53,39 @@ export interface ChatStoreState {
   applyFix(fix: UseModelFix): Promise<void>;
   /** Opens a link from an answer in the system browser, through main's allow-list. */
   openLink(href: string): Promise<void>;
+  /** Forgets everything (the person signed out or changed). */
+  reset(): void;
   dismissError(): void;
 }
 
 export type ChatStore = StoreApi<ChatStoreState>;
 
-/** Whether the open conversation's answer is under way (streaming or not yet answered). */
-export function isBusy(state: Pick<ChatStoreState, 'active' | 'pending'>, conversationId: string | undefined): boolean {
-  return conversationId !== undefined && (state.active[conversationId] !== undefined || state.pending[conversationId] === true);
+/** Whether a conversation's answer is under way (streaming, or asked for and not yet answered). */
+export function isBusy(state: Pick<ChatStoreState, 'active' | 'pending'>, key: string | undefined): boolean {
+  return key !== undefined && (state.active[key] !== undefined || state.pending[key] === true);
 }
 
 /** The message to show: the streamed copy while it streams. */
 export function shownMessage(state: Pick<ChatStoreState, 'live'>, message: ChatMessage): ChatMessage {
   return message.status === 'streaming' ? (state.live[message.id] ?? message) : message;
+}
+
+/**
+ * Adds a delta that starts at `offset` to `have`: the part already there is
+ * skipped; null when text before the delta is missing (a gap).
+ */
+export function appendAt(have: string, delta: string, offset: number): string | null {
+  if (offset > have.length) return null;
+  const overlap = have.length - offset;
+  return overlap >= delta.length ? have : have + delta.slice(overlap);
+}
+
+/** The copy with more of the answer: what main says it has, or what arrived here already. */
+function fuller(here: ChatMessage | undefined, main: ChatMessage): ChatMessage {
+  if (!here) return main;
+  const text = here.text.length >= main.text.length ? here.text : main.text;
+  const reasoning = (here.reasoning ?? '').length >= (main.reasoning ?? '').length ? here.reasoning : main.reasoning;
+  return { ...main, text, ...(reasoning ? { reasoning } : {}) };
 }
 
 const without = <T,>(record: Record<string, T>, key: string): Record<string, T> => {
@@ -66,16 +100,23 @@ const replaceMessage = (conversation: Conversation, message: ChatMessage): Conve
     : { ...conversation, messages: [...conversation.messages, message] };
 
 export function createChatStore(api: ChatApi, stores: { conversations: ConversationsStore; models: ModelsStore }): ChatStore {
-  const { conversations } = stores;
+  const { conversations, models } = stores;
+  const catching = latestWins();
   /** Answers that ended before send() answered: messageId → the saved message. */
   const ended = new Map<string, ChatMessage>();
   /** Conversations whose Stop was pressed before their request id was known. */
   const stopWanted = new Set<string>();
 
+  /** The conversation on screen, by the key its pending state and draft use. */
+  const onScreen = (): string => {
+    const { selectedId } = conversations.getState();
+    return selectedId ?? NEW_CONVERSATION;
+  };
+
   return createStore<ChatStoreState>()((set, get) => {
-    function requestStop(conversationId: string, requestId: string) {
-      stopWanted.delete(conversationId);
-      void api.chat.stop(requestId).then((result) => {
+    function requestStop(key: string, requestId: string) {
+      stopWanted.delete(key);
+      void api.chat.stop({ requestId }).then((result) => {
         if (!result.ok) set({ error: result.error, announcement: result.error.message });
       });
     }
@@ -83,6 +124,31 @@ export function createChatStore(api: ChatApi, stores: { conversations: Conversat
     function track(conversationId: string, requestId: string) {
       set((state) => ({ active: { ...state.active, [conversationId]: requestId } }));
       if (stopWanted.has(conversationId)) requestStop(conversationId, requestId);
+    }
+
+    function onDelta(event: Extract<ChatEvent, { type: 'text' | 'reasoning' }>) {
+      const state = get();
+      const current =
+        state.live[event.messageId] ??
+        // Opened while it streams: main's copy of the conversation carries the text so far.
+        conversations.getState().open?.messages.find((m) => m.id === event.messageId && m.status === 'streaming');
+      const have = current ? (event.type === 'text' ? current.text : (current.reasoning ?? '')) : '';
+      const next = current || event.offset === 0 ? appendAt(have, event.delta, event.offset) : null;
+      if (next === null) {
+        // Something before this delta never arrived here: take the whole text from main instead.
+        void get().catchUp();
+        return;
+      }
+      const base: ChatMessage = current ?? {
+        id: event.messageId,
+        role: 'assistant',
+        text: '',
+        createdAt: Date.now(),
+        status: 'streaming',
+      };
+      const message = event.type === 'text' ? { ...base, text: next } : { ...base, reasoning: next };
+      set({ live: { ...state.live, [event.messageId]: message } });
+      if (state.active[event.conversationId] !== event.requestId) track(event.conversationId, event.requestId);
     }
 
     function onEvent(event: ChatEvent): void {
@@ -96,32 +162,17 @@ export function createChatStore(api: ChatApi, stores: { conversations: Conversat
           return;
         }
         case 'text':
-        case 'reasoning': {
-          set((state) => {
-            const current: ChatMessage = state.live[event.messageId] ??
-              // Joined mid-answer: carry on from main's copy of what had arrived.
-              conversations.getState().open?.messages.find((m) => m.id === event.messageId && m.status === 'streaming') ?? {
-              id: event.messageId,
-              role: 'assistant',
-              text: '',
-              createdAt: Date.now(),
-              status: 'streaming',
-            };
-            const next =
-              event.type === 'text'
-                ? { ...current, text: current.text + event.delta }
-                : { ...current, reasoning: (current.reasoning ?? '') + event.delta };
-            return { live: { ...state.live, [event.messageId]: next } };
-          });
-          // Joined mid-answer (the window reloaded): the deltas still say which request to stop.
-          if (get().active[event.conversationId] === undefined) track(event.conversationId, event.requestId);
+        case 'reasoning':
+          onDelta(event);
           return;
-        }
         case 'done':
         case 'failed': {
           ended.set(event.message.id, event.message);
           stopWanted.delete(event.conversationId);
           conversations.getState().patchOpen(event.conversationId, (open) => replaceMessage(open, event.message));
+          if (event.type === 'failed' && event.error.code === 'model-access-denied' && event.message.modelId) {
+            models.getState().markUnavailable(event.message.modelId);
+          }
           set((state) => ({
             live: without(state.live, event.message.id),
             active: state.active[event.conversationId] === event.requestId ? without(state.active, event.conversationId) : state.active,
@@ -133,19 +184,21 @@ export function createChatStore(api: ChatApi, stores: { conversations: Conversat
     }
 
     /** Applies what send or regenerate answered; events may have come first, even the answer's end. */
-    async function start(conversationId: string, request: Promise<Result<ChatStarted>>): Promise<boolean> {
-      set((state) => ({ pending: { ...state.pending, [conversationId]: true }, error: null }));
+    async function start(key: string, request: Promise<Result<ChatStarted>>, show: (conversation: Conversation) => void): Promise<boolean> {
+      set((state) => ({ pending: { ...state.pending, [key]: true }, error: null }));
       const result = await request;
-      set((state) => ({ pending: without(state.pending, conversationId) }));
+      set((state) => ({ pending: without(state.pending, key) }));
       if (!result.ok) {
-        stopWanted.delete(conversationId);
+        stopWanted.delete(key);
         set({ error: result.error, announcement: result.error.message });
         return false;
       }
       const { conversation, requestId } = result.value;
       const messages = conversation.messages.map((m) => ended.get(m.id) ?? m);
-      conversations.getState().patchOpen(conversationId, () => ({ ...conversation, messages }));
-      if (messages.some((m) => m.status === 'streaming')) track(conversationId, requestId);
+      show({ ...conversation, messages });
+      if (stopWanted.delete(key)) stopWanted.add(conversation.id);
+      if (messages.some((m) => m.status === 'streaming')) track(conversation.id, requestId);
+      else stopWanted.delete(conversation.id);
       return true;
     }
 
@@ -157,22 +210,60 @@ export function createChatStore(api: ChatApi, stores: { conversations: Conversat
       announcement: '',
 
       connect() {
-        return api.chat.onEvent(onEvent);
+        const off = api.chat.onEvent(onEvent);
+        void get().catchUp();
+        return off;
       },
 
-      async send(text, modelId) {
-        const open = conversations.getState().open ?? (await conversations.getState().create(modelId ? { modelId } : undefined));
-        if (!open) return false;
+      async catchUp() {
+        const latest = catching.begin();
+        // What this window thought was running when it asked: only those can have ended unseen.
+        const asked = get().active;
+        const result = await api.chat.running();
+        if (!latest() || !result.ok) return;
+        const running = new Map(result.value.map((answer) => [answer.conversationId, answer]));
+        const runningMessages = new Set(result.value.map((answer) => answer.message.id));
+        set((state) => {
+          const active = { ...state.active };
+          for (const [conversationId, requestId] of Object.entries(asked)) {
+            if (running.get(conversationId)?.requestId !== requestId && active[conversationId] === requestId) delete active[conversationId];
+          }
+          const live = { ...state.live };
+          for (const [conversationId, answer] of running) {
+            active[conversationId] = answer.requestId;
+            live[answer.message.id] = fuller(live[answer.message.id], answer.message);
+          }
+          return { active, live };
+        });
+        // The conversation on screen shows an answer as streaming that has ended: load it as saved.
+        const open = conversations.getState().open;
+        if (open?.messages.some((m) => m.status === 'streaming' && !runningMessages.has(m.id) && !ended.has(m.id))) {
+          void conversations.getState().select(open.id);
+        }
+      },
+
+      async send(text, settings) {
+        const { open, selectedId } = conversations.getState();
+        // A conversation still loading cannot take a message yet.
+        if (selectedId !== null && open?.id !== selectedId) return false;
+        const key = open?.id ?? NEW_CONVERSATION;
+        if (isBusy(get(), key)) return false;
         ended.clear();
-        return start(open.id, api.chat.send(open.id, text));
+        if (open) {
+          return start(key, api.chat.send({ conversationId: open.id, text }), (conversation) =>
+            conversations.getState().patchOpen(conversation.id, () => conversation),
+          );
+        }
+        return start(key, api.chat.send({ conversationId: null, text, ...(settings ? { settings } : {}) }), (conversation) =>
+          conversations.getState().adoptNew(conversation),
+        );
       },
 
       async stop() {
-        const open = conversations.getState().open;
-        if (!open) return;
-        const requestId = get().active[open.id];
-        if (requestId) requestStop(open.id, requestId);
-        else if (get().pending[open.id]) stopWanted.add(open.id);
+        const key = onScreen();
+        const requestId = get().active[key];
+        if (requestId) requestStop(key, requestId);
+        else if (get().pending[key]) stopWanted.add(key);
       },
 
       async regenerate() {
@@ -182,20 +273,30 @@ export function createChatStore(api: ChatApi, stores: { conversations: Conversat
         // The old answer goes at once; the new one streams in its place.
         const last = open.messages.at(-1);
         if (last?.role === 'assistant') conversations.getState().patchOpen(open.id, (c) => ({ ...c, messages: c.messages.slice(0, -1) }));
-        const started = await start(open.id, api.chat.regenerate(open.id));
+        const started = await start(open.id, api.chat.regenerate({ conversationId: open.id }), (conversation) =>
+          conversations.getState().patchOpen(conversation.id, () => conversation),
+        );
+        // Refused: put the old answer back.
         if (!started) conversations.getState().patchOpen(open.id, (c) => (c.messages.length < open.messages.length ? { ...c, messages: open.messages } : c));
         return started;
       },
 
       async applyFix(fix) {
         if (!(await conversations.getState().updateSettings({ modelId: fix.modelId }))) return;
-        void stores.models.getState().choose(fix.modelId);
+        void models.getState().choose(fix.modelId);
         await get().regenerate();
       },
 
       async openLink(href) {
-        const result = await api.app.openExternal(href);
+        const result = await api.app.openExternal({ url: href });
         if (!result.ok) set({ error: result.error, announcement: result.error.message });
+      },
+
+      reset() {
+        catching.reset();
+        ended.clear();
+        stopWanted.clear();
+        set({ active: {}, pending: {}, live: {}, error: null, announcement: '' });
       },
 
       dismissError() {

@@ -1,54 +1,95 @@
 /**
  * The conversations as the renderer knows them: the list (or the search's
- * matches), the open conversation, and what became of the last request
- * about them. Main keeps everything; this store mirrors it. The chat store
- * writes the streamed answers into the open conversation through `patchOpen`.
+ * matches), the conversation on screen, and what became of the last request
+ * about them. Main keeps everything; this store mirrors it. Every request
+ * whose answer replaces state follows "latest wins", and `reset()` forgets
+ * everything that belonged to the person who signed out.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type {
-  AppError,
-  Conversation,
-  ConversationSettings,
-  ConversationSummary,
-  Result,
-  StrataApi,
-} from '../../../preload/contract';
+import type { AppError, Conversation, ConversationSettingsPatch, ConversationSummary, Result, StrataApi } from '../../../preload/contract';
+import { latestWins } from '../shared/latest';
 
 /** The part of `window.strata` the conversations need; tests pass a fake. */
-export type ConversationsApi = Pick<StrataApi, 'conversations'>;
+export type ConversationsApi = Pick<StrataApi, 'conversations' | 'app'>;
+
+/** The key of the new conversation's draft (it has no id until its first message is sent). */
+export const NEW_CONVERSATION = 'new';
+
+/** Where the person left a conversation's messages: the scroll offset, and whether they were following the end. */
+export interface ScrollPlace {
+  top: number;
+  atEnd: boolean;
+}
 
 export interface ConversationsStoreState {
   /** All conversations, newest first, or those matching `query`. */
   list: ConversationSummary[];
   query: string;
-  /** The conversation the person picked; `open` follows once it has loaded. */
+  /** The conversation the person chose last; null: a new, unsaved conversation. */
   selectedId: string | null;
+  /** The chosen conversation once loaded (`open.id === selectedId`); null while it loads or for a new one. */
   open: Conversation | null;
   /** A request about conversations that failed (loading, renaming, deleting…). */
   error: AppError | null;
-  /** "Saved to <path>" after an export. */
-  exportStatus: string | null;
+  /** Where the last export was saved, for "Show in folder". */
+  exported: { conversationId: string; path: string } | null;
 
   /** Follows main's list changes and loads the list; returns the unsubscribe. */
   connect(): () => void;
   /** Lists the conversations matching `query` ('' lists all). */
   search(query: string): Promise<void>;
+  /** Shows a conversation: at once if it was open before in this session, then as main has it. */
   select(id: string): Promise<void>;
-  /** Creates a conversation (main fills in the default model) and opens it. */
-  create(settings?: Partial<ConversationSettings>): Promise<Conversation | null>;
+  /** Shows a new, empty conversation; it is saved when its first message is sent. Already on one: stays. */
+  startNew(): void;
+  /** Shows a conversation main just created for the new one's first message, if the person is still there. */
+  adoptNew(conversation: Conversation): void;
   rename(id: string, title: string): Promise<boolean>;
   remove(id: string): Promise<boolean>;
   /** Changes the open conversation's settings. */
-  updateSettings(patch: Partial<ConversationSettings>): Promise<boolean>;
+  updateSettings(patch: ConversationSettingsPatch): Promise<boolean>;
   exportOpen(): Promise<void>;
-  /** Replaces the open conversation, if it is still `id`. */
+  showExport(): Promise<void>;
+  /** Replaces the open conversation (and the copy kept for switching back), if it is `id`. */
   patchOpen(id: string, change: (conversation: Conversation) => Conversation): void;
+  /** What the person had typed in a conversation (NEW_CONVERSATION for the new one). */
+  draftOf(key: string): string;
+  keepDraft(key: string, text: string): void;
+  scrollOf(id: string): ScrollPlace | undefined;
+  keepScroll(id: string, place: ScrollPlace): void;
+  /** Forgets everything (the person signed out or changed); answers still on their way are dropped. */
+  reset(): void;
   dismissError(): void;
 }
 
 export type ConversationsStore = StoreApi<ConversationsStoreState>;
 
+/** How many opened conversations are kept for switching back instantly. */
+const KEPT_CONVERSATIONS = 20;
+
+const initial = {
+  list: [],
+  query: '',
+  selectedId: null,
+  open: null,
+  error: null,
+  exported: null,
+} satisfies Partial<ConversationsStoreState>;
+
 export function createConversationsStore(api: ConversationsApi): ConversationsStore {
+  const opening = latestWins();
+  const searching = latestWins();
+  /** Conversations opened in this session, most recent last: switching back shows them at once. */
+  const kept = new Map<string, Conversation>();
+  const drafts = new Map<string, string>();
+  const scrolls = new Map<string, ScrollPlace>();
+
+  const keep = (conversation: Conversation) => {
+    kept.delete(conversation.id);
+    kept.set(conversation.id, conversation);
+    if (kept.size > KEPT_CONVERSATIONS) kept.delete(kept.keys().next().value!);
+  };
+
   return createStore<ConversationsStoreState>()((set, get) => {
     /** Runs a request; a failure is kept to show, and the value is null. */
     async function call<T>(request: Promise<Result<T>>): Promise<T | null> {
@@ -58,16 +99,19 @@ export function createConversationsStore(api: ConversationsApi): ConversationsSt
       return null;
     }
 
-    const openConversation = (conversation: Conversation) =>
-      set({ open: conversation, selectedId: conversation.id, exportStatus: null, error: null });
+    const show = (conversation: Conversation) => {
+      keep(conversation);
+      set({ open: conversation, selectedId: conversation.id, error: null });
+    };
+
+    const forget = (id: string) => {
+      kept.delete(id);
+      drafts.delete(id);
+      scrolls.delete(id);
+    };
 
     return {
-      list: [],
-      query: '',
-      selectedId: null,
-      open: null,
-      error: null,
-      exportStatus: null,
+      ...initial,
 
       connect() {
         const off = api.conversations.onChanged((list) => {
@@ -75,64 +119,81 @@ export function createConversationsStore(api: ConversationsApi): ConversationsSt
           if (query.trim()) void get().search(query);
           else set({ list });
           if (!open) return;
-          // Deleted elsewhere (or in another window): close it. Renamed: follow.
+          // Renamed elsewhere: follow. Deleted: close it (only the full list can tell).
           const summary = list.find((c) => c.id === open.id);
-          if (!summary && !query.trim()) set({ open: null, selectedId: null });
-          else if (summary && summary.title !== open.title) set({ open: { ...open, title: summary.title } });
+          if (summary && summary.title !== open.title) get().patchOpen(open.id, (c) => ({ ...c, title: summary.title }));
+          else if (!summary && !query.trim()) {
+            forget(open.id);
+            opening.reset();
+            set({ open: null, selectedId: null });
+          }
         });
         void get().search(get().query);
         return off;
       },
 
       async search(query) {
+        const latest = searching.begin();
         set({ query });
         const trimmed = query.trim();
-        const list = await call(api.conversations.list(trimmed ? trimmed : undefined));
-        // Only the answer to the latest search counts.
-        if (list && get().query === query) set({ list });
+        const result = await api.conversations.list(trimmed ? { query: trimmed } : {});
+        if (!latest()) return;
+        if (result.ok) set({ list: result.value });
+        else set({ error: result.error });
       },
 
       async select(id) {
-        set({ selectedId: id });
-        const conversation = await call(api.conversations.get(id));
-        if (conversation && get().selectedId === id) openConversation(conversation);
+        const latest = opening.begin();
+        const shown = kept.get(id);
+        set({ selectedId: id, open: shown ?? null, error: null });
+        const result = await api.conversations.get({ id });
+        if (!latest()) return;
+        if (result.ok) show(result.value);
+        else set({ error: result.error, ...(shown ? {} : { selectedId: get().open?.id ?? null }) });
       },
 
-      async create(settings) {
-        const conversation = await call(api.conversations.create(settings));
-        if (conversation) openConversation(conversation);
-        return conversation;
+      startNew() {
+        opening.reset();
+        set({ selectedId: null, open: null, error: null });
+      },
+
+      adoptNew(conversation) {
+        // The person moved on while it was being created: keep it for later, don't pull them back.
+        if (get().selectedId === null) {
+          opening.reset();
+          show(conversation);
+        } else {
+          keep(conversation);
+        }
       },
 
       async rename(id, title) {
-        const summary = await call(api.conversations.rename(id, title));
+        const summary = await call(api.conversations.rename({ id, title }));
         if (!summary) return false;
-        set((state) => ({
-          list: state.list.map((c) => (c.id === id ? summary : c)),
-          open: state.open?.id === id ? { ...state.open, title: summary.title } : state.open,
-        }));
+        set((state) => ({ list: state.list.map((c) => (c.id === id ? summary : c)) }));
+        get().patchOpen(id, (c) => ({ ...c, title: summary.title }));
         return true;
       },
 
       async remove(id) {
-        const result = await api.conversations.delete(id);
+        const result = await api.conversations.delete({ id });
         if (!result.ok) {
           set({ error: result.error });
           return false;
         }
-        set((state) => ({
-          list: state.list.filter((c) => c.id !== id),
-          ...(state.selectedId === id ? { open: null, selectedId: null, exportStatus: null } : {}),
-        }));
+        forget(id);
+        set((state) => ({ list: state.list.filter((c) => c.id !== id) }));
+        if (get().selectedId === id) get().startNew();
         return true;
       },
 
       async updateSettings(patch) {
         const open = get().open;
         if (!open) return false;
-        const updated = await call(api.conversations.updateSettings(open.id, patch));
+        set({ error: null });
+        const updated = await call(api.conversations.updateSettings({ id: open.id, settings: patch }));
         if (!updated) return false;
-        // The messages here may be ahead of main's copy (an answer streaming in): keep them.
+        // The messages here may be ahead of main's saved copy (an answer streaming in): keep them.
         get().patchOpen(open.id, (current) => ({ ...updated, messages: current.messages }));
         return true;
       },
@@ -140,14 +201,41 @@ export function createConversationsStore(api: ConversationsApi): ConversationsSt
       async exportOpen() {
         const open = get().open;
         if (!open) return;
-        set({ exportStatus: null });
-        const saved = await call(api.conversations.export(open.id));
-        if (saved) set({ exportStatus: `Saved to ${saved.path}` });
+        set({ exported: null });
+        const saved = await call(api.conversations.export({ id: open.id }));
+        if (saved) set({ exported: { conversationId: open.id, path: saved.path } });
+      },
+
+      async showExport() {
+        const exported = get().exported;
+        if (exported) await call(api.app.showInFolder({ path: exported.path }));
       },
 
       patchOpen(id, change) {
+        const copy = kept.get(id);
+        if (copy) kept.set(id, change(copy));
         const open = get().open;
-        if (open && open.id === id) set({ open: change(open) });
+        if (open && open.id === id) set({ open: kept.get(id) ?? change(open) });
+      },
+
+      draftOf: (key) => drafts.get(key) ?? '',
+      keepDraft(key, text) {
+        if (text) drafts.set(key, text);
+        else drafts.delete(key);
+      },
+      scrollOf: (id) => scrolls.get(id),
+      keepScroll(id, place) {
+        scrolls.set(id, place);
+      },
+
+      reset() {
+        opening.reset();
+        searching.reset();
+        kept.clear();
+        drafts.clear();
+        scrolls.clear();
+        set(initial);
+        void get().search('');
       },
 
       dismissError() {

@@ -1,10 +1,16 @@
-/** The bar across the signed-in window: who is signed in, as which AWS identity, for how long. */
+/**
+ * The bar across the signed-in window: who is signed in, in plain words.
+ * The AWS details live in a popover behind the name; a countdown appears only
+ * when renewing has failed and the session is about to end.
+ */
 import { useSession } from '../app-stores';
+import { useNow } from '../shared/clock';
 import { Countdown } from '../shared/Countdown';
 import { SettingsButton } from '../shared/SettingsButton';
 import { Wordmark } from '../shared/Wordmark';
+import { SessionDetails } from './SessionDetails';
+import { shouldShowCountdown } from './session-details';
 import type { WorkspaceSession } from './session-screen';
-import { displayName, initials, readableArn } from './session-format';
 
 interface SessionHeaderProps {
   session: WorkspaceSession;
@@ -13,44 +19,22 @@ interface SessionHeaderProps {
   onOpenSettings: () => void;
 }
 
+/** Ticks only while renewal is failing, so the header does not re-render every second otherwise. */
+function RenewalCountdown({ session }: { session: WorkspaceSession }) {
+  const now = useNow();
+  if (session.expiresAt === null || !shouldShowCountdown(session, now)) return null;
+  return <Countdown expiresAt={session.expiresAt} />;
+}
+
 export function SessionHeader({ session, ended, onOpenSettings }: SessionHeaderProps) {
   const signOut = useSession((state) => state.signOut);
   const signingOut = useSession((state) => state.signingOut);
-  const { user, identity, expiresAt } = session;
   return (
     <header className="session-bar">
       <Wordmark />
       <section className="session-bar__status" aria-label="Your session">
-        <div className="session-bar__user">
-          <span className="avatar" aria-hidden="true">
-            {initials(user)}
-          </span>
-          <span className="session-bar__lines">
-            <span className="session-bar__name" data-testid="session-user-name">
-              {displayName(user)}
-            </span>
-            {user.email && (
-              <span className="session-bar__detail" data-testid="session-user-email">
-                {user.email}
-              </span>
-            )}
-          </span>
-        </div>
-        <div className="session-bar__aws">
-          {identity && (
-            <span className="session-bar__identity">
-              <span className="tag">AWS</span>
-              <span className="session-bar__arn" title={identity.arn} data-testid="session-aws-arn">
-                {readableArn(identity.arn)}
-              </span>
-            </span>
-          )}
-          {ended || expiresAt === null ? (
-            <p className="countdown countdown--ended">Session ended</p>
-          ) : (
-            <Countdown expiresAt={expiresAt} />
-          )}
-        </div>
+        {!ended && session.renewalError && <RenewalCountdown session={session} />}
+        <SessionDetails session={session} ended={ended} />
       </section>
       <div className="session-bar__actions">
         <SettingsButton onClick={onOpenSettings} />

@@ -6,12 +6,15 @@ import { useSession } from '../app-stores';
 import { BrowserIcon, ShieldIcon } from '../shared/icons';
 import { ProgressIndicator } from '../shared/ProgressIndicator';
 import { SessionErrorNotice } from './SessionErrorNotice';
+import { signInLink } from './session-screen';
+import { SignInLinkHelp } from './SignInLinkHelp';
 import { useCompanyName } from './use-company-name';
 
 export function SigningInScreen({ interactive }: { interactive: boolean }) {
   const companyName = useCompanyName();
   const cancel = useSession((state) => state.cancel);
   const cancelling = useSession((state) => state.cancelling);
+  const link = useSession((state) => signInLink(state.status));
   return (
     <>
       <span className="welcome-card__badge">
@@ -35,6 +38,7 @@ export function SigningInScreen({ interactive }: { interactive: boolean }) {
       >
         {cancelling ? 'Cancelling…' : 'Cancel'}
       </button>
+      {interactive && link && <SignInLinkHelp url={link} />}
     </>
   );
 }

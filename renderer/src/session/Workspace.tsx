@@ -6,8 +6,6 @@ import { SessionEndedBanner } from './SessionEndedBanner';
 import { SessionErrorNotice } from './SessionErrorNotice';
 import { SessionHeader } from './SessionHeader';
 import type { SessionInterruption, WorkspaceSession } from './session-screen';
-import { useEffect } from 'react';
-import { useSession, useStores } from '../app-stores';
 import { ChatWorkspace } from '../chat/ChatWorkspace';
 
 interface WorkspaceProps {
@@ -18,15 +16,6 @@ interface WorkspaceProps {
 
 export function Workspace({ session, interruption, onOpenSettings }: WorkspaceProps) {
   const ended = interruption !== null;
-  const { chat, conversations, models } = useStores();
-  useEffect(() => conversations.getState().connect(), [conversations]);
-  useEffect(() => chat.getState().connect(), [chat]);
-  // The models are listed with the session's credentials: (re)load them once it is ready, if they are missing.
-  const ready = useSession((state) => state.status?.state === 'ready');
-  useEffect(() => {
-    const { catalog, loading } = models.getState();
-    if (ready && !catalog && !loading) void models.getState().load();
-  }, [ready, models]);
   return (
     <div className="workspace">
       <SessionHeader session={session} ended={ended} onOpenSettings={onOpenSettings} />

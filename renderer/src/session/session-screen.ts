@@ -12,6 +12,8 @@ export interface WorkspaceSession {
   identity: AwsIdentity | null;
   expiresAt: number | null;
   renewedAt: number | null;
+  /** Why renewing the session failed last, while Strata keeps trying. */
+  renewalError?: AppError;
 }
 
 /** Why the workspace is showing a "sign in again" banner, if it is. */
@@ -30,7 +32,13 @@ export type Screen =
   | { kind: 'workspace'; session: WorkspaceSession; interruption: SessionInterruption | null };
 
 function fromReady(status: ReadyStatus): WorkspaceSession {
-  return { user: status.user, identity: status.identity, expiresAt: status.expiresAt, renewedAt: status.renewedAt };
+  return {
+    user: status.user,
+    identity: status.identity,
+    expiresAt: status.expiresAt,
+    renewedAt: status.renewedAt,
+    ...(status.renewalError ? { renewalError: status.renewalError } : {}),
+  };
 }
 
 /**
@@ -93,4 +101,9 @@ export function announceScreen(screen: Screen, name: (user: UserProfile) => stri
       }
       return 'Your session ended. Sign in again to continue.';
   }
+}
+
+/** The sign-in page of an interactive sign-in under way, to open again or copy; null when there is none. */
+export function signInLink(status: SessionStatus | null): string | null {
+  return status?.state === 'signing-in' && status.interactive ? (status.authorizationUrl ?? null) : null;
 }

@@ -28,6 +28,8 @@ export interface SessionStoreState {
   signIn: () => Promise<void>;
   /** Stops a sign-in that is waiting for the browser. */
   cancel: () => Promise<void>;
+  /** Asks main to open the sign-in page again; true once it did. */
+  reopenSignInPage: () => Promise<boolean>;
   /** Ends the session and forgets the signed-in screen. */
   signOut: () => Promise<void>;
   dismissError: () => void;
@@ -100,6 +102,12 @@ export function createSessionStore(api: SessionApi, now: () => number = Date.now
         set({ cancelling: false });
         if (result.ok) apply(result.value);
         else report(result.error);
+      },
+
+      async reopenSignInPage() {
+        const result = await api.auth.reopenSignInPage();
+        if (!result.ok) report(result.error);
+        return result.ok;
       },
 
       async signOut() {

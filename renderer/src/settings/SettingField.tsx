@@ -1,7 +1,7 @@
 /** One labelled setting: its box, a line of help, where its value came from, and any lock or error. */
 import type { SettingKey, SettingSource } from '../../../preload/contract';
 import { LockIcon } from '../shared/icons';
-import { describeSource, SETTING_FIELDS } from './setting-fields';
+import { describeSource, SETTING_FIELDS, SETTING_MAX_LENGTH } from './setting-fields';
 
 /** The id of a setting's text box, for labels and for moving focus to it. */
 export function settingInputId(key: SettingKey): string {
@@ -48,6 +48,7 @@ export function SettingField({ settingKey, value, source, lockedReason, problem,
           type="text"
           value={value}
           placeholder={field.placeholder}
+          maxLength={SETTING_MAX_LENGTH[settingKey]}
           inputMode={field.inputMode ?? 'text'}
           readOnly={locked}
           aria-invalid={problem !== undefined}

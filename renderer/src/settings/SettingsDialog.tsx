@@ -1,17 +1,20 @@
 /**
- * Settings as a modal side sheet. The native modal dialog keeps focus inside
- * and the rest of the window inert; Escape closes it; focus goes back to
- * whatever opened it.
+ * Settings as a modal side sheet: the person's own preferences first, then
+ * the company settings IT usually sets up. The native modal dialog keeps
+ * focus inside and the rest of the window inert; Escape closes it; focus
+ * goes back to whatever opened it.
  */
 import { useEffect, useRef, type MouseEvent } from 'react';
 import { useSettings } from '../app-stores';
 import { ErrorNotice } from '../shared/ErrorNotice';
 import { CloseIcon } from '../shared/icons';
+import { PersonalSettings } from './PersonalSettings';
 import { SettingsForm } from './SettingsForm';
 import { SettingsNotices } from './SettingsNotices';
 import { TokenStorageNote } from './TokenStorageNote';
+import './settings.css';
 
-function SettingsContent() {
+function CompanySettings() {
   const view = useSettings((state) => state.view);
   const loadError = useSettings((state) => state.loadError);
   const load = useSettings((state) => state.load);
@@ -79,7 +82,14 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
           </button>
         </header>
         <div className="settings-dialog__body">
-          <SettingsContent />
+          <PersonalSettings />
+          <section className="settings-section" aria-labelledby="settings-company-title" data-testid="settings-company">
+            <h3 className="settings-section__title" id="settings-company-title">
+              Company
+            </h3>
+            <p className="settings-section__lead">Usually set up by your IT team. Change these only if they ask you to.</p>
+            <CompanySettings />
+          </section>
         </div>
       </div>
     </dialog>

@@ -3,12 +3,20 @@
  * change elsewhere (IT policy, another window) show through untouched boxes.
  */
 import { useState, type SubmitEvent } from 'react';
-import type { SettingKey, SettingsView } from '../../../preload/contract';
+import type { AppError, SettingKey, SettingsView } from '../../../preload/contract';
 import { useSettings } from '../app-stores';
 import { ErrorNotice } from '../shared/ErrorNotice';
 import { CheckIcon } from '../shared/icons';
 import { SETTING_GROUPS } from './setting-fields';
-import { buildSettingsPatch, changedKeys, fieldText, problemsFromError, type SettingProblems, type SettingsDraft } from './settings-form';
+import {
+  buildSettingsPatch,
+  changedKeys,
+  describeSaveFailure,
+  fieldText,
+  problemSummary,
+  type SettingProblems,
+  type SettingsDraft,
+} from './settings-form';
 import { SettingField, settingInputId } from './SettingField';
 
 const FORM_ORDER: readonly SettingKey[] = SETTING_GROUPS.flatMap((group) => group.keys);
@@ -26,6 +34,8 @@ function focusFirstProblem(problems: SettingProblems): void {
 export function SettingsForm({ view }: { view: SettingsView }) {
   const [draft, setDraft] = useState<SettingsDraft>({});
   const [problems, setProblems] = useState<SettingProblems>({});
+  /** A failed save's error that belongs to no box; problems with a box are shown only there. */
+  const [notice, setNotice] = useState<AppError | null>(null);
   const saveState = useSettings((state) => state.saveState);
   const save = useSettings((state) => state.save);
   const resetSaveState = useSettings((state) => state.resetSaveState);
@@ -46,6 +56,7 @@ export function SettingsForm({ view }: { view: SettingsView }) {
     if (!built.ok) {
       const local = { [built.key]: built.message };
       setProblems(local);
+      setNotice(null);
       focusFirstProblem(local);
       return;
     }
@@ -53,11 +64,13 @@ export function SettingsForm({ view }: { view: SettingsView }) {
     if (error === null) {
       setDraft({});
       setProblems({});
+      setNotice(null);
       return;
     }
-    const found = problemsFromError(error, Object.keys(built.patch) as SettingKey[], FORM_ORDER);
-    setProblems(found);
-    focusFirstProblem(found);
+    const failure = describeSaveFailure(error, Object.keys(built.patch) as SettingKey[], FORM_ORDER);
+    setProblems(failure.problems);
+    setNotice(failure.notice);
+    focusFirstProblem(failure.problems);
   };
 
   const onSubmit = (event: SubmitEvent<HTMLFormElement>) => {
@@ -68,8 +81,15 @@ export function SettingsForm({ view }: { view: SettingsView }) {
   const discard = () => {
     setDraft({});
     setProblems({});
+    setNotice(null);
     resetSaveState();
   };
+
+  const dismissNotice = () => {
+    setNotice(null);
+    resetSaveState();
+  };
+  const summary = problemSummary(problems);
 
   return (
     <form className="settings-form" onSubmit={onSubmit} noValidate aria-label="Company settings">
@@ -91,8 +111,11 @@ export function SettingsForm({ view }: { view: SettingsView }) {
       ))}
 
       <div className="settings-form__footer">
-        {saveState.kind === 'failed' && (
-          <ErrorNotice error={saveState.error} onDismiss={resetSaveState} testId="settings-save-error" />
+        {notice && <ErrorNotice error={notice} onDismiss={dismissNotice} testId="settings-save-error" />}
+        {summary && (
+          <p className="settings-form__summary" role="alert" data-testid="settings-problem-summary">
+            {summary}
+          </p>
         )}
         <div className="settings-form__actions">
           <p className="settings-form__status" role="status">

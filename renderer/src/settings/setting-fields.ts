@@ -4,6 +4,10 @@
  * contract, so the list of keys lives here, checked against `SettingKey`.
  */
 import type { SettingKey, SettingSource, SettingsView } from '../../../preload/contract';
+import { SETTING_LIMITS } from '../../../preload/limits';
+
+/** The longest text each box takes: the limits main enforces, so a box cannot hold what main would refuse. */
+export const SETTING_MAX_LENGTH: Readonly<Record<SettingKey, number>> = SETTING_LIMITS;
 
 export interface SettingField {
   label: string;
@@ -102,7 +106,7 @@ export interface SettingGroup {
 
 /** The form's sections, in order; together they hold every setting exactly once. */
 export const SETTING_GROUPS: readonly SettingGroup[] = [
-  { title: 'Company', keys: ['companyName'] },
+  { title: 'General', keys: ['companyName'] },
   { title: 'Sign-in', keys: ['issuer', 'clientId', 'scopes', 'redirectPort'] },
   { title: 'AWS', keys: ['identityPoolId', 'region', 'loginsKey'] },
   { title: 'Private endpoints', keys: ['cognitoIdentityEndpoint', 'stsEndpoint', 'bedrockEndpoint', 'bedrockRuntimeEndpoint'] },

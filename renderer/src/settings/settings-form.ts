@@ -54,22 +54,36 @@ export function buildSettingsPatch(
   return { ok: true, patch };
 }
 
-/** What is wrong with each setting, by key, as the form shows it under the box. */
+/** What is wrong with each setting, by key, as the form shows it beside the box. */
 export type SettingProblems = Partial<Record<SettingKey, string>>;
 
+/** How a rejected save is shown: each problem once, beside its setting; the footer only for what no box can carry. */
+export interface SaveFailure {
+  problems: SettingProblems;
+  /** For the footer: an error that belongs to no setting (the disk is full, say); null when the boxes say it all. */
+  notice: AppError | null;
+}
+
 /**
- * Finds which settings a rejected save is about, to mark those boxes. main
- * reports schema failures as "region: Looks like us-east-1; issuer: …"; when
- * it names none and only one setting was sent, that one is the culprit.
+ * Sorts a rejected save into problems beside settings and a notice for the
+ * rest. main names each setting's problem in `fields`, as a sentence; an
+ * invalid-input error that names none (a setting IT locked meanwhile) is
+ * about the only setting sent, if only one was.
  */
-export function problemsFromError(error: AppError, sent: readonly SettingKey[], known: readonly SettingKey[]): SettingProblems {
+export function describeSaveFailure(error: AppError, sent: readonly SettingKey[], known: readonly SettingKey[]): SaveFailure {
   const problems: SettingProblems = {};
-  for (const match of (error.details ?? '').matchAll(/(?:^|[;\n])\s*([A-Za-z]+)\s*:\s*([^;\n]+)/g)) {
-    const key = known.find((candidate) => candidate === match[1]);
-    const message = match[2]?.trim();
-    if (key && message && problems[key] === undefined) problems[key] = message;
+  for (const [field, sentence] of Object.entries(error.fields ?? {})) {
+    const key = known.find((candidate) => candidate === field);
+    if (key) problems[key] = sentence;
   }
   const only = sent.length === 1 ? sent[0] : undefined;
-  if (Object.keys(problems).length === 0 && only !== undefined) problems[only] = error.details ?? error.message;
-  return problems;
+  if (Object.keys(problems).length === 0 && error.code === 'invalid-input' && only !== undefined) problems[only] = error.message;
+  return { problems, notice: Object.keys(problems).length === 0 ? error : null };
+}
+
+/** The footer's short line while settings have problems beside them; null when none do. */
+export function problemSummary(problems: SettingProblems): string | null {
+  const count = Object.values(problems).filter((problem) => problem !== undefined).length;
+  if (count === 0) return null;
+  return count === 1 ? 'One setting needs a change before it can be saved.' : `${count} settings need a change before they can be saved.`;
 }

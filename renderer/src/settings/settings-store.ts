@@ -74,7 +74,7 @@ export function createSettingsStore(api: SettingsApi): SettingsStore {
       },
 
       async dismissNotice(id) {
-        const result = await api.settings.dismissNotice(id);
+        const result = await api.settings.dismissNotice({ id });
         if (result.ok) {
           apply(result.value);
           set({ noticeError: null });

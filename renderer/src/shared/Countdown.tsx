@@ -1,28 +1,22 @@
-/** A live countdown to when the credentials expire, updating every second. */
+/** A live countdown to when the session ends, updating every second. */
 import { formatClockTime, formatRemaining } from './time-format';
 import { useNow } from './clock';
 
 export function Countdown({ expiresAt }: { expiresAt: number }) {
   const now = useNow();
   const remaining = expiresAt - now;
-  const at = new Date(expiresAt);
   // role="timer" is not announced on every tick, which is what a screen reader user wants here.
   return (
-    <p className="countdown" role="timer" aria-atomic="true">
+    <p className="countdown countdown--warning" role="timer" aria-atomic="true" data-testid="session-countdown">
       {remaining > 0 ? (
         <>
-          Session renews automatically · expires in{' '}
-          <time
-            className="countdown__time"
-            dateTime={at.toISOString()}
-            title={`Credentials expire at ${formatClockTime(expiresAt)}`}
-            data-testid="session-expires-in"
-          >
+          Session ends in{' '}
+          <time className="countdown__time" dateTime={new Date(expiresAt).toISOString()} title={`Ends at ${formatClockTime(expiresAt)}`}>
             {formatRemaining(remaining)}
           </time>
         </>
       ) : (
-        <span data-testid="session-expires-in">Renewing your session…</span>
+        'Session ending…'
       )}
     </p>
   );

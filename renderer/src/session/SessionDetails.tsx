@@ -1,0 +1,88 @@
+/**
+ * The person's name in the header, as a button that opens the details of
+ * their session: email, AWS account and role, and when the session renews.
+ * The header stays calm; the technical facts are one click away.
+ */
+import { useId } from 'react';
+import { formatClockTime } from '../shared/time-format';
+import { describeExpiry, identityFacts } from './session-details';
+import { displayName, initials } from './session-format';
+import type { WorkspaceSession } from './session-screen';
+import { usePopover } from './use-popover';
+import './session.css';
+
+export function SessionDetails({ session, ended }: { session: WorkspaceSession; ended: boolean }) {
+  const { open, toggle, rootRef, buttonRef } = usePopover();
+  const popoverId = useId();
+  const { user, identity } = session;
+  const expiry = describeExpiry(session, ended);
+  const renewalError = ended ? undefined : session.renewalError;
+
+  return (
+    <div className="session-person" ref={rootRef}>
+      <button
+        type="button"
+        ref={buttonRef}
+        className="session-person__button"
+        aria-expanded={open}
+        aria-controls={popoverId}
+        onClick={toggle}
+        data-testid="session-details-button"
+      >
+        <span className="avatar" aria-hidden="true">
+          {initials(user)}
+        </span>
+        <span className="session-person__lines">
+          <span className="session-person__name" data-testid="session-user-name">
+            {displayName(user)}
+          </span>
+          <span className={`session-person__state${ended ? ' session-person__state--ended' : ''}`} data-testid="session-state">
+            {ended ? 'Session ended' : 'Signed in'}
+          </span>
+        </span>
+        <span className="session-person__caret" aria-hidden="true" />
+      </button>
+
+      <section id={popoverId} className="session-popover" aria-label="Session details" hidden={!open} data-testid="session-details">
+        <dl className="session-popover__facts">
+          {user.email && (
+            <div className="session-popover__row">
+              <dt>Email</dt>
+              <dd data-testid="session-user-email">{user.email}</dd>
+            </div>
+          )}
+          {identity &&
+            identityFacts(identity).map((fact) => (
+              <div className="session-popover__row" key={fact.testId}>
+                <dt>{fact.label}</dt>
+                <dd title={fact.title} data-testid={fact.testId}>
+                  {fact.value}
+                </dd>
+              </div>
+            ))}
+          <div className="session-popover__row">
+            <dt>Session</dt>
+            <dd data-testid="session-expiry">
+              {expiry.before}
+              {expiry.at !== null && (
+                <>
+                  {' '}
+                  <time dateTime={new Date(expiry.at).toISOString()} data-testid="session-expires-in">
+                    {formatClockTime(expiry.at)}
+                  </time>
+                </>
+              )}
+              {expiry.after && ` ${expiry.after}`}
+            </dd>
+          </div>
+        </dl>
+        {renewalError && (
+          <p className="session-popover__warning" data-testid="session-renewal-error">
+            {renewalError.message} Strata keeps trying to renew your session.
+            {renewalError.action && ` ${renewalError.action}`}
+          </p>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * Pure decisions for the session header and its details: when to warn with a
+ * countdown, and how to say when the session renews or ends. No React, no
+ * `window`, so unit tests reach it directly.
+ */
+import type { AwsIdentity } from '../../../preload/contract';
+import { describeArn, formatAccountId, principalKindLabel } from './session-format';
+import type { WorkspaceSession } from './session-screen';
+
+/** Less time left than this, with renewal failing, and the header starts counting down. */
+export const COUNTDOWN_THRESHOLD_MS = 5 * 60_000;
+
+type SessionTiming = Pick<WorkspaceSession, 'expiresAt' | 'renewalError'>;
+
+/**
+ * Whether the header shows a countdown: only when renewing has failed and
+ * less than five minutes remain. Otherwise the session renews on its own and
+ * a ticking clock would only worry people.
+ */
+export function shouldShowCountdown(session: SessionTiming, now: number, ended = false): boolean {
+  if (ended || !session.renewalError || session.expiresAt === null) return false;
+  return session.expiresAt - now < COUNTDOWN_THRESHOLD_MS;
+}
+
+/** A sentence about the session's end, around a clock time: `${before} <time> ${after}`. */
+export interface ExpiryWording {
+  before: string;
+  /** The time to show (epoch ms); null when there is none to show. */
+  at: number | null;
+  after: string;
+}
+
+/** How the details say when the session renews or ends. */
+export function describeExpiry(session: SessionTiming, ended: boolean): ExpiryWording {
+  if (ended || session.expiresAt === null) return { before: 'Ended', at: null, after: '' };
+  if (session.renewalError) return { before: 'Ends at', at: session.expiresAt, after: 'unless Strata can renew it' };
+  return { before: 'Renews automatically before', at: session.expiresAt, after: '' };
+}
+
+/** One line of the details: a label and its value, with the full technical form for a tooltip. */
+export interface IdentityFact {
+  label: string;
+  value: string;
+  title?: string;
+  testId: string;
+}
+
+/** The AWS account and role behind the session, in readable form ("1234-5678-9012", "Role: Strata-Users"). */
+export function identityFacts(identity: AwsIdentity): IdentityFact[] {
+  const arn = describeArn(identity.arn);
+  const account = identity.account || arn.account;
+  return [
+    ...(account ? [{ label: 'AWS account', value: formatAccountId(account), testId: 'session-aws-account' }] : []),
+    { label: principalKindLabel(arn.kind), value: arn.name, title: arn.arn, testId: 'session-aws-role' },
+  ];
+}

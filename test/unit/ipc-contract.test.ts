@@ -1,0 +1,171 @@
+import { describe, expect, it, vi } from 'vitest';
+import { createApi } from '../../preload/api';
+import {
+  contract,
+  EVENT_CHANNELS,
+  requests,
+  type ChatMessage,
+  type Conversation,
+  type EventChannel,
+  type EventPayload,
+  type RequestChannel,
+  type RequestInput,
+  type SettingsView,
+  type Transport,
+} from '../../preload/contract';
+import { decode, encode } from '../harness/wire';
+
+const message: ChatMessage = { id: 'a1', role: 'assistant', text: 'Hi', createdAt: 1, status: 'streaming', modelId: 'm' };
+const conversation: Conversation = {
+  id: 'c1',
+  title: 'Chat',
+  createdAt: 1,
+  updatedAt: 2,
+  modelId: 'm',
+  messageCount: 1,
+  preview: 'Hi',
+  settings: { modelId: 'm', systemPrompt: '' },
+  messages: [message],
+};
+const settingsView = {
+  values: { companyName: 'Acme', issuer: '', clientId: '', scopes: 'openid', redirectPort: 0, identityPoolId: '', region: 'us-east-1', loginsKey: '' },
+  sources: { companyName: 'policy' },
+  locked: { issuer: 'Managed by IT', region: undefined },
+  notices: [],
+  tokenStorage: { persistent: false, reason: undefined },
+} as unknown as SettingsView;
+
+/**
+ * Sample inputs of every request channel, including the awkward ones: an
+ * explicit undefined, null for "back to the default", odd numbers. The type
+ * makes a new channel without samples fail to compile.
+ */
+const REQUEST_SAMPLES: { [C in RequestChannel]: RequestInput<C>[] } = {
+  'auth:get-status': [undefined],
+  'auth:sign-in': [undefined],
+  'auth:cancel-sign-in': [undefined],
+  'auth:sign-out': [undefined],
+  'auth:reopen-sign-in-page': [undefined],
+  'settings:get': [undefined],
+  'settings:update': [{ region: 'eu-west-1' }, { issuer: '', redirectPort: 0, companyName: undefined }],
+  'settings:dismiss-notice': [{ id: 'settings-reset' }],
+  'preferences:get': [undefined],
+  'preferences:update': [{ theme: 'dark' }, { defaultModelId: '', enterToSend: false, textSize: undefined }],
+  'app:open-external': [{ url: 'https://docs.aws.amazon.com/bedrock/' }],
+  'app:show-in-folder': [{ path: '/home/ada/Documents/Chat.md' }],
+  'models:list': [{}, { refresh: true }, { refresh: undefined }],
+  'models:choose': [{ modelId: 'us.anthropic.claude-3-5-haiku-20241022-v1:0' }],
+  'conversations:list': [{}, { query: 'budget' }, { query: undefined }],
+  'conversations:get': [{ id: 'c1' }],
+  'conversations:rename': [{ id: 'c1', title: 'Budget 2027' }],
+  'conversations:update-settings': [
+    { id: 'c1', settings: { temperature: null, maxTokens: null } },
+    { id: 'c1', settings: { temperature: 0, maxTokens: 1, systemPrompt: '' } },
+    { id: 'c1', settings: { temperature: undefined, modelId: 'm' } },
+  ],
+  'conversations:delete': [{ id: 'c1' }],
+  'conversations:export': [{ id: 'c1' }],
+  'chat:send': [
+    { conversationId: 'c1', text: 'Hello' },
+    { conversationId: null, text: 'Hello', settings: { modelId: 'm', temperature: null } },
+    { conversationId: null, text: '  spaced  ', settings: undefined },
+  ],
+  'chat:regenerate': [{ conversationId: 'c1' }],
+  'chat:stop': [{ requestId: 'r1' }],
+  'chat:running': [undefined],
+};
+
+/** Sample payloads of every event channel. */
+const EVENT_SAMPLES: { [E in EventChannel]: EventPayload<E>[] } = {
+  'auth:status': [
+    { state: 'signed-out', configured: false, missing: ['issuer'] },
+    { state: 'signing-in', startedAt: 1, interactive: true },
+    { state: 'error', error: { code: 'idp-unreachable', message: 'Down.', details: undefined } },
+  ],
+  'settings:changed': [settingsView],
+  'preferences:changed': [{ theme: 'system', textSize: 'normal', defaultModelId: '', defaultInstructions: '', enterToSend: true }],
+  'conversations:changed': [[], [{ ...conversation, preview: '' }]],
+  'chat:event': [
+    { type: 'started', requestId: 'r1', conversationId: 'c1', message },
+    { type: 'text', requestId: 'r1', conversationId: 'c1', messageId: 'a1', delta: 'line\nbreak "quoted" \u2028', offset: 0 },
+    { type: 'reasoning', requestId: 'r1', conversationId: 'c1', messageId: 'a1', delta: '', offset: 12 },
+    { type: 'done', requestId: 'r1', conversationId: 'c1', message: { ...message, status: 'complete', usage: undefined, latencyMs: -0 } },
+    {
+      type: 'failed',
+      requestId: 'r1',
+      conversationId: 'c1',
+      message: { ...message, status: 'interrupted' },
+      error: { code: 'throttled', message: 'Busy.', fix: undefined },
+    },
+  ],
+};
+
+/** What the end-to-end bridge delivers: written on the wire and read back. */
+const overBridge = (value: unknown) => decode(encode(value));
+
+describe('the IPC contract', () => {
+  it('declares every channel once, and the API has a function for each', () => {
+    const channels = Object.values(contract).flatMap((feature) => Object.values(feature).map((spec) => spec.channel));
+    expect(new Set(channels).size).toBe(channels.length);
+    expect(Object.keys(requests).sort()).toEqual(Object.keys(REQUEST_SAMPLES).sort());
+    expect([...EVENT_CHANNELS].sort()).toEqual(Object.keys(EVENT_SAMPLES).sort());
+
+    const transport = { invoke: vi.fn(async () => ({ ok: true, value: null })), subscribe: vi.fn(() => () => {}) };
+    const api = createApi(transport as unknown as Transport) as unknown as Record<string, Record<string, (arg?: unknown) => unknown>>;
+    for (const [feature, specs] of Object.entries(contract)) {
+      for (const [name, spec] of Object.entries(specs)) {
+        const listener = () => {};
+        void api[feature]![name]!(spec.kind === 'event' ? listener : { probe: name });
+        if (spec.kind === 'request') expect(transport.invoke).toHaveBeenLastCalledWith(spec.channel, { probe: name });
+        else expect(transport.subscribe).toHaveBeenLastCalledWith(spec.channel, listener);
+      }
+    }
+    expect(Object.isFrozen(api)).toBe(true);
+  });
+
+  it.each(Object.entries(REQUEST_SAMPLES).flatMap(([channel, samples]) => samples.map((sample, i) => [channel, i, sample] as const)))(
+    '%s sample %i reaches main the same over Electron IPC and over the test bridge, and passes its schema',
+    (channel, _i, sample) => {
+      const viaIpc = structuredClone(sample);
+      const viaBridge = overBridge(sample);
+      expect(viaBridge).toStrictEqual(viaIpc);
+      const schema = requests[channel as RequestChannel].input;
+      const parsedIpc = schema.safeParse(viaIpc);
+      expect(parsedIpc.success).toBe(true);
+      expect(schema.safeParse(viaBridge)).toStrictEqual(parsedIpc);
+    },
+  );
+
+  it.each(Object.entries(EVENT_SAMPLES).flatMap(([channel, samples]) => samples.map((sample, i) => [channel, i, sample] as const)))(
+    '%s payload %i reaches the window the same over Electron IPC and over the test bridge',
+    (_channel, _i, sample) => {
+      expect(overBridge(sample)).toStrictEqual(structuredClone(sample));
+    },
+  );
+
+  it('answers, too, arrive the same both ways', () => {
+    const answers = [
+      { ok: true, value: { requestId: 'r1', conversation } },
+      { ok: true, value: [{ requestId: 'r1', conversationId: 'c1', message }] },
+      { ok: true, value: null },
+      { ok: false, error: { code: 'invalid-input', message: 'Check the values.', fields: { region: 'Enter an AWS Region.' } } },
+    ];
+    for (const answer of answers) expect(overBridge(answer)).toStrictEqual(structuredClone(answer));
+  });
+
+  it('the bridge keeps what JSON would lose, and refuses what structured clone refuses', () => {
+    const tricky = { gone: undefined, nan: Number.NaN, inf: -Infinity, zero: -0, when: new Date(5), list: [undefined, 1] };
+    expect(overBridge(tricky)).toStrictEqual(structuredClone(tricky));
+    // The old JSON bridge turned "Use the model's default" into "leave it as it is".
+    expect(JSON.parse(JSON.stringify(tricky))).not.toStrictEqual(structuredClone(tricky));
+    expect(() => structuredClone({ f: () => 1 })).toThrow();
+    expect(() => encode({ f: () => 1 })).toThrow();
+  });
+
+  it('"back to the default" is an explicit null that main accepts, and a value it checks', () => {
+    const schema = requests['conversations:update-settings'].input;
+    expect(schema.parse({ id: 'c1', settings: { temperature: null } })).toEqual({ id: 'c1', settings: { temperature: null } });
+    expect(schema.safeParse({ id: 'c1', settings: { temperature: 2 } }).success).toBe(false);
+    expect(schema.safeParse({ id: 'c1', settings: { colour: 'red' } }).success).toBe(false);
+  });
+});
