@@ -3,8 +3,8 @@
  * grouped by where it works. A native modal dialog, like Settings: focus
  * moves in, Escape closes it, focus goes back to whatever opened it.
  */
-import { createContext, Fragment, useCallback, useContext, useEffect, useId, useRef, useState, type MouseEvent, type ReactNode } from 'react';
-import { CloseIcon } from '../shared/icons';
+import { createContext, Fragment, useCallback, useContext, useId, useState, type ReactNode } from 'react';
+import { SideSheet } from '../shared/SideSheet';
 import { usePreferences } from '../app-stores';
 import { asSet, comboKeys, combosFor, isMac, SHORTCUT_GROUPS, shortcuts, shortcutsIn, type KeyCombo, type ShortcutGroup } from '../shared/shortcuts';
 import { useShortcut } from '../shared/use-shortcut';
@@ -51,55 +51,20 @@ function ShortcutGroupSection({ group, mac }: { group: ShortcutGroup; mac: boole
 
 /** The sheet itself, open while mounted. */
 export function ShortcutsSheet({ onClose }: { onClose: () => void }) {
-  const dialogRef = useRef<HTMLDialogElement>(null);
-  const titleRef = useRef<HTMLHeadingElement>(null);
-
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    dialog.showModal();
-    titleRef.current?.focus();
-    return () => {
-      if (dialog.open) dialog.close();
-      opener?.focus();
-    };
-  }, []);
-
-  const closeOnBackdrop = (event: MouseEvent<HTMLDialogElement>) => {
-    // Clicks inside the panel land on its children; only the backdrop hits the dialog itself.
-    if (event.target === event.currentTarget) onClose();
-  };
-
   const mac = isMac();
   return (
-    <dialog
-      ref={dialogRef}
-      className="shortcuts-sheet"
-      aria-labelledby="shortcuts-title"
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
-      onClick={closeOnBackdrop}
-      data-testid="shortcuts-sheet"
+    <SideSheet
+      title="Keyboard shortcuts"
+      name="shortcuts-sheet"
+      closeLabel="Close keyboard shortcuts"
+      testId="shortcuts-sheet"
+      closeTestId="shortcuts-close-button"
+      onClose={onClose}
     >
-      <div className="shortcuts-sheet__panel">
-        <header className="shortcuts-sheet__header">
-          <h2 className="shortcuts-sheet__title" id="shortcuts-title" tabIndex={-1} ref={titleRef}>
-            Keyboard shortcuts
-          </h2>
-          <button type="button" className="icon-button" onClick={onClose} aria-label="Close keyboard shortcuts" data-testid="shortcuts-close-button">
-            <CloseIcon />
-          </button>
-        </header>
-        <div className="shortcuts-sheet__body">
-          {SHORTCUT_GROUPS.map((group) => (
-            <ShortcutGroupSection key={group} group={group} mac={mac} />
-          ))}
-        </div>
-      </div>
-    </dialog>
+      {SHORTCUT_GROUPS.map((group) => (
+        <ShortcutGroupSection key={group} group={group} mac={mac} />
+      ))}
+    </SideSheet>
   );
 }
 

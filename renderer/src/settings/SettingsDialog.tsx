@@ -1,13 +1,10 @@
 /**
  * Settings as a modal side sheet: the person's own preferences first, then
- * the company settings IT usually sets up. The native modal dialog keeps
- * focus inside and the rest of the window inert; Escape closes it; focus
- * goes back to whatever opened it.
+ * the company settings IT usually sets up.
  */
-import { useEffect, useRef, type MouseEvent } from 'react';
 import { useSettings } from '../app-stores';
 import { ErrorNotice } from '../shared/ErrorNotice';
-import { CloseIcon } from '../shared/icons';
+import { SideSheet } from '../shared/SideSheet';
 import { PersonalSettings } from './PersonalSettings';
 import { SettingsForm } from './SettingsForm';
 import { SettingsNotices } from './SettingsNotices';
@@ -40,58 +37,16 @@ function CompanySettings() {
 }
 
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
-  const dialogRef = useRef<HTMLDialogElement>(null);
-  const titleRef = useRef<HTMLHeadingElement>(null);
-
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (!dialog) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    dialog.showModal();
-    titleRef.current?.focus();
-    return () => {
-      if (dialog.open) dialog.close();
-      opener?.focus();
-    };
-  }, []);
-
-  const closeOnBackdrop = (event: MouseEvent<HTMLDialogElement>) => {
-    // Clicks inside the panel land on its children; only the backdrop hits the dialog itself.
-    if (event.target === event.currentTarget) onClose();
-  };
-
   return (
-    <dialog
-      ref={dialogRef}
-      className="settings-dialog"
-      aria-labelledby="settings-title"
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
-      onClick={closeOnBackdrop}
-      data-testid="settings-dialog"
-    >
-      <div className="settings-dialog__panel">
-        <header className="settings-dialog__header">
-          <h2 className="settings-dialog__title" id="settings-title" tabIndex={-1} ref={titleRef}>
-            Settings
-          </h2>
-          <button type="button" className="icon-button" onClick={onClose} aria-label="Close settings" data-testid="settings-close-button">
-            <CloseIcon />
-          </button>
-        </header>
-        <div className="settings-dialog__body">
-          <PersonalSettings />
-          <section className="settings-section" aria-labelledby="settings-company-title" data-testid="settings-company">
-            <h3 className="settings-section__title" id="settings-company-title">
-              Company
-            </h3>
-            <p className="settings-section__lead">Usually set up by your IT team. Change these only if they ask you to.</p>
-            <CompanySettings />
-          </section>
-        </div>
-      </div>
-    </dialog>
+    <SideSheet title="Settings" name="settings-dialog" closeLabel="Close settings" testId="settings-dialog" closeTestId="settings-close-button" onClose={onClose}>
+      <PersonalSettings />
+      <section className="settings-section" aria-labelledby="settings-company-title" data-testid="settings-company">
+        <h3 className="settings-section__title" id="settings-company-title">
+          Company
+        </h3>
+        <p className="settings-section__lead">Usually set up by your IT team. Change these only if they ask you to.</p>
+        <CompanySettings />
+      </section>
+    </SideSheet>
   );
 }
