@@ -65,6 +65,8 @@ test.describe('chat', () => {
       await app.getByTestId('export-conversation-button').click();
       await expect(app.getByTestId('export-status')).toContainText('.md');
       const saved = (await app.getByTestId('export-status').textContent())!.replace(/^.*?Saved to\s*/, '').trim();
+      await app.getByTestId('show-in-folder-button').click();
+      await expect.poll(() => restarted.shownInFolder).toEqual([saved]);
       const markdown = readFileSync(saved, 'utf8');
       expect(markdown).toContain('## You');
       expect(markdown).toContain('interrupted');

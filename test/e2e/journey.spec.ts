@@ -121,6 +121,20 @@ test('a journey through the chat: new, switch, quick clicks, drafts, sign out mi
   await open(app, 'First question about budgets');
   await expect(app.getByTestId('composer-input')).toHaveValue('half-written about budgets');
 
+  // Each conversation keeps where the person was reading; one they never scrolled opens at its end.
+  const scroller = app.locator('.messages');
+  await open(app, 'Second question about queues');
+  await expect.poll(() => scroller.evaluate((e) => e.scrollHeight > e.clientHeight + 200)).toBe(true);
+  await expect.poll(() => scroller.evaluate((e) => e.scrollHeight - e.scrollTop - e.clientHeight)).toBeLessThan(60);
+  await scroller.evaluate((e) => e.scrollTo({ top: 40 }));
+  await expect(app.getByTestId('jump-to-latest')).toBeVisible();
+  await open(app, 'First question about budgets');
+  await open(app, 'Second question about queues');
+  await expect.poll(() => scroller.evaluate((e) => e.scrollTop)).toBeLessThan(100);
+  await expect(app.getByTestId('jump-to-latest')).toBeVisible();
+  await app.getByTestId('jump-to-latest').click();
+  await open(app, 'First question about budgets');
+
   // Two clicks in quick succession, the first answering last: the second wins.
   const [first, second] = harness.services.conversations.list().sort((a, b) => a.createdAt - b.createdAt);
   slowToOpen = second!.id;
