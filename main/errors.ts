@@ -6,11 +6,12 @@ export class StrataError extends Error {
   readonly action?: string;
   readonly details?: string;
   readonly fix?: AppError['fix'];
+  readonly fields?: AppError['fields'];
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { action?: string; details?: string; fix?: AppError['fix']; cause?: unknown } = {},
+    options: { action?: string; details?: string; fix?: AppError['fix']; fields?: AppError['fields']; cause?: unknown } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'StrataError';
@@ -18,6 +19,7 @@ export class StrataError extends Error {
     this.action = options.action;
     this.details = options.details;
     this.fix = options.fix;
+    this.fields = options.fields;
   }
 
   /** Builds one from an AppError (e.g. one mapped from an AWS error), keeping the original as the cause. */
@@ -32,6 +34,7 @@ export class StrataError extends Error {
       ...(this.action ? { action: this.action } : {}),
       ...(this.details ? { details: this.details } : {}),
       ...(this.fix ? { fix: this.fix } : {}),
+      ...(this.fields && Object.keys(this.fields).length ? { fields: this.fields } : {}),
     };
   }
 }

@@ -9,7 +9,7 @@ import {
   type PreferencesPatch,
 } from '../../preload/contract';
 import { StrataError } from '../errors';
-import { InvalidFieldsError, plainIssueMessage } from '../ipc/invalid-input';
+import { invalidFields, plainIssueMessage } from '../ipc/invalid-input';
 import type { ConfLike, OpenStore } from '../settings/settings-store';
 import type { ModelPreferences } from './model-service';
 
@@ -77,7 +77,7 @@ export class Preferences implements ModelPreferences {
   /** Saves the given preferences only, tells listeners, and returns them all. */
   update(patch: PreferencesPatch): PersonalPreferences {
     const parsed = preferencesPatchSchema.safeParse(patch, { error: plainIssueMessage });
-    if (!parsed.success) throw InvalidFieldsError.fromZod(parsed.error, "Some preferences aren't valid.");
+    if (!parsed.success) throw invalidFields(parsed.error, "Some preferences aren't valid.");
     const changes = Object.fromEntries(Object.entries(parsed.data).filter(([, value]) => value !== undefined));
     this.write({ ...this.memory, ...changes });
     const preferences = this.get();

@@ -6,7 +6,7 @@ import {
   type Result,
 } from '../../preload/contract';
 import { toAppError } from '../errors';
-import { InvalidFieldsError, plainIssueMessage } from './invalid-input';
+import { invalidFields, plainIssueMessage } from './invalid-input';
 
 /** One handler per request channel, typed by the contract. */
 export type Handlers = {
@@ -46,7 +46,7 @@ export function createDispatcher(
     }
     // Checks the schema did not word itself get plain words too: each problem may be shown beside its field.
     const parsed = requests[channel].input.safeParse(input, { error: plainIssueMessage });
-    if (!parsed.success) return { ok: false, error: InvalidFieldsError.fromZod(parsed.error).toAppError() };
+    if (!parsed.success) return { ok: false, error: invalidFields(parsed.error).toAppError() };
     try {
       const handler = handlers[channel] as (input: unknown) => unknown;
       return { ok: true, value: await handler(parsed.data) };

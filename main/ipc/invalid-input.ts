@@ -4,7 +4,6 @@
  * wording or a key name in the message.
  */
 import type { z } from 'zod';
-import type { AppError } from '../../preload/contract';
 import { StrataError } from '../errors';
 
 /**
@@ -37,22 +36,7 @@ function describeProblems(error: z.ZodError): string {
   return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('\n');
 }
 
-/** An invalid-input error whose problems belong to fields; the renderer shows each beside its field. */
-export class InvalidFieldsError extends StrataError {
-  readonly fields: Record<string, string>;
-
-  constructor(message: string, fields: Record<string, string>, options: { action?: string; details?: string } = {}) {
-    super('invalid-input', message, options);
-    this.fields = fields;
-  }
-
-  /** Builds one from a failed parse: a short summary, the sentences per field, the full list under Details. */
-  static fromZod(error: z.ZodError, message = "Some values aren't valid."): InvalidFieldsError {
-    return new InvalidFieldsError(message, fieldProblems(error), { details: describeProblems(error) });
-  }
-
-  override toAppError(): AppError {
-    const error = super.toAppError();
-    return Object.keys(this.fields).length ? { ...error, fields: this.fields } : error;
-  }
+/** An invalid-input error from a failed parse: a short summary, each field's sentence (shown beside it), the full list under Details. */
+export function invalidFields(error: z.ZodError, message = "Some values aren't valid."): StrataError {
+  return new StrataError('invalid-input', message, { fields: fieldProblems(error), details: describeProblems(error) });
 }

@@ -3,7 +3,7 @@
  * notices Settings shows.
  */
 import { StrataError } from '../errors';
-import { fieldProblems, InvalidFieldsError } from '../ipc/invalid-input';
+import { fieldProblems, invalidFields } from '../ipc/invalid-input';
 import {
   settingsPatchSchema,
   type CompanySettings,
@@ -66,7 +66,7 @@ export class SettingsService {
       // The schema words each problem for people; Settings shows each beside its box, so the message only sums up.
       const invalid = Object.keys(fieldProblems(parsed.error)) as SettingKey[];
       const only = invalid.length === 1 ? invalid[0] : undefined;
-      throw InvalidFieldsError.fromZod(
+      throw invalidFields(
         parsed.error,
         only ? `The value for “${SETTING_LABELS[only]}” isn't valid.` : "Some settings aren't valid.",
       );

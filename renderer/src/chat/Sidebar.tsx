@@ -5,6 +5,7 @@
  * Shift+F10) and on F2 and Delete.
  */
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type MouseEvent } from 'react';
+import { LIMITS } from '../../../preload/limits';
 import { useConversations } from '../app-stores';
 import { useShowShortcuts } from '../help/ShortcutsSheet';
 import { useNow } from '../shared/clock';
@@ -120,7 +121,7 @@ function ConversationItem({ id, title, preview, updatedAt, selected, tabbable, k
             aria-label={`New name for ${title}`}
             value={draft}
             autoFocus
-            maxLength={200}
+            maxLength={LIMITS.title}
             onFocus={(e) => e.currentTarget.select()}
             onChange={(e) => setDraft(e.target.value)}
             onKeyDown={(e) => {
@@ -270,6 +271,7 @@ export function Sidebar() {
         aria-label="Search conversations"
         aria-keyshortcuts={ariaKeyShortcuts(shortcuts.searchConversations, mac)}
         value={text}
+        maxLength={LIMITS.search}
         onChange={(e) => setText(e.target.value)}
         data-testid="conversation-search"
       />
