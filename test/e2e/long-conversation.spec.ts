@@ -71,6 +71,23 @@ test('a 2,000-message conversation opens fast with few DOM nodes, scrolls to its
   await expect(app.getByTestId('jump-to-latest')).toBeVisible();
   expect(await app.evaluate(() => document.getElementsByTagName('*').length)).toBeLessThanOrEqual(3000);
 
+  // Reading in the middle, away and back: the same place, the same message at the top.
+  await scroller.evaluate((e) => e.scrollTo({ top: e.scrollHeight / 2 }));
+  const topMessage = () =>
+    scroller.evaluate((e) => {
+      const top = e.getBoundingClientRect().top;
+      const first = [...e.querySelectorAll('[data-testid="message"]')].find((m) => m.getBoundingClientRect().bottom > top + 1);
+      return { scrollTop: Math.round(e.scrollTop), text: first?.querySelector('[data-testid="message-text"]')?.textContent?.slice(0, 30) };
+    });
+  await app.waitForTimeout(300);
+  const reading = await topMessage();
+  expect(reading.scrollTop).toBeGreaterThan(1000);
+  await app.getByTestId('new-conversation-button').click();
+  await expect(app.getByTestId('new-conversation')).toBeVisible();
+  await app.getByTestId('conversation-item').first().locator('button').first().click();
+  await expect(app.getByTestId('conversation-title')).toHaveValue(/Question 0/);
+  await expect.poll(topMessage).toEqual(reading);
+
   // Back to the end, and a new answer streams in as usual.
   await app.getByTestId('jump-to-latest').click();
   await expect(app.getByTestId('message').last()).toContainText(`Answer ${MESSAGES - 1}.`);

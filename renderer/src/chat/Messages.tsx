@@ -167,6 +167,9 @@ export function Messages({ conversationId, messages, busy }: { conversationId: s
     initialOffset: left && !left.atEnd ? left.top : undefined,
   });
 
+  // Where the last scroll event left the view: only moving up (the person reading back) stops the following.
+  const lastTop = useRef(left?.top ?? 0);
+
   /** Where the view is, kept for when the person comes back to this conversation. */
   const keepPlace = useCallback(
     (top: number) => conversations.getState().keepScroll(conversationId, { top, atEnd: pinned.current, measured: virtualizer.measurementsCache }),
@@ -194,10 +197,10 @@ export function Messages({ conversationId, messages, busy }: { conversationId: s
       if (pinned.current) toBottom();
     });
     observer.observe(content);
-    const element = scroller.current;
     return () => {
       observer.disconnect();
-      if (element) keepPlace(element.scrollTop);
+      // The last place a scroll event saw: the list has left the page by now, and reads 0.
+      keepPlace(lastTop.current);
     };
   }, [toBottom, keepPlace]);
 
@@ -211,8 +214,6 @@ export function Messages({ conversationId, messages, busy }: { conversationId: s
     toBottom();
   }, [count, toBottom]);
 
-  // Where the last scroll event left the view: only moving up (the person reading back) stops the following.
-  const lastTop = useRef(0);
   const onScroll = () => {
     const element = scroller.current;
     if (!element) return;
