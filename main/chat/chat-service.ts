@@ -24,6 +24,7 @@ import type {
 } from '../../preload/contract';
 import { isExpiredCredentialsError } from '../auth/company-session';
 import { StrataError } from '../errors';
+import { ChatEventCoalescer, type FrameTimer } from './event-coalescer';
 import { bedrockError, isThrottling, streamCutError } from './bedrock-errors';
 import { toBedrockMessages } from './bedrock-messages';
 import { applySettingsPatch, type ConversationStore } from './conversation-store';
@@ -44,6 +45,9 @@ export interface ChatServiceOptions {
   retry?: { attempts?: number; baseDelayMs?: number };
   /** How often a growing answer is saved, ms. */
   checkpointMs?: number;
+  /** Streamed text is sent to the window at most once per this many ms per answer (0: every delta at once). */
+  frameMs?: number;
+  frameTimer?: FrameTimer;
 }
 
 interface ActiveRequest {
@@ -79,9 +83,11 @@ export class ChatService {
   /** Clients replaced while answers were still using them; closed once no answer is running. */
   private retired: BedrockRuntimeClient[] = [];
   private readonly now: () => number;
+  private readonly events: ChatEventCoalescer;
 
   constructor(private readonly options: ChatServiceOptions) {
     this.now = options.now ?? Date.now;
+    this.events = new ChatEventCoalescer(options.emit, options.frameMs ?? 16, options.frameTimer);
   }
 
   /**
@@ -128,6 +134,8 @@ export class ChatService {
     const request = [...this.active.values()].find((r) => r.requestId === requestId);
     if (!request) return;
     request.controller.abort();
+    // What arrived before the stop reaches the window now, ahead of the answer's end.
+    this.events.flush(requestId);
     await request.done;
   }
 
@@ -145,6 +153,7 @@ export class ChatService {
   }
 
   dispose(): void {
+    this.events.dispose();
     for (const request of this.active.values()) request.controller.abort();
     this.dropClient();
     for (const client of this.retired.splice(0)) client.destroy();
@@ -224,7 +233,7 @@ export class ChatService {
     const { requestId, conversationId, controller, answer } = request;
     const base = { requestId, conversationId };
     const modelId = message.modelId!;
-    this.options.emit({ type: 'started', ...base, message });
+    this.events.push({ type: 'started', ...base, message });
 
     let lastSaved = this.now();
     const checkpointMs = this.options.checkpointMs ?? 1000;
@@ -232,7 +241,7 @@ export class ChatService {
       // The offset lets a window that joined late, or missed an event, tell a gap from an overlap.
       const offset = answer[kind].length;
       answer[kind] += delta;
-      this.options.emit({ type: kind, ...base, messageId: message.id, delta, offset });
+      this.events.push({ type: kind, ...base, messageId: message.id, delta, offset });
       if (this.now() - lastSaved >= checkpointMs) {
         lastSaved = this.now();
         this.save(conversationId, message.id, { text: answer.text, reasoning: answer.reasoning || undefined });
@@ -264,8 +273,8 @@ export class ChatService {
     };
     if (error?.code === 'model-access-denied') this.options.models.markRefused(modelId);
     const saved = this.save(conversationId, message.id, final) ?? { ...message, ...final };
-    if (error) this.options.emit({ type: 'failed', ...base, message: saved, error });
-    else this.options.emit({ type: 'done', ...base, message: saved });
+    if (error) this.events.push({ type: 'failed', ...base, message: saved, error });
+    else this.events.push({ type: 'done', ...base, message: saved });
   }
 
   /** Saves part of an answer; a failure to save is logged and does not stop the answer. */

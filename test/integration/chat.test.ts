@@ -87,8 +87,9 @@ describe('chat with Bedrock', () => {
     ]);
     const end = await finished(w, requestId);
     expect(end.type === 'failed' ? end.error : undefined).toBeUndefined();
+    // Coalesced per frame: an answer that arrives at once may come as a single delta.
     const deltas = w.events.filter((e) => e.requestId === requestId && e.type === 'text');
-    expect(deltas.length).toBeGreaterThan(5);
+    expect(deltas.length).toBeGreaterThan(0);
     const streamed = deltas.map((e) => (e.type === 'text' ? e.delta : '')).join('');
     const saved = w.services.conversations.get(conversation.id).messages.at(-1)!;
     expect(saved).toMatchObject({ status: 'complete', stopReason: 'end_turn', text: streamed });

@@ -101,11 +101,11 @@ function fakeApi() {
   return { api, emit: (e: ChatEvent) => emit(e), changed: (l: ConversationSummary[]) => changed(l) };
 }
 
-function setup() {
+function setup(options: Parameters<typeof createChatStore>[2] = {}) {
   const fake = fakeApi();
   const conversations = createConversationsStore(fake.api as unknown as ConversationsApi);
   const models = createModelsStore(fake.api as unknown as ModelsApi);
-  const chat = createChatStore(fake.api as unknown as ChatApi, { conversations, models });
+  const chat = createChatStore(fake.api as unknown as ChatApi, { conversations, models }, options);
   conversations.getState().connect();
   chat.getState().connect();
   /** The open conversation's last message as the person sees it. */
@@ -124,6 +124,40 @@ const base = { requestId: 'r1', conversationId: 'c1' };
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('chat store', () => {
+  it('applies the deltas that arrive within a frame in one store update, in order, before the answer ends', async () => {
+    const frames: Array<() => void> = [];
+    const t = setup({ frame: (apply) => void frames.push(apply) });
+    const nextFrame = () => frames.splice(0).forEach((apply) => apply());
+    t.api.conversations.get.mockResolvedValueOnce(ok(conversation('c1', [user('hi'), streaming('a1')])));
+    await t.conversations.getState().select('c1');
+    t.emit({ type: 'started', ...base, message: streaming('a1') });
+    let updates = 0;
+    t.chat.subscribe(() => updates++);
+
+    const words = Array.from({ length: 40 }, (_, i) => `word${i} `);
+    for (const word of words) t.emit(t.text('a1', word));
+    t.emit({ type: 'reasoning', ...base, messageId: 'a1', delta: 'hmm', offset: 0 });
+    // Nothing is drawn until the frame; then once, with everything.
+    expect(updates).toBe(0);
+    expect(frames).toHaveLength(1);
+    nextFrame();
+    expect(updates).toBe(1);
+    expect(t.lastShown()).toMatchObject({ text: words.join(''), reasoning: 'hmm', status: 'streaming' });
+
+    // Text still waiting for its frame is applied before the answer's end, which then replaces it.
+    t.emit(t.text('a1', 'end'));
+    const final = answer('a1', `${words.join('')}end`);
+    let seenBeforeEnd = '';
+    const off = t.chat.subscribe((state) => (seenBeforeEnd ||= state.live.a1?.text ?? ''));
+    t.emit({ type: 'done', ...base, message: final });
+    off();
+    expect(seenBeforeEnd).toBe(final.text);
+    expect(t.chat.getState().live).toEqual({});
+    nextFrame();
+    expect(t.chat.getState().live).toEqual({});
+    expect(t.conversations.getState().open!.messages.at(-1)).toBe(final);
+  });
+
   it('streams deltas, even those that arrive before send() answers; the final message replaces the streaming one', async () => {
     const t = setup();
     t.api.chat.send.mockImplementation(async () => {

@@ -4,9 +4,10 @@
  * (http, https and mailto only) open in the system browser through main's
  * allow-list, code is highlighted by lowlight's syntax tree.
  */
-import { createContext, memo, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, Fragment, memo, useContext, useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { Token, Tokens } from 'marked';
 import { CopyButton } from '../shared/CopyButton';
+import { GrowingCode } from './growing-code';
 import { MarkdownStream, UNFINISHED_IMAGE, markdownBlocks, type MarkdownBlock } from './markdown-blocks';
 
 export type OpenLink = (href: string) => void;
@@ -159,11 +160,46 @@ function useHighlighter(): Highlight | undefined {
   return loaded;
 }
 
-export function CodeBlock({ code, language }: { code: string; language: string }) {
+/** Whether the element has come near the view: code off screen is not highlighted until then. */
+function useSeen(): [boolean, RefObject<HTMLElement | null>] {
+  const ref = useRef<HTMLElement>(null);
+  // Without IntersectionObserver (server rendering in tests) everything counts as seen.
+  const [seen, setSeen] = useState(() => typeof IntersectionObserver === 'undefined');
+  useEffect(() => {
+    const element = ref.current;
+    if (seen || !element) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) setSeen(true);
+    }, { rootMargin: '600px 0px' });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [seen]);
+  return [seen, ref];
+}
+
+/** A block of code, highlighted once it comes into view; `growing`: still arriving, highlighted line by line. */
+export function CodeBlock({ code, language, growing = false }: { code: string; language: string; growing?: boolean }) {
   const highlight = useHighlighter();
-  const highlighted = useMemo(() => (highlight ? highlight(code, language) : code), [highlight, code, language]);
+  const [seen, ref] = useSeen();
+  const [stream] = useState(() => new GrowingCode<ReactNode>());
+  const whole = useMemo(
+    () => (highlight && seen && !growing ? highlight(code, language) : null),
+    [highlight, seen, growing, code, language],
+  );
+  let highlighted: ReactNode = whole ?? code;
+  if (growing && highlight && seen) {
+    const { runs, line } = stream.update(code, (lines) => highlight(lines, language));
+    highlighted = (
+      <>
+        {runs.map((run, i) => (
+          <Fragment key={i}>{run}</Fragment>
+        ))}
+        {line}
+      </>
+    );
+  }
   return (
-    <figure className="code-block" data-testid="code-block" data-language={language || 'text'}>
+    <figure className="code-block" data-testid="code-block" data-language={language || 'text'} ref={ref}>
       <figcaption className="code-block__bar">
         <span className="code-block__language">{language || 'text'}</span>
         <CopyButton text={code} label={`Copy ${language || 'code'}`} testId="copy-code-button" />
@@ -185,7 +221,7 @@ function Heading({ heading, onLink }: { heading: Tokens.Heading; onLink: OpenLin
   );
 }
 
-function BlockToken({ token, onLink }: { token: Token; onLink: OpenLink }): ReactNode {
+function BlockToken({ token, onLink, growing = false }: { token: Token; onLink: OpenLink; growing?: boolean }): ReactNode {
   switch (token.type) {
     case 'heading': {
       const heading = token as Tokens.Heading;
@@ -199,7 +235,7 @@ function BlockToken({ token, onLink }: { token: Token; onLink: OpenLink }): Reac
       );
     case 'code': {
       const code = token as Tokens.Code;
-      return <CodeBlock code={code.text} language={(code.lang ?? '').trim().split(/\s+/)[0] ?? ''} />;
+      return <CodeBlock code={code.text} language={(code.lang ?? '').trim().split(/\s+/)[0] ?? ''} growing={growing} />;
     }
     case 'blockquote':
       return (
@@ -315,7 +351,7 @@ export function StreamingMarkdown({ text, onLink }: { text: string; onLink: Open
       <div className="markdown">
         <FinishedBlocks blocks={finished} count={finished.length} onLink={onLink} />
         {tail.map((block) => (
-          <BlockToken key={block.key} token={block.token} onLink={onLink} />
+          <BlockToken key={block.key} token={block.token} onLink={onLink} growing />
         ))}
         <span className="markdown__caret" aria-hidden="true" />
       </div>

@@ -1,5 +1,6 @@
 /** The conversation's messages, the answer streaming into the last one, and what to do when one failed. */
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
 import type { ChatMessage } from '../../../preload/contract';
 import { useChat, useModels, useStores } from '../app-stores';
 import { CopyButton } from '../shared/CopyButton';
@@ -130,7 +131,15 @@ const Message = memo(function Message({ message, last, busy }: AnswerProps) {
 
 /** How close to the bottom, in pixels, still counts as "at the latest". */
 const NEAR_BOTTOM = 48;
+/** A first guess at a message's height, until it is measured. */
+const ESTIMATED_HEIGHT = 140;
 
+/**
+ * The messages of a conversation, virtualised: only those in or near the
+ * view are in the page, each measured as it renders, so a conversation of
+ * thousands of messages opens as fast as a short one. While the person is
+ * at the bottom the view follows the answer as it grows.
+ */
 export function Messages({ conversationId, messages, busy }: { conversationId: string; messages: ChatMessage[]; busy: boolean }) {
   const { conversations } = useStores();
   const scroller = useRef<HTMLDivElement>(null);
@@ -142,27 +151,58 @@ export function Messages({ conversationId, messages, busy }: { conversationId: s
   const pinned = useRef(wasAtEnd);
   const [showJump, setShowJump] = useState(!wasAtEnd);
 
+  // No React Compiler here: the list re-renders whenever the virtualiser says something changed.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: messages.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ESTIMATED_HEIGHT,
+    getItemKey: (index) => messages[index]!.id,
+    overscan: 3,
+    gap: 18,
+    paddingStart: 20,
+    paddingEnd: 20,
+    // The heights measured last time: coming back lands exactly where the person left.
+    initialMeasurementsCache: left?.measured as VirtualItem[] | undefined,
+    initialOffset: left && !left.atEnd ? left.top : undefined,
+  });
+
+  // Where the last scroll event left the view: only moving up (the person reading back) stops the following.
+  const lastTop = useRef(left?.top ?? 0);
+
+  /** Where the view is, kept for when the person comes back to this conversation. */
+  const keepPlace = useCallback(
+    (top: number) => conversations.getState().keepScroll(conversationId, { top, atEnd: pinned.current, measured: virtualizer.measurementsCache }),
+    [conversations, conversationId, virtualizer],
+  );
+
   useLayoutEffect(() => {
     const element = scroller.current;
     if (element && left && !left.atEnd) element.scrollTop = left.top;
   }, [left]);
 
+  // Written, never read: the browser stops at the end, and no layout is forced to find where that is.
   const toBottom = useCallback(() => {
     const element = scroller.current;
-    if (element) element.scrollTop = element.scrollHeight;
+    if (element) element.scrollTop = Number.MAX_SAFE_INTEGER;
   }, []);
 
   useEffect(() => {
     const content = list.current;
     if (!content) return;
     if (pinned.current) toBottom();
-    // The answer grows without this component re-rendering: follow the content's size instead.
+    // The answer grows without this component re-rendering: follow the list's size instead. A
+    // ResizeObserver runs once per frame, after layout, so following costs no extra layout.
     const observer = new ResizeObserver(() => {
       if (pinned.current) toBottom();
     });
     observer.observe(content);
-    return () => observer.disconnect();
-  }, [toBottom]);
+    return () => {
+      observer.disconnect();
+      // The last place a scroll event saw: the list has left the page by now, and reads 0.
+      keepPlace(lastTop.current);
+    };
+  }, [toBottom, keepPlace]);
 
   // A new question: back to the latest (the scroll event then hides "Jump to latest").
   const count = messages.length;
@@ -174,8 +214,6 @@ export function Messages({ conversationId, messages, busy }: { conversationId: s
     toBottom();
   }, [count, toBottom]);
 
-  // Where the last scroll event left the view: only moving up (the person reading back) stops the following.
-  const lastTop = useRef(0);
   const onScroll = () => {
     const element = scroller.current;
     if (!element) return;
@@ -185,15 +223,26 @@ export function Messages({ conversationId, messages, busy }: { conversationId: s
     if (atBottom) pinned.current = true;
     else if (movedUp) pinned.current = false;
     setShowJump(!pinned.current);
-    conversations.getState().keepScroll(conversationId, { top: element.scrollTop, atEnd: pinned.current });
+    keepPlace(element.scrollTop);
   };
 
   return (
     <div className="messages" ref={scroller} onScroll={onScroll}>
-      <div className="messages__list" ref={list}>
-        {messages.map((message, i) => (
-          <Message key={message.id} message={message} last={i === messages.length - 1 && message.role === 'assistant'} busy={busy} />
-        ))}
+      <div className="messages__list" ref={list} style={{ height: virtualizer.getTotalSize() }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const message = messages[item.index]!;
+          return (
+            <div
+              key={item.key}
+              className="messages__item"
+              data-index={item.index}
+              ref={virtualizer.measureElement}
+              style={{ transform: `translateY(${item.start}px)` }}
+            >
+              <Message message={message} last={item.index === messages.length - 1 && message.role === 'assistant'} busy={busy} />
+            </div>
+          );
+        })}
       </div>
       {showJump && (
         <button

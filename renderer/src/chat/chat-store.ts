@@ -60,6 +60,14 @@ export interface ChatStoreState {
 
 export type ChatStore = StoreApi<ChatStoreState>;
 
+type DeltaEvent = Extract<ChatEvent, { type: 'text' | 'reasoning' }>;
+
+/** Runs `apply` before the next paint; undefined: apply each delta at once. */
+export type FrameScheduler = (apply: () => void) => void;
+
+const animationFrame: FrameScheduler | undefined =
+  typeof requestAnimationFrame === 'function' ? (apply) => void requestAnimationFrame(apply) : undefined;
+
 /** Whether a conversation's answer is under way (streaming, or asked for and not yet answered). */
 export function isBusy(state: Pick<ChatStoreState, 'active' | 'pending'>, key: string | undefined): boolean {
   return key !== undefined && (state.active[key] !== undefined || state.pending[key] === true);
@@ -99,7 +107,16 @@ const replaceMessage = (conversation: Conversation, message: ChatMessage): Conve
     ? { ...conversation, messages: conversation.messages.map((m) => (m.id === message.id ? message : m)) }
     : { ...conversation, messages: [...conversation.messages, message] };
 
-export function createChatStore(api: ChatApi, stores: { conversations: ConversationsStore; models: ModelsStore }): ChatStore {
+/**
+ * The chat store. Streamed deltas are applied at most once per frame
+ * (`frame`, requestAnimationFrame in the window): however fast text
+ * arrives, the answer re-renders once before each paint.
+ */
+export function createChatStore(
+  api: ChatApi,
+  stores: { conversations: ConversationsStore; models: ModelsStore },
+  { frame = animationFrame }: { frame?: FrameScheduler } = {},
+): ChatStore {
   const { conversations, models } = stores;
   const catching = latestWins();
   /** Answers that ended before send() answered: messageId → the saved message. */
@@ -126,32 +143,60 @@ export function createChatStore(api: ChatApi, stores: { conversations: Conversat
       if (stopWanted.has(conversationId)) requestStop(conversationId, requestId);
     }
 
-    function onDelta(event: Extract<ChatEvent, { type: 'text' | 'reasoning' }>) {
+    /** Deltas that arrived since the last frame: applied together, in one store update. */
+    let buffered: DeltaEvent[] = [];
+    let scheduled = false;
+
+    function onDelta(event: DeltaEvent) {
+      buffered.push(event);
+      if (!frame) return applyDeltas();
+      if (scheduled) return;
+      scheduled = true;
+      frame(() => {
+        scheduled = false;
+        applyDeltas();
+      });
+    }
+
+    function applyDeltas() {
+      if (buffered.length === 0) return;
+      const events = buffered;
+      buffered = [];
       const state = get();
-      const current =
-        state.live[event.messageId] ??
-        // Opened while it streams: main's copy of the conversation carries the text so far.
-        conversations.getState().open?.messages.find((m) => m.id === event.messageId && m.status === 'streaming');
-      const have = current ? (event.type === 'text' ? current.text : (current.reasoning ?? '')) : '';
-      const next = current || event.offset === 0 ? appendAt(have, event.delta, event.offset) : null;
-      if (next === null) {
-        // Something before this delta never arrived here: take the whole text from main instead.
-        void get().catchUp();
-        return;
+      let live = state.live;
+      let gap = false;
+      const started = new Map<string, string>();
+      for (const event of events) {
+        const current =
+          live[event.messageId] ??
+          // Opened while it streams: main's copy of the conversation carries the text so far.
+          conversations.getState().open?.messages.find((m) => m.id === event.messageId && m.status === 'streaming');
+        const have = current ? (event.type === 'text' ? current.text : (current.reasoning ?? '')) : '';
+        const next = current || event.offset === 0 ? appendAt(have, event.delta, event.offset) : null;
+        if (next === null) {
+          // Something before this delta never arrived here: take the whole text from main instead.
+          gap = true;
+          continue;
+        }
+        const base: ChatMessage = current ?? {
+          id: event.messageId,
+          role: 'assistant',
+          text: '',
+          createdAt: Date.now(),
+          status: 'streaming',
+        };
+        if (live === state.live) live = { ...live };
+        live[event.messageId] = event.type === 'text' ? { ...base, text: next } : { ...base, reasoning: next };
+        if (state.active[event.conversationId] !== event.requestId) started.set(event.conversationId, event.requestId);
       }
-      const base: ChatMessage = current ?? {
-        id: event.messageId,
-        role: 'assistant',
-        text: '',
-        createdAt: Date.now(),
-        status: 'streaming',
-      };
-      const message = event.type === 'text' ? { ...base, text: next } : { ...base, reasoning: next };
-      set({ live: { ...state.live, [event.messageId]: message } });
-      if (state.active[event.conversationId] !== event.requestId) track(event.conversationId, event.requestId);
+      if (live !== state.live) set({ live });
+      for (const [conversationId, requestId] of started) track(conversationId, requestId);
+      if (gap) void get().catchUp();
     }
 
     function onEvent(event: ChatEvent): void {
+      // The answer's start and end keep their place after the text that came before them.
+      if (event.type !== 'text' && event.type !== 'reasoning') applyDeltas();
       switch (event.type) {
         case 'started': {
           set((state) => ({ live: { ...state.live, [event.message.id]: state.live[event.message.id] ?? event.message } }));
@@ -294,6 +339,7 @@ export function createChatStore(api: ChatApi, stores: { conversations: Conversat
 
       reset() {
         catching.reset();
+        buffered = [];
         ended.clear();
         stopWanted.clear();
         set({ active: {}, pending: {}, live: {}, error: null, announcement: '' });

@@ -19,6 +19,8 @@ export const NEW_CONVERSATION = 'new';
 export interface ScrollPlace {
   top: number;
   atEnd: boolean;
+  /** The message list's measured heights (the virtualiser's own record), so coming back lands where they left. */
+  measured?: readonly unknown[];
 }
 
 export interface ConversationsStoreState {
