@@ -20,7 +20,7 @@ import {
 import { StrataError } from '../errors';
 import { openDatabase } from './database';
 import { importLegacyConversations, storedSettingsSchema } from './legacy-import';
-import { ftsTerms, MARK_END, MARK_START, parseSnippet } from './search-query';
+import { ftsTerms, snippetOf } from './search-query';
 
 export const DEFAULT_TITLE = 'New conversation';
 export const PAGE_SIZE = 100;
@@ -267,29 +267,32 @@ export class ConversationStore {
     const terms = ftsTerms(query);
     if (!terms.length) return { items: [], nextCursor: null };
     const offset = cursor && /^\d{1,9}$/.test(cursor) ? Number(cursor) : 0;
-    let found: Map<string, { score: number; rows: number[] }> | undefined;
+    let found: Map<string, Found> | undefined;
     for (const term of terms) {
+      // Each conversation's best row for this word (SQLite takes the bare column `r` from the row with the min).
       const hits = this.all<{ conversation_id: string | null; r: number; score: number }>(
         db,
-        `SELECT coalesce(m.conversation_id, t.id) AS conversation_id, h.r, h.score
-         FROM (SELECT rowid AS r, bm25(search, 4.0, 1.0) AS score FROM search WHERE search MATCH ?) h
+        `WITH h AS MATERIALIZED (SELECT rowid AS r, bm25(search, 4.0, 1.0) AS score FROM search WHERE search MATCH ?)
+         SELECT coalesce(m.conversation_id, t.id) AS conversation_id, h.r, min(h.score) AS score
+         FROM h
          LEFT JOIN messages m ON h.r > 0 AND m.key = h.r
-         LEFT JOIN conversations t ON h.r < 0 AND t.search_key = -h.r`,
+         LEFT JOIN conversations t ON h.r < 0 AND t.search_key = -h.r
+         GROUP BY 1`,
         term,
       );
-      const best = new Map<string, { score: number; rows: number[] }>();
+      const best = new Map<string, Found>();
       for (const { conversation_id: id, r, score } of hits) {
         if (!id || (found && !found.has(id))) continue;
-        const entry = best.get(id) ?? { score: 0, rows: [] };
-        entry.score = Math.min(entry.score, score);
-        entry.rows.push(r);
-        best.set(id, entry);
+        const entry = best.get(id);
+        if (!entry || score < entry.score) best.set(id, { score, row: r, rowScore: score });
       }
-      // Every word must be somewhere in the conversation.
+      // Every word must be somewhere in the conversation; its score adds up each word's best.
       found = new Map(
         [...best].map(([id, entry]) => {
           const before = found?.get(id);
-          return [id, before ? { score: before.score + entry.score, rows: [...before.rows, ...entry.rows] } : entry];
+          if (!before) return [id, entry];
+          const row = before.rowScore <= entry.rowScore ? before : entry;
+          return [id, { score: before.score + entry.score, row: row.row, rowScore: row.rowScore }];
         }),
       );
     }
@@ -300,32 +303,20 @@ export class ConversationStore {
         (row) => [row.id, summaryOf(row)],
       ),
     );
-    const snippets = this.snippets(db, terms, page);
-    const items = page.flatMap(([id]) => {
+    const items = page.flatMap(([id, { row }]) => {
       const summary = summaries.get(id);
-      const snippet = snippets.get(id);
-      return summary ? [{ ...summary, ...(snippet !== undefined ? { match: parseSnippet(snippet) } : {}) }] : [];
+      return summary ? [{ ...summary, match: snippetOf(this.textOfRow(db, row) ?? summary.title, query) }] : [];
     });
     return { items, nextCursor: ranked.length > offset + limit ? String(offset + limit) : null };
   }
 
-  /** For each conversation, the passage that best matches any of the words. */
-  private snippets(db: DatabaseSync, terms: string[], page: Array<[string, { rows: number[] }]>): Map<string, string> {
-    const owner = new Map<number, string>();
-    for (const [id, { rows }] of page) for (const row of rows) owner.set(row, id);
-    const rows = this.all<{ r: number; snippet: string }>(
-      db,
-      `SELECT rowid AS r, snippet(search, -1, '${MARK_START}', '${MARK_END}', '…', 12) AS snippet FROM search
-       WHERE search MATCH ? AND rowid IN (SELECT value FROM json_each(?)) ORDER BY bm25(search, 4.0, 1.0)`,
-      terms.join(' OR '),
-      JSON.stringify([...owner.keys()]),
-    );
-    const snippets = new Map<string, string>();
-    for (const { r, snippet } of rows) {
-      const id = owner.get(r);
-      if (id && !snippets.has(id)) snippets.set(id, snippet);
-    }
-    return snippets;
+  /** The text behind a search row: a message's (rowid = messages.key) or a title's (rowid = -search_key). */
+  private textOfRow(db: DatabaseSync, row: number): string | undefined {
+    const found =
+      row > 0
+        ? this.one<{ text: string }>(db, 'SELECT text FROM messages WHERE key = ?', row)
+        : this.one<{ text: string }>(db, 'SELECT title AS text FROM conversations WHERE search_key = ?', -row);
+    return found?.text;
   }
 
   private database(): DatabaseSync {
@@ -434,6 +425,13 @@ export class ConversationStore {
       throw storageFailed(err, "Strata couldn't read your conversations.");
     }
   }
+}
+
+/** A conversation found by every searched word: its score, and the row (message or title) that matched best. */
+interface Found {
+  score: number;
+  row: number;
+  rowScore: number;
 }
 
 /** A conversation as older Strata saved it in a JSON file (schema version 1). */

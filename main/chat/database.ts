@@ -43,22 +43,22 @@ export const MIGRATIONS: readonly string[] = [
   -- One row per message (rowid = messages.key) and one per title (rowid = -conversations.search_key).
   CREATE VIRTUAL TABLE search USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
   CREATE TRIGGER conversations_indexed AFTER INSERT ON conversations BEGIN
-    INSERT INTO search (rowid, title, body) VALUES (-new.search_key, replace(replace(new.title, char(1), ' '), char(2), ' '), '');
+    INSERT INTO search (rowid, title, body) VALUES (-new.search_key, new.title, '');
   END;
   CREATE TRIGGER conversations_renamed AFTER UPDATE OF title ON conversations BEGIN
     DELETE FROM search WHERE rowid = -old.search_key;
-    INSERT INTO search (rowid, title, body) VALUES (-new.search_key, replace(replace(new.title, char(1), ' '), char(2), ' '), '');
+    INSERT INTO search (rowid, title, body) VALUES (-new.search_key, new.title, '');
   END;
   CREATE TRIGGER conversations_deleted AFTER DELETE ON conversations BEGIN
     DELETE FROM search WHERE rowid = -old.search_key;
   END;
   CREATE TRIGGER messages_indexed AFTER INSERT ON messages BEGIN
-    INSERT INTO search (rowid, title, body) VALUES (new.key, '', replace(replace(new.text, char(1), ' '), char(2), ' '));
+    INSERT INTO search (rowid, title, body) VALUES (new.key, '', new.text);
   END;
   -- Streaming checkpoints leave the index alone; the answer is indexed once it ends.
   CREATE TRIGGER messages_reindexed AFTER UPDATE OF text, status ON messages WHEN new.status <> 'streaming' BEGIN
     DELETE FROM search WHERE rowid = old.key;
-    INSERT INTO search (rowid, title, body) VALUES (new.key, '', replace(replace(new.text, char(1), ' '), char(2), ' '));
+    INSERT INTO search (rowid, title, body) VALUES (new.key, '', new.text);
   END;
   CREATE TRIGGER messages_deleted AFTER DELETE ON messages BEGIN
     DELETE FROM search WHERE rowid = old.key;

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Harness } from '../harness/harness';
 import { SANDBOX_MODELS } from '../sandbox/index';
 import { expect, signIn, test } from './fixtures';
@@ -39,6 +40,13 @@ test.describe('a long history', () => {
     const answered = items.filter({ hasText: 'Question number 3' });
     await expect(answered.getByTestId('conversation-match')).toHaveText('The team budgeted for travel twice.');
     await expect(answered.getByTestId('conversation-match').locator('mark')).toHaveText(['budgeted']);
+
+    // The marked words keep their contrast in both themes.
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await app.emulateMedia({ colorScheme });
+      const axe = await new AxeBuilder({ page: app }).include('.sidebar').analyze();
+      expect(axe.violations.map((v) => `${colorScheme} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    }
 
     await app.getByTestId('conversation-search').fill('');
     await expect(items).toHaveCount(100);

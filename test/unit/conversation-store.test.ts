@@ -5,7 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConversationStore, titleFrom, type ConversationStoreOptions } from '../../main/chat/conversation-store';
 import { conversationToMarkdown, exportFileName } from '../../main/chat/markdown-export';
-import { ftsTerms, parseSnippet } from '../../main/chat/search-query';
+import { ftsTerms, snippetOf } from '../../main/chat/search-query';
 import { StrataError } from '../../main/errors';
 import type { ChatMessage, Conversation, ConversationsChange, Notice } from '../../preload/contract';
 
@@ -231,11 +231,14 @@ describe('conversation store', () => {
     expect(store.get(c.id).messages).toHaveLength(1);
   });
 
-  it('builds FTS queries from words and snippets from marks', () => {
+  it('builds FTS queries from words, and snippets around the most matches', () => {
     expect(ftsTerms('budg 2027')).toEqual(['"budg"*', '"2027"*']);
     expect(ftsTerms('say "hi"')).toEqual(['"say"*', '"""hi"""*']);
     expect(ftsTerms(' - * : ')).toEqual([]);
-    expect(parseSnippet('a \u0001b\u0002 c\n\n\u0001dé\u0002')).toEqual({ text: 'a b c dé', marks: [[2, 3], [6, 8]] });
+    expect(snippetOf('Plan the  Büdget\n\nnow.', 'budg')).toEqual({ text: 'Plan the Büdget now.', marks: [[9, 15]] });
+    const long = snippetOf(`${'filler '.repeat(40)}the budget and the budgeting plan ${'more '.repeat(40)}`, 'plan budg', 6);
+    expect(long.text).toBe('…the budget and the budgeting plan…');
+    expect(long.marks.map(([s, e]) => long.text.slice(s, e))).toEqual(['budget', 'budgeting', 'plan']);
   });
 
   it('a message cannot forge a highlight', () => {
