@@ -36,8 +36,10 @@ export interface ConversationStoreOptions {
   log?: (message: string) => void;
   /** Tells the person something about their conversations (shown in Settings). */
   notice?: (notice: Notice) => void;
-  /** Tests only: runs after each imported file. */
-  afterImport?: (file: string) => void;
+  /** Tests only: runs after each batch of imported files is saved. */
+  afterImport?: (files: string[]) => void;
+  /** How many files are imported per transaction (25: a batch holds the main process about a tenth of a second). */
+  importBatchSize?: number;
 }
 
 type MessagePatch = Partial<Omit<ChatMessage, 'id' | 'role'>>;
@@ -109,15 +111,24 @@ export class ConversationStore {
     this.db = opened.db;
     this.interruptLeftoverAnswers();
     if (options.legacyDirectory) {
-      importLegacyConversations(options.legacyDirectory, {
+      this.imported = importLegacyConversations(options.legacyDirectory, {
         stamp: stampOf(this.now()),
         log: this.log,
         notice,
         afterImport: options.afterImport,
-        insert: (conversation) => this.insertImported(conversation),
+        batchSize: options.importBatchSize,
+        stopped: () => !this.db?.isOpen,
+        insert: (batch) => {
+          const outcomes = this.insertImported(batch);
+          this.changed(batch.filter((_, i) => outcomes[i]!.kind === 'imported').map((c) => c.id));
+          return outcomes;
+        },
       });
     }
   }
+
+  /** Resolves once the conversation files of an older Strata are imported (at once when there are none). */
+  readonly imported: Promise<void> = Promise.resolve();
 
   /** One page of summaries, newest first; with a query, the best matches first, each with its snippet. */
   list(query?: string, options: { cursor?: string; limit?: number } = {}): ConversationPage {
@@ -357,25 +368,49 @@ export class ConversationStore {
     }
   }
 
-  /** Saves a conversation from a JSON file of an older Strata, unless one with its id is already here. */
-  private insertImported(c: ImportedConversation): boolean {
+  /**
+   * Saves conversations from an older Strata's JSON files: one transaction
+   * for the batch (many small FTS5 transactions are slow), one savepoint per
+   * conversation, so each is saved whole or not at all. One already here (an
+   * import that stopped part-way) is left as it is.
+   */
+  private insertImported(batch: ImportedConversation[]): ImportOutcome[] {
     const db = this.database();
-    if (this.one(db, 'SELECT 1 AS found FROM conversations WHERE id = ?', c.id)) return false;
+    const outcomes: ImportOutcome[] = [];
     this.write(() => {
-      db.prepare(
+      const exists = db.prepare('SELECT 1 AS found FROM conversations WHERE id = ?');
+      const conversation = db.prepare(
         `INSERT INTO conversations (id, title, created_at, updated_at, model_id, settings, search_key)
          VALUES (?, ?, ?, ?, ?, ?, (SELECT coalesce(max(search_key), 0) + 1 FROM conversations))`,
-      ).run(c.id, c.title, c.createdAt, c.updatedAt, c.settings.modelId, JSON.stringify(c.settings));
+      );
       const insert = db.prepare(
         `INSERT INTO messages (id, conversation_id, position, role, text, reasoning, status, created_at, extra)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-      c.messages.forEach((m, position) => {
-        const message = m.status === 'streaming' ? interrupted(m) : m;
-        insert.run(m.id, c.id, position, m.role, m.text, m.reasoning ?? null, message.status, m.createdAt, extraOf(message));
-      });
+      for (const c of batch) {
+        if (exists.get(c.id)) {
+          outcomes.push({ kind: 'present' });
+          continue;
+        }
+        db.exec('SAVEPOINT imported');
+        try {
+          conversation.run(c.id, c.title, c.createdAt, c.updatedAt, c.settings.modelId, JSON.stringify(c.settings));
+          c.messages.forEach((m, position) => {
+            const message = m.status === 'streaming' ? interrupted(m) : m;
+            insert.run(m.id, c.id, position, m.role, m.text, m.reasoning ?? null, message.status, m.createdAt, extraOf(message));
+          });
+          db.exec('RELEASE imported');
+          outcomes.push({ kind: 'imported' });
+        } catch (err) {
+          db.exec('ROLLBACK TO imported');
+          db.exec('RELEASE imported');
+          // The file's own contents were refused (e.g. two messages with one id): that file is damaged, the rest go on.
+          if (((err as { errcode?: number }).errcode ?? 0) % 256 !== SQLITE_CONSTRAINT) throw err;
+          outcomes.push({ kind: 'rejected', reason: messageOf(err) });
+        }
+      }
     });
-    return true;
+    return outcomes;
   }
 
   /** Strata closed while these answers were arriving: keep what arrived, say why it stops there. */
@@ -397,7 +432,7 @@ export class ConversationStore {
   }
 
   private changed(ids: string[]): void {
-    if (!this.listeners.size) return;
+    if (!this.listeners.size || !ids.length) return;
     const db = this.database();
     const changed = ids.flatMap((id) => {
       const row = this.one<ConversationRow>(db, `SELECT ${SUMMARY_COLUMNS} FROM conversations c WHERE c.id = ?`, id);
@@ -433,6 +468,11 @@ interface Found {
   row: number;
   rowScore: number;
 }
+
+/** What became of one imported conversation. */
+export type ImportOutcome = { kind: 'imported' } | { kind: 'present' } | { kind: 'rejected'; reason: string };
+
+const SQLITE_CONSTRAINT = 19;
 
 /** A conversation as older Strata saved it in a JSON file (schema version 1). */
 export interface ImportedConversation {

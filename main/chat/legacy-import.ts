@@ -1,7 +1,8 @@
 /**
  * The one-time move from older Strata's conversation files (one JSON file
  * each, schema version 1, in <userData>/conversations) into the database.
- * Each file is imported in its own transaction; the folder stays where it is
+ * Each file is imported whole or not at all (a savepoint of its own, in
+ * transactions of up to 25 files, between which the app runs); the folder stays where it is
  * until every file has been dealt with, then is renamed aside as a backup.
  * Damaged files and files from a newer Strata are kept untouched, and the
  * person is told.
@@ -10,7 +11,7 @@ import * as fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { conversationSettingsSchema, type Notice } from '../../preload/contract';
-import type { ImportedConversation } from './conversation-store';
+import type { ImportedConversation, ImportOutcome } from './conversation-store';
 
 /** The version of the JSON files this Strata can read. */
 export const LEGACY_SCHEMA_VERSION = 1;
@@ -56,13 +57,20 @@ export interface ImportOptions {
   stamp: string;
   log: (message: string) => void;
   notice: (notice: Notice) => void;
-  /** Saves one conversation in one transaction; false if it was already there (an import that stopped part-way). */
-  insert: (conversation: ImportedConversation) => boolean;
-  afterImport?: (file: string) => void;
+  /** Saves a batch of conversations, each whole or not at all. */
+  insert: (batch: ImportedConversation[]) => ImportOutcome[];
+  afterImport?: (files: string[]) => void;
+  batchSize?: number;
+  /** True once the store is closed: the import stops where it is and carries on next time. */
+  stopped: () => boolean;
 }
 
-/** Imports every conversation file in `directory`, then renames the folder aside; does nothing if there is no folder. */
-export function importLegacyConversations(directory: string, options: ImportOptions): void {
+/**
+ * Imports every conversation file in `directory`, then renames the folder
+ * aside; does nothing if there is no folder. Between batches it lets the app
+ * run, so a long history doesn't hold up the window.
+ */
+export async function importLegacyConversations(directory: string, options: ImportOptions): Promise<void> {
   let entries: fs.Dirent[];
   try {
     if (!fs.statSync(directory).isDirectory()) return;
@@ -73,23 +81,40 @@ export function importLegacyConversations(directory: string, options: ImportOpti
   const damaged: string[] = [];
   const newer: string[] = [];
   let imported = 0;
+  let batch: Array<{ name: string; conversation: ImportedConversation }> = [];
+  const save = () => {
+    if (!batch.length) return;
+    const outcomes = options.insert(batch.map((b) => b.conversation));
+    outcomes.forEach((outcome, i) => {
+      if (outcome.kind === 'imported') imported++;
+      if (outcome.kind !== 'rejected') return;
+      damaged.push(batch[i]!.name);
+      options.log(`${batch[i]!.name} could not be imported: ${outcome.reason}`);
+    });
+    const files = batch.map((b) => path.join(directory, b.name));
+    batch = [];
+    options.afterImport?.(files);
+  };
   try {
     for (const entry of entries) {
       // Temp files, folders and anything else are not conversations (an older Strata set damaged ones aside as *.corrupt-*.json).
       if (!entry.isFile() || !entry.name.endsWith('.json') || entry.name.includes('.corrupt-')) continue;
-      const file = path.join(directory, entry.name);
-      const read = readFile(file);
+      const read = readFile(path.join(directory, entry.name));
       if (read.kind === 'damaged') {
         damaged.push(entry.name);
         options.log(`${entry.name} could not be imported: ${read.reason}`);
       } else if (read.kind === 'newer') {
         newer.push(entry.name);
         options.log(`${entry.name} was written by a newer Strata (schema ${read.version}); left as it is`);
-      } else if (options.insert(read.conversation)) {
-        imported++;
+      } else {
+        batch.push({ name: entry.name, conversation: read.conversation });
+        if (batch.length < (options.batchSize ?? 25)) continue;
+        save();
+        await new Promise((resolve) => setImmediate(resolve));
+        if (options.stopped()) return;
       }
-      options.afterImport?.(file);
     }
+    save();
   } catch (err) {
     // The folder stays where it is, so the next start carries on from here.
     options.log(`importing conversations stopped: ${err instanceof Error ? err.message : String(err)}`);

@@ -328,7 +328,7 @@ describe('conversation store', () => {
     const B = '2222bbbb-0000-0000-0000-000000000000';
     const C = '3333cccc-0000-0000-0000-000000000000';
 
-    it('imports every file once, keeps damaged and newer files untouched in the renamed folder, and says which', () => {
+    it('imports every file once (a file the database refuses counts as damaged), keeps damaged and newer files untouched in the renamed folder, and says which', async () => {
       const dir = tempDir();
       fs.mkdirSync(path.join(dir, 'conversations'));
       write(dir, `${A}.json`, legacy(A));
@@ -336,10 +336,14 @@ describe('conversation store', () => {
       write(dir, `${C}.json`, '{ "schemaVersion": 1, "conver');
       write(dir, 'dddddddd-0000-0000-0000-000000000000.json', { schemaVersion: 7, conversation: { anything: true } });
       write(dir, 'eeeeeeee-0000-0000-0000-000000000000.json', legacy(A));
+      // Valid JSON the database refuses: two messages with one id.
+      const twice = message('user', 'twice');
+      write(dir, 'ffffffff-0000-0000-0000-000000000000.json', legacy('ffffffff-0000-0000-0000-000000000000', { messages: [twice, twice] }));
       write(dir, `${A}.json.123.abcd.tmp`, '{"schemaVers');
       fs.mkdirSync(path.join(dir, 'conversations', 'leftover.tmp'));
       const notices: Notice[] = [];
       const store = open(dir, { notice: (n) => notices.push(n) });
+      await store.imported;
 
       expect(ids(store.list())).toEqual([B, A]);
       const imported = store.get(A);
@@ -360,16 +364,18 @@ describe('conversation store', () => {
       expect(notices).toEqual([
         expect.objectContaining({
           id: 'conversations-import-skipped',
-          message: expect.stringMatching(new RegExp(`2 damaged .*${C}\\.json.*1 from a newer version of Strata .*dddddddd.*${backup}`)),
+          message: expect.stringMatching(new RegExp(`3 damaged .*${C}\\.json.*1 from a newer version of Strata .*dddddddd.*${backup}`)),
         }),
       ]);
 
       // The next start finds nothing left to import.
       store.close();
-      expect(ids(open(dir).list())).toEqual([B, A]);
+      const again = open(dir);
+      await again.imported;
+      expect(ids(again.list())).toEqual([B, A]);
     });
 
-    it('keeps the folder where it is until the import has finished, and carries on next time without doubles', () => {
+    it('keeps the folder where it is until the import has finished, and carries on next time without doubles', async () => {
       const dir = tempDir();
       fs.mkdirSync(path.join(dir, 'conversations'));
       for (const id of [A, B, C]) write(dir, `${id}.json`, legacy(id));
@@ -377,10 +383,12 @@ describe('conversation store', () => {
       const notices: Notice[] = [];
       const first = open(dir, {
         notice: (n) => notices.push(n),
+        importBatchSize: 1,
         afterImport: () => {
           if (++imported === 2) throw new Error('the computer was switched off');
         },
       });
+      await first.imported;
       expect(first.list().items).toHaveLength(2);
       expect(fs.readdirSync(path.join(dir, 'conversations')).sort()).toEqual([A, B, C].map((id) => `${id}.json`));
       expect(fs.readdirSync(dir).some((name) => name.startsWith('conversations.imported-'))).toBe(false);
@@ -388,9 +396,29 @@ describe('conversation store', () => {
       first.close();
 
       const second = open(dir);
+      await second.imported;
       expect(ids(second.list())).toEqual([C, B, A]);
       expect(second.get(A).messages).toHaveLength(2);
       expect(fs.existsSync(path.join(dir, 'conversations'))).toBe(false);
+    });
+
+    it('imports in batches between which the app runs, telling listeners of each batch; closing stops it for next time', async () => {
+      const dir = tempDir();
+      fs.mkdirSync(path.join(dir, 'conversations'));
+      for (const id of [A, B, C]) write(dir, `${id}.json`, legacy(id));
+      const events: ConversationsChange[] = [];
+      const store = open(dir, { importBatchSize: 1 });
+      store.onChange((change) => events.push(change));
+      // The first batch is in before the constructor returns; the rest come while the app goes on.
+      expect(store.list().items).toHaveLength(1);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(events).toHaveLength(1);
+      store.close();
+      await store.imported;
+      expect(fs.existsSync(path.join(dir, 'conversations'))).toBe(true);
+      const reopened = open(dir);
+      await reopened.imported;
+      expect(reopened.list().items).toHaveLength(3);
     });
 
     it('a conversations file where the folder was is left alone', () => {
