@@ -273,6 +273,26 @@ export interface ConversationSummary {
   messageCount: number;
   /** The start of the last message, for the list. */
   preview: string;
+  /** In search results: the best-matching passage (title or message). */
+  match?: MarkedText;
+}
+
+/** Text with the ranges that matched a search, as [start, end) offsets; shown as text, never as HTML. */
+export interface MarkedText {
+  text: string;
+  marks: Array<[number, number]>;
+}
+
+/** One page of the list (newest first) or of search results (best first); nextCursor asks for the next page. */
+export interface ConversationPage {
+  items: ConversationSummary[];
+  nextCursor: string | null;
+}
+
+/** What changed in the list: summaries of the conversations that changed (or are new), and the ids of those deleted. */
+export interface ConversationsChange {
+  changed: ConversationSummary[];
+  removed: string[];
 }
 
 export interface Conversation extends ConversationSummary {
@@ -318,7 +338,7 @@ export type ConversationSettingsPatch = z.infer<typeof conversationSettingsPatch
 export const chatSchemas = {
   listModels: z.object({ refresh: z.boolean().optional() }).strict(),
   chooseModel: z.object({ modelId }).strict(),
-  listConversations: z.object({ query: z.string().max(LIMITS.search).optional() }).strict(),
+  listConversations: z.object({ query: z.string().max(LIMITS.search).optional(), cursor: z.string().max(200).optional() }).strict(),
   conversationId: z.object({ id }).strict(),
   renameConversation: z.object({ id, title: z.string().trim().min(1).max(LIMITS.title) }).strict(),
   updateConversationSettings: z.object({ id, settings: conversationSettingsPatchSchema }).strict(),
@@ -446,7 +466,7 @@ export const contract = {
     choose: request<null>()('models:choose', chatSchemas.chooseModel),
   },
   conversations: {
-    list: request<ConversationSummary[]>()('conversations:list', chatSchemas.listConversations),
+    list: request<ConversationPage>()('conversations:list', chatSchemas.listConversations),
     get: request<Conversation>()('conversations:get', chatSchemas.conversationId),
     rename: request<ConversationSummary>()('conversations:rename', chatSchemas.renameConversation),
     updateSettings: request<Conversation>()('conversations:update-settings', chatSchemas.updateConversationSettings),
@@ -454,7 +474,7 @@ export const contract = {
     /** Saves the conversation as Markdown where the person chooses; null if they cancelled. */
     export: request<{ path: string } | null>()('conversations:export', chatSchemas.conversationId),
     /** The conversation list changed (created, renamed, deleted, a message added). */
-    onChanged: event<ConversationSummary[]>()('conversations:changed'),
+    onChanged: event<ConversationsChange>()('conversations:changed'),
   },
   chat: {
     send: request<ChatStarted>()('chat:send', chatSchemas.send),

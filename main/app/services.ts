@@ -80,10 +80,12 @@ export function createServices(platform: Platform): Services {
   });
 
   const conversations = new ConversationStore({
-    directory: path.join(platform.userDataDir, 'conversations'),
+    file: path.join(platform.userDataDir, 'strata.db'),
+    legacyDirectory: path.join(platform.userDataDir, 'conversations'),
     log: platform.log,
+    notice: (notice) => settings.addNotice(notice),
   });
-  conversations.onChange((list) => events.emit('conversations:changed', list));
+  conversations.onChange((change) => events.emit('conversations:changed', change));
   const preferences = new Preferences(platform.openStore, platform.userDataDir, platform.log);
   preferences.onChange((value) => events.emit('preferences:changed', value));
   const models = new ModelService({
@@ -157,7 +159,7 @@ export function createServices(platform: Platform): Services {
       models.choose(modelId);
       return null;
     },
-    'conversations:list': ({ query }) => conversations.list(query),
+    'conversations:list': ({ query, cursor }) => conversations.list(query, { cursor }),
     'conversations:get': ({ id }) => chat.withLiveText(conversations.get(id)),
     'conversations:rename': ({ id, title }) => conversations.rename(id, title),
     'conversations:update-settings': ({ id, settings: patch }) => {
@@ -205,6 +207,7 @@ export function createServices(platform: Platform): Services {
     dispose: () => {
       chat.dispose();
       session.dispose();
+      conversations.close();
     },
   };
 }

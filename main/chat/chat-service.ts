@@ -280,8 +280,7 @@ export class ChatService {
   /** Saves part of an answer; a failure to save is logged and does not stop the answer. */
   private save(conversationId: string, messageId: string, patch: Partial<ChatMessage>): ChatMessage | undefined {
     try {
-      const updated = this.options.store.updateMessage(conversationId, messageId, patch);
-      return updated.messages.find((m) => m.id === messageId);
+      return this.options.store.updateMessage(conversationId, messageId, patch);
     } catch (err) {
       this.options.log?.(`could not save answer ${messageId}: ${String(err)}`);
       return undefined;

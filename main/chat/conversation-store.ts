@@ -1,322 +1,487 @@
 /**
- * The person's conversations: one JSON file each, written atomically (temp
- * file, fsync, rename), so a crash at any moment leaves every conversation
- * as it was either before or after the last change, never half-written.
+ * The person's conversations, in one SQLite database (see database.ts).
+ * Every change is one transaction, so a crash at any moment leaves each
+ * conversation as it was before or after it. A streaming checkpoint writes
+ * only the growing message's row; listeners hear which conversations changed,
+ * never the whole list.
  */
 import { randomUUID } from 'node:crypto';
-import * as nodeFs from 'node:fs';
-import path from 'node:path';
-import { z } from 'zod';
+import type { DatabaseSync } from 'node:sqlite';
 import {
-  conversationSettingsSchema,
   type ChatMessage,
   type Conversation,
+  type ConversationPage,
   type ConversationSettings,
   type ConversationSettingsPatch,
+  type ConversationsChange,
   type ConversationSummary,
+  type Notice,
 } from '../../preload/contract';
 import { StrataError } from '../errors';
+import { openDatabase } from './database';
+import { importLegacyConversations, storedSettingsSchema } from './legacy-import';
+import { ftsTerms, snippetOf } from './search-query';
 
-export const SCHEMA_VERSION = 1;
 export const DEFAULT_TITLE = 'New conversation';
+export const PAGE_SIZE = 100;
 const ID_PATTERN = /^[A-Za-z0-9-]{8,64}$/;
-const TEMP_SUFFIX = '.tmp';
-
-/** The parts of node:fs the store uses; tests pass one that fails part-way. */
-export type StoreFs = Pick<
-  typeof nodeFs,
-  | 'mkdirSync'
-  | 'readdirSync'
-  | 'readFileSync'
-  | 'openSync'
-  | 'writeSync'
-  | 'fsyncSync'
-  | 'closeSync'
-  | 'renameSync'
-  | 'rmSync'
->;
-
-const appErrorSchema = z.object({
-  code: z.string(),
-  message: z.string(),
-  action: z.string().optional(),
-  details: z.string().optional(),
-  fix: z.object({ kind: z.literal('use-model'), modelId: z.string(), label: z.string() }).optional(),
-});
-
-const messageSchema = z.object({
-  id: z.string(),
-  role: z.enum(['user', 'assistant']),
-  text: z.string(),
-  createdAt: z.number(),
-  reasoning: z.string().optional(),
-  status: z.enum(['complete', 'streaming', 'interrupted']),
-  error: appErrorSchema.optional(),
-  modelId: z.string().optional(),
-  stopReason: z.string().optional(),
-  usage: z.object({ inputTokens: z.number(), outputTokens: z.number(), totalTokens: z.number() }).optional(),
-  latencyMs: z.number().optional(),
-});
-
-/** Settings as stored: a conversation may exist before any model is chosen. */
-const storedSettingsSchema = conversationSettingsSchema.extend({ modelId: z.string().max(2048) });
-
-const conversationSchema = z.object({
-  id: z.string().regex(ID_PATTERN),
-  title: z.string(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-  settings: storedSettingsSchema,
-  messages: z.array(messageSchema),
-});
-type StoredConversation = z.infer<typeof conversationSchema>;
-
-/** Upgrades a file's contents from each older schema version to the next. Empty until version 2 exists. */
-const MIGRATIONS: Record<number, (raw: unknown) => unknown> = {};
 
 export interface ConversationStoreOptions {
-  directory: string;
+  /** The database file, e.g. <userData>/strata.db. */
+  file: string;
+  /** The folder where older Strata kept one JSON file per conversation; imported once, then renamed aside. */
+  legacyDirectory?: string;
   now?: () => number;
   newId?: () => string;
   log?: (message: string) => void;
-  fs?: StoreFs;
+  /** Tells the person something about their conversations (shown in Settings). */
+  notice?: (notice: Notice) => void;
+  /** Tests only: runs after each batch of imported files is saved. */
+  afterImport?: (files: string[]) => void;
+  /** How many files are imported per transaction (25: a batch holds the main process about a tenth of a second). */
+  importBatchSize?: number;
 }
 
+type MessagePatch = Partial<Omit<ChatMessage, 'id' | 'role'>>;
+
+interface ConversationRow {
+  id: string;
+  title: string;
+  created_at: number;
+  updated_at: number;
+  model_id: string;
+  message_count: number;
+  last_text: string | null;
+}
+
+interface MessageRow {
+  id: string;
+  role: ChatMessage['role'];
+  text: string;
+  reasoning: string | null;
+  status: ChatMessage['status'];
+  created_at: number;
+  extra: string;
+}
+
+const SUMMARY_COLUMNS = `c.id, c.title, c.created_at, c.updated_at, c.model_id,
+  (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count,
+  (SELECT substr(m.text, 1, 2000) FROM messages m WHERE m.conversation_id = c.id ORDER BY m.position DESC LIMIT 1) AS last_text`;
+
+/** The optional message fields kept as JSON in messages.extra. */
+const EXTRA_KEYS = ['error', 'modelId', 'stopReason', 'usage', 'latencyMs'] as const;
+
 export class ConversationStore {
-  private readonly conversations = new Map<string, StoredConversation>();
-  private readonly listeners = new Set<(list: ConversationSummary[]) => void>();
-  private readonly fs: StoreFs;
+  private readonly listeners = new Set<(change: ConversationsChange) => void>();
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly log: (message: string) => void;
-  private readonly directory: string;
+  private readonly db: DatabaseSync | undefined;
+  /** Why conversations are unavailable, when the database could not be opened. */
+  private readonly unavailable: StrataError | undefined;
 
   constructor(options: ConversationStoreOptions) {
-    this.directory = options.directory;
-    this.fs = options.fs ?? nodeFs;
     this.now = options.now ?? Date.now;
     this.newId = options.newId ?? randomUUID;
     this.log = options.log ?? (() => {});
-    this.load();
+    const notice = options.notice ?? (() => {});
+    const opened = openDatabase(options.file, () => stampOf(this.now()));
+    if (opened.setAside) {
+      this.log(`the conversations database was damaged and was set aside as ${opened.setAside}`);
+      notice({
+        id: 'conversations-database-damaged',
+        level: 'warning',
+        message: `Strata's conversation file was damaged, so Strata started a new one. The damaged file is kept as ${opened.setAside}.`,
+      });
+    }
+    if (!opened.ok) {
+      this.unavailable =
+        opened.problem.kind === 'newer'
+          ? new StrataError('storage-failed', 'Your conversations were saved by a newer version of Strata, so this version can’t open them.', {
+              action: 'Update Strata to see your conversations. They have not been changed.',
+            })
+          : new StrataError('storage-failed', 'Strata couldn’t open your conversations.', {
+              action: 'Check that the disk is available and has free space, then restart Strata.',
+              details: messageOf(opened.problem.error),
+            });
+      this.log(`conversations unavailable: ${this.unavailable.message} ${this.unavailable.details ?? ''}`);
+      notice({ id: 'conversations-unavailable', level: 'warning', message: `${this.unavailable.message} ${this.unavailable.action}` });
+      return;
+    }
+    this.db = opened.db;
+    this.interruptLeftoverAnswers();
+    if (options.legacyDirectory) {
+      this.imported = importLegacyConversations(options.legacyDirectory, {
+        stamp: stampOf(this.now()),
+        log: this.log,
+        notice,
+        afterImport: options.afterImport,
+        batchSize: options.importBatchSize,
+        stopped: () => !this.db?.isOpen,
+        insert: (batch) => {
+          const outcomes = this.insertImported(batch);
+          this.changed(batch.filter((_, i) => outcomes[i]!.kind === 'imported').map((c) => c.id));
+          return outcomes;
+        },
+      });
+    }
   }
 
-  list(query?: string): ConversationSummary[] {
-    const words = (query ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-    const matches = (c: StoredConversation) => {
-      if (!words.length) return true;
-      const text = [c.title, ...c.messages.map((m) => m.text)].join('\n').toLowerCase();
-      return words.every((word) => text.includes(word));
-    };
-    return [...this.conversations.values()]
-      .filter(matches)
-      .sort((a, b) => b.updatedAt - a.updatedAt)
-      .map(summarize);
+  /** Resolves once the conversation files of an older Strata are imported (at once when there are none). */
+  readonly imported: Promise<void> = Promise.resolve();
+
+  /** One page of summaries, newest first; with a query, the best matches first, each with its snippet. */
+  list(query?: string, options: { cursor?: string; limit?: number } = {}): ConversationPage {
+    const db = this.database();
+    const limit = Math.min(Math.max(options.limit ?? PAGE_SIZE, 1), 500);
+    if (query?.trim()) return this.search(db, query, options.cursor, limit);
+    const after = parseListCursor(options.cursor);
+    const rows = this.all<ConversationRow>(
+      db,
+      `SELECT ${SUMMARY_COLUMNS} FROM conversations c
+       ${after ? 'WHERE (c.updated_at, c.id) < (?, ?)' : ''}
+       ORDER BY c.updated_at DESC, c.id DESC LIMIT ?`,
+      ...(after ? [after.updatedAt, after.id] : []),
+      limit + 1,
+    );
+    const items = rows.slice(0, limit).map(summaryOf);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > limit && last ? `${last.updatedAt}:${last.id}` : null };
   }
 
   get(id: string): Conversation {
-    return withSummary(this.find(id));
+    const db = this.database();
+    const summary = this.summary(db, id);
+    const { settings } = this.one<{ settings: string }>(db, 'SELECT settings FROM conversations WHERE id = ?', id)!;
+    const messages = this.all<MessageRow>(db, 'SELECT * FROM messages WHERE conversation_id = ? ORDER BY position', id).map(fromRow);
+    return { ...summary, settings: JSON.parse(settings) as ConversationSettings, messages };
   }
 
   create(settings: ConversationSettings): Conversation {
+    const db = this.database();
+    const stored = storedSettingsSchema.parse(settings);
     const now = this.now();
-    const conversation: StoredConversation = {
-      id: this.newId(),
-      title: DEFAULT_TITLE,
-      createdAt: now,
-      updatedAt: now,
-      settings: storedSettingsSchema.parse(settings),
-      messages: [],
-    };
-    return withSummary(this.commit(conversation));
+    const id = this.newId();
+    this.write(() => {
+      db.prepare(
+        `INSERT INTO conversations (id, title, created_at, updated_at, model_id, settings, search_key)
+         VALUES (?, ?, ?, ?, ?, ?, (SELECT coalesce(max(search_key), 0) + 1 FROM conversations))`,
+      ).run(id, DEFAULT_TITLE, now, now, stored.modelId, JSON.stringify(stored));
+    });
+    this.changed([id]);
+    return this.get(id);
   }
 
   rename(id: string, title: string): ConversationSummary {
-    return summarize(this.change(id, (c) => ({ ...c, title: title.trim() || DEFAULT_TITLE })));
+    const db = this.database();
+    this.touch(db, id, () => {
+      db.prepare('UPDATE conversations SET title = ? WHERE id = ?').run(title.trim() || DEFAULT_TITLE, id);
+    });
+    this.changed([id]);
+    return this.summary(db, id);
   }
 
+  /** Changes settings: absent keys stay, null clears one (see applySettingsPatch). */
   updateSettings(id: string, patch: ConversationSettingsPatch): Conversation {
-    return withSummary(this.change(id, (c) => ({ ...c, settings: storedSettingsSchema.parse(applySettingsPatch(c.settings, patch)) })));
+    const db = this.database();
+    const current = this.get(id).settings;
+    const next = storedSettingsSchema.parse(applySettingsPatch(current, patch));
+    this.touch(db, id, () => {
+      db.prepare('UPDATE conversations SET settings = ?, model_id = ? WHERE id = ?').run(JSON.stringify(next), next.modelId, id);
+    });
+    this.changed([id]);
+    return this.get(id);
   }
 
   delete(id: string): void {
-    this.find(id);
-    try {
-      this.fs.rmSync(this.fileOf(id), { force: true });
-    } catch (err) {
-      throw storageFailed(err);
-    }
-    this.conversations.delete(id);
-    this.notify();
+    const db = this.database();
+    this.summary(db, id);
+    // Messages and their search entries go with it (ON DELETE CASCADE, triggers).
+    this.write(() => db.prepare('DELETE FROM conversations WHERE id = ?').run(id));
+    this.notify({ changed: [], removed: [id] });
   }
 
   appendMessage(id: string, message: ChatMessage): Conversation {
-    return withSummary(
-      this.change(id, (c) => ({
-        ...c,
-        title: c.title === DEFAULT_TITLE && message.role === 'user' ? titleFrom(message.text) : c.title,
-        messages: [...c.messages, message],
-      })),
-    );
+    const db = this.database();
+    this.touch(db, id, () => {
+      db.prepare(
+        `INSERT INTO messages (id, conversation_id, position, role, text, reasoning, status, created_at, extra)
+         VALUES (?, ?, (SELECT coalesce(max(position), -1) + 1 FROM messages WHERE conversation_id = ?), ?, ?, ?, ?, ?, ?)`,
+      ).run(message.id, id, id, message.role, message.text, message.reasoning ?? null, message.status, message.createdAt, extraOf(message));
+      if (message.role === 'user') {
+        db.prepare('UPDATE conversations SET title = ? WHERE id = ? AND title = ?').run(titleFrom(message.text), id, DEFAULT_TITLE);
+      }
+    });
+    this.changed([id]);
+    return this.get(id);
   }
 
-  updateMessage(id: string, messageId: string, patch: Partial<Omit<ChatMessage, 'id' | 'role'>>): Conversation {
-    return withSummary(
-      this.change(id, (c) => {
-        if (!c.messages.some((m) => m.id === messageId)) throw notFound();
-        return { ...c, messages: c.messages.map((m) => (m.id === messageId ? dropUndefined({ ...m, ...patch }) : m)) };
-      }),
-    );
+  /**
+   * Changes one message and returns it as saved. While an answer streams
+   * (it stays 'streaming'), this is one UPDATE of the message's row: the
+   * conversation, the search index and the listeners hear of it when it ends.
+   */
+  updateMessage(id: string, messageId: string, patch: MessagePatch): ChatMessage {
+    const db = this.database();
+    const row = this.one<MessageRow>(db, 'SELECT * FROM messages WHERE conversation_id = ? AND id = ?', id, messageId);
+    if (!row) throw notFound();
+    const before = fromRow(row);
+    const next = dropUndefined({ ...before, ...patch });
+    const checkpoint = before.status === 'streaming' && next.status === 'streaming';
+    const save = () => {
+      db.prepare('UPDATE messages SET text = ?, reasoning = ?, status = ?, extra = ? WHERE conversation_id = ? AND id = ?').run(
+        next.text,
+        next.reasoning ?? null,
+        next.status,
+        extraOf(next),
+        id,
+        messageId,
+      );
+    };
+    if (checkpoint) {
+      this.write(save);
+      return next;
+    }
+    this.touch(db, id, save);
+    this.changed([id]);
+    return next;
   }
 
   removeMessage(id: string, messageId: string): Conversation {
-    return withSummary(this.change(id, (c) => ({ ...c, messages: c.messages.filter((m) => m.id !== messageId) })));
+    const db = this.database();
+    this.touch(db, id, () => {
+      db.prepare('DELETE FROM messages WHERE conversation_id = ? AND id = ?').run(id, messageId);
+    });
+    this.changed([id]);
+    return this.get(id);
   }
 
-  onChange(listener: (list: ConversationSummary[]) => void): () => void {
+  /** Calls `listener` with the conversations that changed or went; returns the unsubscribe. */
+  onChange(listener: (change: ConversationsChange) => void): () => void {
     this.listeners.add(listener);
     return () => {
       this.listeners.delete(listener);
     };
   }
 
-  private find(id: string): StoredConversation {
-    const conversation = ID_PATTERN.test(id) ? this.conversations.get(id) : undefined;
-    if (!conversation) throw notFound();
-    return conversation;
+  /** Closes the database (tests and shutdown). */
+  close(): void {
+    if (this.db?.isOpen) this.db.close();
   }
 
-  private change(id: string, update: (c: StoredConversation) => StoredConversation): StoredConversation {
-    const next = update(this.find(id));
-    return this.commit({ ...next, updatedAt: Math.max(this.now(), next.updatedAt) });
+  /**
+   * Conversations holding every word (in any of their messages or the
+   * title), ranked by the sum of each word's best bm25 score in them, titles
+   * weighing more than message text; each with its best-matching passage.
+   */
+  private search(db: DatabaseSync, query: string, cursor: string | undefined, limit: number): ConversationPage {
+    const terms = ftsTerms(query);
+    if (!terms.length) return { items: [], nextCursor: null };
+    const offset = cursor && /^\d{1,9}$/.test(cursor) ? Number(cursor) : 0;
+    let found: Map<string, Found> | undefined;
+    for (const term of terms) {
+      // Each conversation's best row for this word (SQLite takes the bare column `r` from the row with the min).
+      const hits = this.all<{ conversation_id: string | null; r: number; score: number }>(
+        db,
+        `WITH h AS MATERIALIZED (SELECT rowid AS r, bm25(search, 4.0, 1.0) AS score FROM search WHERE search MATCH ?)
+         SELECT coalesce(m.conversation_id, t.id) AS conversation_id, h.r, min(h.score) AS score
+         FROM h
+         LEFT JOIN messages m ON h.r > 0 AND m.key = h.r
+         LEFT JOIN conversations t ON h.r < 0 AND t.search_key = -h.r
+         GROUP BY 1`,
+        term,
+      );
+      const best = new Map<string, Found>();
+      for (const { conversation_id: id, r, score } of hits) {
+        if (!id || (found && !found.has(id))) continue;
+        const entry = best.get(id);
+        if (!entry || score < entry.score) best.set(id, { score, row: r, rowScore: score });
+      }
+      // Every word must be somewhere in the conversation; its score adds up each word's best.
+      found = new Map(
+        [...best].map(([id, entry]) => {
+          const before = found?.get(id);
+          if (!before) return [id, entry];
+          const row = before.rowScore <= entry.rowScore ? before : entry;
+          return [id, { score: before.score + entry.score, row: row.row, rowScore: row.rowScore }];
+        }),
+      );
+    }
+    const ranked = [...found!].sort(([a, x], [b, y]) => x.score - y.score || (a < b ? -1 : 1));
+    const page = ranked.slice(offset, offset + limit);
+    const summaries = new Map(
+      this.all<ConversationRow>(db, `SELECT ${SUMMARY_COLUMNS} FROM conversations c WHERE c.id IN (SELECT value FROM json_each(?))`, JSON.stringify(page.map(([id]) => id))).map(
+        (row) => [row.id, summaryOf(row)],
+      ),
+    );
+    const items = page.flatMap(([id, { row }]) => {
+      const summary = summaries.get(id);
+      return summary ? [{ ...summary, match: snippetOf(this.textOfRow(db, row) ?? summary.title, query) }] : [];
+    });
+    return { items, nextCursor: ranked.length > offset + limit ? String(offset + limit) : null };
   }
 
-  /** Writes first; memory changes only once the file is safely in place. */
-  private commit(conversation: StoredConversation): StoredConversation {
-    this.write(conversation);
-    this.conversations.set(conversation.id, conversation);
-    this.notify();
-    return conversation;
+  /** The text behind a search row: a message's (rowid = messages.key) or a title's (rowid = -search_key). */
+  private textOfRow(db: DatabaseSync, row: number): string | undefined {
+    const found =
+      row > 0
+        ? this.one<{ text: string }>(db, 'SELECT text FROM messages WHERE key = ?', row)
+        : this.one<{ text: string }>(db, 'SELECT title AS text FROM conversations WHERE search_key = ?', -row);
+    return found?.text;
   }
 
-  private write(conversation: StoredConversation): void {
-    const target = this.fileOf(conversation.id);
-    const temp = `${target}.${process.pid}.${randomUUID().slice(0, 8)}${TEMP_SUFFIX}`;
-    const data = JSON.stringify({ schemaVersion: SCHEMA_VERSION, conversation });
+  private database(): DatabaseSync {
+    if (!this.db) throw this.unavailable!;
+    return this.db;
+  }
+
+  private summary(db: DatabaseSync, id: string): ConversationSummary {
+    const row = ID_PATTERN.test(id) ? this.one<ConversationRow>(db, `SELECT ${SUMMARY_COLUMNS} FROM conversations c WHERE c.id = ?`, id) : undefined;
+    if (!row) throw notFound();
+    return summaryOf(row);
+  }
+
+  /** Runs `change` and moves the conversation to the top of the list, in one transaction. */
+  private touch(db: DatabaseSync, id: string, change: () => void): void {
+    this.summary(db, id);
+    this.write(() => {
+      change();
+      db.prepare('UPDATE conversations SET updated_at = max(updated_at, ?) WHERE id = ?').run(this.now(), id);
+    });
+  }
+
+  /** One transaction; a failure rolls back and becomes the plain-words storage error. */
+  private write(change: () => void): void {
+    const db = this.database();
     try {
-      this.fs.mkdirSync(this.directory, { recursive: true });
-      const fd = this.fs.openSync(temp, 'w', 0o600);
+      db.exec('BEGIN IMMEDIATE');
       try {
-        this.fs.writeSync(fd, data);
-        this.fs.fsyncSync(fd);
-      } finally {
-        this.fs.closeSync(fd);
+        change();
+        db.exec('COMMIT');
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
       }
-      this.fs.renameSync(temp, target);
     } catch (err) {
-      try {
-        this.fs.rmSync(temp, { force: true });
-      } catch {
-        // The leftover temp file is ignored and cleaned at the next start.
-      }
+      if (err instanceof StrataError) throw err;
       throw storageFailed(err);
     }
-    this.syncDirectory();
   }
 
-  /** Makes the rename itself durable; some platforms (Windows) cannot open a directory, which is fine. */
-  private syncDirectory(): void {
-    try {
-      const fd = this.fs.openSync(this.directory, 'r');
-      try {
-        this.fs.fsyncSync(fd);
-      } finally {
-        this.fs.closeSync(fd);
+  /**
+   * Saves conversations from an older Strata's JSON files: one transaction
+   * for the batch (many small FTS5 transactions are slow), one savepoint per
+   * conversation, so each is saved whole or not at all. One already here (an
+   * import that stopped part-way) is left as it is.
+   */
+  private insertImported(batch: ImportedConversation[]): ImportOutcome[] {
+    const db = this.database();
+    const outcomes: ImportOutcome[] = [];
+    this.write(() => {
+      const exists = db.prepare('SELECT 1 AS found FROM conversations WHERE id = ?');
+      const conversation = db.prepare(
+        `INSERT INTO conversations (id, title, created_at, updated_at, model_id, settings, search_key)
+         VALUES (?, ?, ?, ?, ?, ?, (SELECT coalesce(max(search_key), 0) + 1 FROM conversations))`,
+      );
+      const insert = db.prepare(
+        `INSERT INTO messages (id, conversation_id, position, role, text, reasoning, status, created_at, extra)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const c of batch) {
+        if (exists.get(c.id)) {
+          outcomes.push({ kind: 'present' });
+          continue;
+        }
+        db.exec('SAVEPOINT imported');
+        try {
+          conversation.run(c.id, c.title, c.createdAt, c.updatedAt, c.settings.modelId, JSON.stringify(c.settings));
+          c.messages.forEach((m, position) => {
+            const message = m.status === 'streaming' ? interrupted(m) : m;
+            insert.run(m.id, c.id, position, m.role, m.text, m.reasoning ?? null, message.status, m.createdAt, extraOf(message));
+          });
+          db.exec('RELEASE imported');
+          outcomes.push({ kind: 'imported' });
+        } catch (err) {
+          db.exec('ROLLBACK TO imported');
+          db.exec('RELEASE imported');
+          // The file's own contents were refused (e.g. two messages with one id): that file is damaged, the rest go on.
+          if (((err as { errcode?: number }).errcode ?? 0) % 256 !== SQLITE_CONSTRAINT) throw err;
+          outcomes.push({ kind: 'rejected', reason: messageOf(err) });
+        }
       }
-    } catch {
-      // Best effort.
-    }
+    });
+    return outcomes;
   }
 
-  private fileOf(id: string): string {
-    return path.join(this.directory, `${id}.json`);
-  }
-
-  private load(): void {
-    let names: string[];
+  /** Strata closed while these answers were arriving: keep what arrived, say why it stops there. */
+  private interruptLeftoverAnswers(): void {
+    const db = this.database();
+    const rows = this.all<MessageRow & { conversation_id: string }>(db, "SELECT * FROM messages WHERE status = 'streaming'");
+    if (!rows.length) return;
     try {
-      names = this.fs.readdirSync(this.directory);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const file = path.join(this.directory, name);
-      if (name.endsWith(TEMP_SUFFIX)) {
-        this.fs.rmSync(file, { force: true });
-        continue;
-      }
-      if (!name.endsWith('.json') || name.includes('.corrupt-')) continue;
-      const conversation = this.read(file);
-      if (conversation) this.conversations.set(conversation.id, conversation);
-    }
-  }
-
-  private read(file: string): StoredConversation | undefined {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(this.fs.readFileSync(file, 'utf8'));
+      this.write(() => {
+        const update = db.prepare('UPDATE messages SET status = ?, extra = ? WHERE conversation_id = ? AND id = ?');
+        for (const row of rows) {
+          const message = interrupted(fromRow(row));
+          update.run(message.status, extraOf(message), row.conversation_id, row.id);
+        }
+      });
     } catch (err) {
-      this.setAside(file, err);
-      return undefined;
+      this.log(`could not mark unfinished answers as interrupted: ${messageOf(err)}`);
     }
-    let version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
-    if (typeof version === 'number' && version > SCHEMA_VERSION) {
-      this.log(`${path.basename(file)} was written by a newer Strata (schema ${version}); left as it is`);
-      return undefined;
-    }
-    while (typeof version === 'number' && version < SCHEMA_VERSION && MIGRATIONS[version]) {
-      raw = MIGRATIONS[version]!(raw);
-      version = (raw as { schemaVersion?: unknown }).schemaVersion;
-    }
-    const parsed = z.object({ schemaVersion: z.literal(SCHEMA_VERSION), conversation: conversationSchema }).safeParse(raw);
-    if (!parsed.success || `${parsed.data.conversation.id}.json` !== path.basename(file)) {
-      this.setAside(file, parsed.error ?? new Error('the id does not match the file name'));
-      return undefined;
-    }
-    const conversation = parsed.data.conversation;
-    // Strata closed while these answers were arriving: keep what arrived, say why it stops there.
-    return {
-      ...conversation,
-      messages: conversation.messages.map((m) =>
-        m.status === 'streaming'
-          ? {
-              ...m,
-              status: 'interrupted' as const,
-              error: {
-                code: 'stream-interrupted',
-                message: 'Strata closed before this answer finished.',
-                action: 'Regenerate the answer to get it again.',
-              },
-            }
-          : m,
-      ),
-    };
   }
 
-  private setAside(file: string, err: unknown): void {
-    const aside = file.replace(/\.json$/, `.corrupt-${this.now()}.json`);
-    this.log(`${path.basename(file)} is damaged and was set aside as ${path.basename(aside)}: ${String(err).slice(0, 200)}`);
+  private changed(ids: string[]): void {
+    if (!this.listeners.size || !ids.length) return;
+    const db = this.database();
+    const changed = ids.flatMap((id) => {
+      const row = this.one<ConversationRow>(db, `SELECT ${SUMMARY_COLUMNS} FROM conversations c WHERE c.id = ?`, id);
+      return row ? [summaryOf(row)] : [];
+    });
+    this.notify({ changed, removed: [] });
+  }
+
+  private notify(change: ConversationsChange): void {
+    for (const listener of [...this.listeners]) listener(change);
+  }
+
+  private one<T>(db: DatabaseSync, sql: string, ...params: Array<string | number>): T | undefined {
     try {
-      this.fs.renameSync(file, aside);
-    } catch {
-      // Unreadable and immovable: skip it this time.
+      return db.prepare(sql).get(...params) as T | undefined;
+    } catch (err) {
+      throw storageFailed(err, "Strata couldn't read your conversations.");
     }
   }
 
-  private notify(): void {
-    if (!this.listeners.size) return;
-    const list = this.list();
-    for (const listener of this.listeners) listener(list);
+  private all<T>(db: DatabaseSync, sql: string, ...params: Array<string | number>): T[] {
+    try {
+      return db.prepare(sql).all(...params) as T[];
+    } catch (err) {
+      throw storageFailed(err, "Strata couldn't read your conversations.");
+    }
   }
+}
+
+/** A conversation found by every searched word: its score, and the row (message or title) that matched best. */
+interface Found {
+  score: number;
+  row: number;
+  rowScore: number;
+}
+
+/** What became of one imported conversation. */
+export type ImportOutcome = { kind: 'imported' } | { kind: 'present' } | { kind: 'rejected'; reason: string };
+
+const SQLITE_CONSTRAINT = 19;
+
+/** A conversation as older Strata saved it in a JSON file (schema version 1). */
+export interface ImportedConversation {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  settings: ConversationSettings & { modelId: string };
+  messages: ChatMessage[];
 }
 
 const notFound = () =>
@@ -324,12 +489,34 @@ const notFound = () =>
     action: 'Pick another conversation from the list.',
   });
 
-const storageFailed = (err: unknown) =>
-  new StrataError('storage-failed', "Strata couldn't save your conversation.", {
+const storageFailed = (err: unknown, message = "Strata couldn't save your conversation.") =>
+  new StrataError('storage-failed', message, {
     action: 'Check that your disk has free space, then try again.',
-    details: err instanceof Error ? err.message : String(err),
+    details: messageOf(err),
     cause: err,
   });
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** A file-name-safe time stamp. */
+const stampOf = (time: number) => new Date(time).toISOString().replace(/[:.]/g, '-');
+
+function interrupted(message: ChatMessage): ChatMessage {
+  return {
+    ...message,
+    status: 'interrupted',
+    error: {
+      code: 'stream-interrupted',
+      message: 'Strata closed before this answer finished.',
+      action: 'Regenerate the answer to get it again.',
+    },
+  };
+}
+
+function parseListCursor(cursor: string | undefined): { updatedAt: number; id: string } | undefined {
+  const match = cursor ? /^(\d{1,16}):([A-Za-z0-9-]{1,64})$/.exec(cursor) : null;
+  return match ? { updatedAt: Number(match[1]), id: match[2]! } : undefined;
+}
 
 /** Applies a settings change: absent keys stay, null removes a setting (the model's default applies again). */
 export function applySettingsPatch(settings: ConversationSettings, patch: ConversationSettingsPatch): ConversationSettings {
@@ -355,26 +542,39 @@ export function titleFrom(text: string, max = 60): string {
   return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
-function summarize(c: StoredConversation): ConversationSummary {
-  const last = c.messages.at(-1);
+function extraOf(message: Partial<ChatMessage>): string {
+  const extra: Record<string, unknown> = {};
+  for (const key of EXTRA_KEYS) if (message[key] !== undefined) extra[key] = message[key];
+  return JSON.stringify(extra);
+}
+
+function fromRow(row: MessageRow): ChatMessage {
+  return dropUndefined({
+    id: row.id,
+    role: row.role,
+    text: row.text,
+    createdAt: Number(row.created_at),
+    status: row.status,
+    reasoning: row.reasoning ?? undefined,
+    ...(JSON.parse(row.extra) as Partial<ChatMessage>),
+  });
+}
+
+function summaryOf(row: ConversationRow): ConversationSummary {
   // Plain words for the list: no Markdown marks.
-  const preview = (last?.text ?? '')
+  const preview = (row.last_text ?? '')
     .replace(/```[\s\S]*?(```|$)/g, ' ')
     .replace(/[#*_`>|~[\]]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, 120);
   return {
-    id: c.id,
-    title: c.title,
-    createdAt: c.createdAt,
-    updatedAt: c.updatedAt,
-    modelId: c.settings.modelId,
-    messageCount: c.messages.length,
+    id: row.id,
+    title: row.title,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    modelId: row.model_id,
+    messageCount: Number(row.message_count),
     preview,
   };
-}
-
-function withSummary(c: StoredConversation): Conversation {
-  return { ...summarize(c), settings: c.settings, messages: c.messages as ChatMessage[] };
 }

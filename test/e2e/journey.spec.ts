@@ -94,7 +94,7 @@ test('a journey through the chat: new, switch, quick clicks, drafts, sign out mi
   await app.getByTestId('new-conversation-button').click();
   await expectOneConversation(app, null);
   await expect(items(app)).toHaveCount(1);
-  expect(harness.services.conversations.list()).toHaveLength(1);
+  expect(harness.services.conversations.list().items).toHaveLength(1);
 
   await ask(app, 'Second question about queues');
   await expect(answers(app).last()).toHaveAttribute('data-status', 'complete', { timeout: 20_000 });
@@ -136,7 +136,7 @@ test('a journey through the chat: new, switch, quick clicks, drafts, sign out mi
   await open(app, 'First question about budgets');
 
   // Two clicks in quick succession, the first answering last: the second wins.
-  const [first, second] = harness.services.conversations.list().sort((a, b) => a.createdAt - b.createdAt);
+  const [first, second] = harness.services.conversations.list().items.sort((a, b) => a.createdAt - b.createdAt);
   slowToOpen = second!.id;
   await open(app, 'Second question about queues');
   await open(app, 'First question about budgets');

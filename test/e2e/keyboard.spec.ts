@@ -116,7 +116,7 @@ test.describe('keyboard', () => {
     await expect(items).toHaveCount(2);
     await expect(entry(app, 'Renamed from the keyboard')).toHaveCount(0);
     await expect(entry(app, next)).toBeFocused();
-    expect(harness.services.conversations.list().map((c) => c.title)).not.toContain('Renamed from the keyboard');
+    expect(harness.services.conversations.list().items.map((c) => c.title)).not.toContain('Renamed from the keyboard');
   });
 
   test('the skip link and a shortcut reach the message box; the shortcuts sheet lists every shortcut', async ({ app, harness, sandbox }) => {

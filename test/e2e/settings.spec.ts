@@ -120,7 +120,7 @@ test.describe('settings', () => {
     await expect(answer).toHaveAttribute('data-status', 'complete', { timeout: 20_000 });
 
     // The saved conversation started with the default instructions.
-    const [saved] = harness.services.conversations.list();
+    const [saved] = harness.services.conversations.list().items;
     expect(saved).toBeDefined();
     expect(harness.services.conversations.get(saved!.id).settings.systemPrompt).toBe(INSTRUCTIONS);
   });

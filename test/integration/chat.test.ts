@@ -3,6 +3,7 @@
  * SDK clients, the Bedrock emulator; the person signed in through the IdP.
  */
 import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -132,7 +133,13 @@ describe('chat with Bedrock', () => {
     const { requestId } = w.services.chat.send(c.id, 'Write a long essay');
     await expect.poll(() => w.events.filter((e) => e.type === 'text').length, { timeout: 10_000 }).toBeGreaterThan(5);
     // What a fresh start would find on disk right now, as if Strata had died this instant.
-    const afterCrash = new ConversationStore({ directory: path.join(w.dir, 'conversations') }).get(c.id).messages.at(-1)!;
+    // (A copy of the database files: the service keeps running on the original. Nothing writes during a synchronous copy.)
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-crash-'));
+    for (const name of ['strata.db', 'strata.db-wal']) {
+      if (fs.existsSync(path.join(w.dir, name))) fs.copyFileSync(path.join(w.dir, name), path.join(copy, name));
+    }
+    const afterCrash = new ConversationStore({ file: path.join(copy, 'strata.db') }).get(c.id).messages.at(-1)!;
+    fs.rmSync(copy, { recursive: true, force: true });
     expect(afterCrash.status).toBe('interrupted');
     expect(afterCrash.error?.code).toBe('stream-interrupted');
     expect(afterCrash.text.length).toBeGreaterThan(10);
@@ -232,12 +239,12 @@ describe('chat with Bedrock', () => {
   it('a new conversation is saved by its first message only, and a window that joins late gets all the text so far', async () => {
     const w = await signedIn({ bedrock: { tokensPerSecond: 200, answerWords: 2000 } });
     // Nothing was sent: nothing saved. Refused (nobody can answer without a model): still nothing saved.
-    expect(w.services.conversations.list()).toEqual([]);
+    expect(w.services.conversations.list().items).toEqual([]);
     expect(() => w.services.chat.send(null, 'Hello', { modelId: '' } as never)).toThrow();
-    expect(w.services.conversations.list()).toEqual([]);
+    expect(w.services.conversations.list().items).toEqual([]);
 
     const started = await w.services.handlers['chat:send']({ conversationId: null, text: 'Write a long essay', settings: { modelId: WRITER, temperature: null } });
-    expect(w.services.conversations.list().map((c) => c.id)).toEqual([started.conversation.id]);
+    expect(w.services.conversations.list().items.map((c) => c.id)).toEqual([started.conversation.id]);
     expect(started.conversation.settings).toEqual({ modelId: WRITER, systemPrompt: '' });
     await expect.poll(() => w.events.filter((e) => e.type === 'text').length, { timeout: 10_000 }).toBeGreaterThan(5);
 

@@ -55,7 +55,7 @@ const REQUEST_SAMPLES: { [C in RequestChannel]: RequestInput<C>[] } = {
   'app:show-in-folder': [{ path: '/home/ada/Documents/Chat.md' }],
   'models:list': [{}, { refresh: true }, { refresh: undefined }],
   'models:choose': [{ modelId: 'us.anthropic.claude-3-5-haiku-20241022-v1:0' }],
-  'conversations:list': [{}, { query: 'budget' }, { query: undefined }],
+  'conversations:list': [{}, { query: 'budget' }, { query: undefined }, { query: 'budget', cursor: '100' }],
   'conversations:get': [{ id: 'c1' }],
   'conversations:rename': [{ id: 'c1', title: 'Budget 2027' }],
   'conversations:update-settings': [
@@ -84,7 +84,10 @@ const EVENT_SAMPLES: { [E in EventChannel]: EventPayload<E>[] } = {
   ],
   'settings:changed': [settingsView],
   'preferences:changed': [{ theme: 'system', textSize: 'normal', defaultModelId: '', defaultInstructions: '', enterToSend: true }],
-  'conversations:changed': [[], [{ ...conversation, preview: '' }]],
+  'conversations:changed': [
+    { changed: [], removed: ['c1'] },
+    { changed: [{ ...conversation, preview: '', match: { text: 'the budget', marks: [[4, 10]] } }], removed: [] },
+  ],
   'chat:event': [
     { type: 'started', requestId: 'r1', conversationId: 'c1', message },
     { type: 'text', requestId: 'r1', conversationId: 'c1', messageId: 'a1', delta: 'line\nbreak "quoted" \u2028', offset: 0 },

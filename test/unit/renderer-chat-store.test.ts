@@ -3,7 +3,7 @@ import { appendAt, createChatStore, isBusy, shownMessage, type ChatApi } from '.
 import { followPerson } from '../../renderer/src/session/follow-person';
 import { createSessionStore, type SessionApi } from '../../renderer/src/session/session-store';
 import { stopReasonText, usageText, formatRelativeTime } from '../../renderer/src/chat/chat-format';
-import { createConversationsStore, NEW_CONVERSATION, type ConversationsApi } from '../../renderer/src/chat/conversations-store';
+import { createConversationsStore, mergeChange, NEW_CONVERSATION, type ConversationsApi } from '../../renderer/src/chat/conversations-store';
 import { catalogIsEmpty, createModelsStore, defaultModelId, isUnavailable, type ModelsApi } from '../../renderer/src/chat/models-store';
 import type {
   AppError,
@@ -11,7 +11,9 @@ import type {
   ChatMessage,
   ChatStarted,
   Conversation,
+  ConversationPage,
   ConversationSettingsPatch,
+  ConversationsChange,
   ConversationSummary,
   ModelCatalog,
   Result,
@@ -63,14 +65,14 @@ const CATALOG: ModelCatalog = {
 
 function fakeApi() {
   let emit: (event: ChatEvent) => void = () => {};
-  let changed: (list: ConversationSummary[]) => void = () => {};
+  let changed: (change: ConversationsChange) => void = () => {};
   const api = {
     models: {
       list: vi.fn((_input: { refresh?: boolean }): Promise<Result<ModelCatalog>> => Promise.resolve(ok(CATALOG))),
       choose: vi.fn((_input: { modelId: string }) => Promise.resolve(ok(null))),
     },
     conversations: {
-      list: vi.fn((_input: { query?: string }): Promise<Result<ConversationSummary[]>> => Promise.resolve(ok([]))),
+      list: vi.fn((_input: { query?: string; cursor?: string }): Promise<Result<ConversationPage>> => Promise.resolve(ok({ items: [], nextCursor: null }))),
       get: vi.fn(({ id }: { id: string }): Promise<Result<Conversation>> => Promise.resolve(ok(conversation(id)))),
       rename: vi.fn(({ id, title }: { id: string; title: string }) => Promise.resolve(ok(summary(id, title)))),
       updateSettings: vi.fn(({ id, settings }: { id: string; settings: ConversationSettingsPatch }): Promise<Result<Conversation>> =>
@@ -78,7 +80,7 @@ function fakeApi() {
       ),
       delete: vi.fn((_input: { id: string }): Promise<Result<null>> => Promise.resolve(ok(null))),
       export: vi.fn((_input: { id: string }): Promise<Result<{ path: string } | null>> => Promise.resolve(ok({ path: '/home/ada/Documents/Chat.md' }))),
-      onChanged: (listener: (list: ConversationSummary[]) => void) => {
+      onChanged: (listener: (change: ConversationsChange) => void) => {
         changed = listener;
         return () => {};
       },
@@ -98,7 +100,7 @@ function fakeApi() {
       showInFolder: vi.fn((_input: { path: string }): Promise<Result<null>> => Promise.resolve(ok(null))),
     },
   };
-  return { api, emit: (e: ChatEvent) => emit(e), changed: (l: ConversationSummary[]) => changed(l) };
+  return { api, emit: (e: ChatEvent) => emit(e), changed: (c: ConversationsChange) => changed(c) };
 }
 
 function setup(options: Parameters<typeof createChatStore>[2] = {}) {
@@ -364,12 +366,12 @@ describe('conversations store', () => {
   it('searches, keeps only the latest search, follows list changes, and forgets a deleted open conversation', async () => {
     const t = setup();
     await flush();
-    let answerSlow: (r: Result<ConversationSummary[]>) => void = () => {};
+    let answerSlow: (r: Result<ConversationPage>) => void = () => {};
     t.api.conversations.list.mockImplementationOnce(() => new Promise((resolve) => (answerSlow = resolve)));
     const slow = t.conversations.getState().search('bud');
     await t.conversations.getState().search('budget');
     expect(t.api.conversations.list).toHaveBeenLastCalledWith({ query: 'budget' });
-    answerSlow(ok([summary('stale')]));
+    answerSlow(ok({ items: [summary('stale')], nextCursor: null }));
     await slow;
     expect(t.conversations.getState().list).toEqual([]);
 
@@ -377,10 +379,11 @@ describe('conversations store', () => {
     expect(t.api.conversations.list).toHaveBeenLastCalledWith({});
     await t.conversations.getState().select('c1');
     const renamed = summary('c1', 'Renamed');
-    t.changed([renamed]);
+    t.changed({ changed: [renamed], removed: [] });
     expect(t.conversations.getState().list).toEqual([renamed]);
     expect(t.conversations.getState().open?.title).toBe('Renamed');
-    t.changed([]);
+    t.changed({ changed: [], removed: ['c1'] });
+    expect(t.conversations.getState().list).toEqual([]);
     expect(t.conversations.getState().open).toBeNull();
   });
 
@@ -388,8 +391,42 @@ describe('conversations store', () => {
     const t = setup();
     await t.conversations.getState().search('budget');
     t.api.conversations.list.mockClear();
-    t.changed([summary('c1'), summary('c2')]);
+    t.changed({ changed: [summary('c1'), summary('c2')], removed: [] });
     expect(t.api.conversations.list).toHaveBeenCalledWith({ query: 'budget' });
+  });
+
+  it('loads the list a page at a time, and a new search drops a page still on its way', async () => {
+    const t = setup();
+    const page = (ids: string[], nextCursor: string | null) => ok({ items: ids.map((id) => summary(id)), nextCursor });
+    t.api.conversations.list.mockResolvedValueOnce(page(['c1', 'c2'], 'after-c2'));
+    await t.conversations.getState().search('');
+    expect(t.conversations.getState().nextCursor).toBe('after-c2');
+    t.api.conversations.list.mockResolvedValueOnce(page(['c3'], null));
+    await t.conversations.getState().loadMore();
+    expect(t.api.conversations.list).toHaveBeenLastCalledWith({ cursor: 'after-c2' });
+    expect(t.conversations.getState().list.map((c) => c.id)).toEqual(['c1', 'c2', 'c3']);
+    expect(t.conversations.getState().nextCursor).toBeNull();
+    await t.conversations.getState().loadMore();
+    expect(t.api.conversations.list).toHaveBeenCalledTimes(3);
+
+    t.api.conversations.list.mockResolvedValueOnce(page(['c1'], 'more'));
+    await t.conversations.getState().search('');
+    let answerPage: (r: Result<ConversationPage>) => void = () => {};
+    t.api.conversations.list.mockImplementationOnce(() => new Promise((resolve) => (answerPage = resolve)));
+    const paging = t.conversations.getState().loadMore();
+    t.api.conversations.list.mockResolvedValueOnce(page(['b1'], null));
+    await t.conversations.getState().search('budget');
+    answerPage(page(['stale'], null));
+    await paging;
+    expect(t.conversations.getState().list.map((c) => c.id)).toEqual(['b1']);
+  });
+
+  it('merges a change into the loaded pages: changed ones move by date, deleted ones go, older ones wait for their page', () => {
+    const at = (id: string, updatedAt: number): ConversationSummary => ({ ...summary(id), updatedAt });
+    const list = [at('a', 30), at('b', 20), at('c', 10)];
+    expect(mergeChange(list, false, { changed: [at('c', 40)], removed: ['a'] }).map((c) => c.id)).toEqual(['c', 'b']);
+    expect(mergeChange(list, true, { changed: [at('old', 5), at('new', 50)], removed: [] }).map((c) => c.id)).toEqual(['new', 'a', 'b', 'c']);
+    expect(mergeChange(list, false, { changed: [at('old', 5)], removed: [] }).map((c) => c.id)).toEqual(['a', 'b', 'c', 'old']);
   });
 
   it('selecting quickly opens the last one picked', async () => {

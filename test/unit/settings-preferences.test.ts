@@ -121,7 +121,7 @@ describe('defaults for new conversations', () => {
   it('a new conversation starts with the default instructions, unless the message brings its own', async () => {
     const preferences = open();
     preferences.update({ defaultModelId: 'model-chosen', defaultInstructions: 'You help the finance team.' });
-    const store = new ConversationStore({ directory: path.join(dir, 'conversations') });
+    const store = new ConversationStore({ file: path.join(dir, 'strata.db') });
     const chat = new ChatService({
       store,
       models: models(preferences),

@@ -4,7 +4,8 @@
  * are in each entry's menu (its ⋯ button, a right-click, or the Menu key /
  * Shift+F10) and on F2 and Delete.
  */
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type MouseEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import type { MarkedText } from '../../../preload/contract';
 import { LIMITS } from '../../../preload/limits';
 import { useConversations } from '../app-stores';
 import { useShowShortcuts } from '../help/ShortcutsSheet';
@@ -22,6 +23,24 @@ function RelativeTime({ at }: { at: number }) {
   return <time dateTime={new Date(at).toISOString()}>{formatRelativeTime(at, now)}</time>;
 }
 
+/** A search snippet: the matched words in <mark>, the rest as text (never HTML). */
+function Snippet({ match }: { match: MarkedText }) {
+  const parts: ReactNode[] = [];
+  let at = 0;
+  for (const [start, end] of match.marks) {
+    if (start < at || end > match.text.length) continue;
+    if (start > at) parts.push(match.text.slice(at, start));
+    parts.push(<mark key={start}>{match.text.slice(start, end)}</mark>);
+    at = end;
+  }
+  parts.push(match.text.slice(at));
+  return (
+    <span className="conversation-item__match" data-testid="conversation-match">
+      {parts}
+    </span>
+  );
+}
+
 function MoreIcon() {
   return (
     <svg className="icon" viewBox="0 0 24 24" width="16" height="16" fill="currentColor" aria-hidden="true" focusable="false">
@@ -36,6 +55,8 @@ interface ConversationItemProps {
   id: string;
   title: string;
   preview: string;
+  /** In search results: the passage that matched. */
+  match?: MarkedText;
   updatedAt: number;
   selected: boolean;
   /** This entry holds the list's one Tab stop. */
@@ -49,7 +70,7 @@ interface ConversationItemProps {
   onDelete: (id: string) => Promise<boolean>;
 }
 
-function ConversationItem({ id, title, preview, updatedAt, selected, tabbable, keyHints, onFocusEntry, onMove, onDelete }: ConversationItemProps) {
+function ConversationItem({ id, title, preview, match, updatedAt, selected, tabbable, keyHints, onFocusEntry, onMove, onDelete }: ConversationItemProps) {
   const select = useConversations((s) => s.select);
   const rename = useConversations((s) => s.rename);
   const [mode, setMode] = useState<'view' | 'menu' | 'rename' | 'confirm-delete'>('view');
@@ -145,6 +166,7 @@ function ConversationItem({ id, title, preview, updatedAt, selected, tabbable, k
             data-testid="open-conversation-button"
           >
             <span className="conversation-item__title">{title}</span>
+            {match && <Snippet match={match} />}
             <span className="conversation-item__meta">
               <RelativeTime at={updatedAt} />
               {preview && <span className="conversation-item__preview"> · {preview}</span>}
@@ -213,10 +235,13 @@ export function Sidebar() {
   const search = useConversations((s) => s.search);
   const create = useConversations((s) => s.startNew);
   const remove = useConversations((s) => s.remove);
+  const nextCursor = useConversations((s) => s.nextCursor);
+  const loadMore = useConversations((s) => s.loadMore);
   const showShortcuts = useShowShortcuts();
   const [text, setText] = useState(query);
   const [lastFocusedId, setLastFocusedId] = useState<string | null>(null);
   const list = useRef<HTMLUListElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
   const searchBox = useRef<HTMLInputElement>(null);
 
   // Search as the person types, once they pause.
@@ -231,6 +256,14 @@ export function Sidebar() {
     searchBox.current?.select();
   });
 
+  /** Loads the next page once the person is near the end of what is loaded (or it doesn't fill the column). */
+  const loadIfNearEnd = () => {
+    const box = scroller.current;
+    if (nextCursor === null || !box) return;
+    if (box.scrollTop + box.clientHeight >= box.scrollHeight - 400) void loadMore();
+  };
+  useEffect(loadIfNearEnd);
+
   const ids = conversations.map((c) => c.id);
   const tabbable = tabbableId(ids, lastFocusedId, openId);
   const focusEntry = (id: string) => {
@@ -239,6 +272,8 @@ export function Sidebar() {
   const move = (id: string, key: string) => {
     const next = movedIndex(ids.length, ids.indexOf(id), key);
     if (next !== null) focusEntry(ids[next]!);
+    // Reaching the last loaded entry from the keyboard fetches the next page, as scrolling does.
+    if (next === ids.length - 1 && nextCursor !== null) void loadMore();
   };
   const deleteEntry = async (id: string) => {
     const next = focusAfterRemoval(ids, id);
@@ -275,7 +310,7 @@ export function Sidebar() {
         onChange={(e) => setText(e.target.value)}
         data-testid="conversation-search"
       />
-      <div className="sidebar__list">
+      <div ref={scroller} className="sidebar__list" onScroll={loadIfNearEnd}>
         {conversations.length === 0 ? (
           <p className="sidebar__empty">{query ? 'No conversation matches.' : 'Your conversations will appear here.'}</p>
         ) : (
@@ -286,6 +321,7 @@ export function Sidebar() {
                 id={c.id}
                 title={c.title}
                 preview={c.preview}
+                match={c.match}
                 updatedAt={c.updatedAt}
                 selected={c.id === openId}
                 tabbable={c.id === tabbable}

@@ -6,7 +6,15 @@
  * everything that belonged to the person who signed out.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppError, Conversation, ConversationSettingsPatch, ConversationSummary, Result, StrataApi } from '../../../preload/contract';
+import type {
+  AppError,
+  Conversation,
+  ConversationSettingsPatch,
+  ConversationsChange,
+  ConversationSummary,
+  Result,
+  StrataApi,
+} from '../../../preload/contract';
 import { latestWins } from '../shared/latest';
 
 /** The part of `window.strata` the conversations need; tests pass a fake. */
@@ -24,8 +32,10 @@ export interface ScrollPlace {
 }
 
 export interface ConversationsStoreState {
-  /** All conversations, newest first, or those matching `query`. */
+  /** The pages loaded so far: conversations newest first, or those matching `query`, best first. */
   list: ConversationSummary[];
+  /** Asks main for the next page; null when the list is complete (or a search is on its way). */
+  nextCursor: string | null;
   query: string;
   /** The conversation the person chose last; null: a new, unsaved conversation. */
   selectedId: string | null;
@@ -38,8 +48,10 @@ export interface ConversationsStoreState {
 
   /** Follows main's list changes and loads the list; returns the unsubscribe. */
   connect(): () => void;
-  /** Lists the conversations matching `query` ('' lists all). */
+  /** Lists the first page of conversations matching `query` ('' lists all). */
   search(query: string): Promise<void>;
+  /** Adds the next page to the list, if there is one (the person scrolled to the end). */
+  loadMore(): Promise<void>;
   /** Shows a conversation: at once if it was open before in this session, then as main has it. */
   select(id: string): Promise<void>;
   /** Shows a new, empty conversation; it is saved when its first message is sent. Already on one: stays. */
@@ -71,6 +83,7 @@ const KEPT_CONVERSATIONS = 20;
 
 const initial = {
   list: [],
+  nextCursor: null,
   query: '',
   selectedId: null,
   open: null,
@@ -81,10 +94,12 @@ const initial = {
 export function createConversationsStore(api: ConversationsApi): ConversationsStore {
   const opening = latestWins();
   const searching = latestWins();
+  const paging = latestWins();
   /** Conversations opened in this session, most recent last: switching back shows them at once. */
   const kept = new Map<string, Conversation>();
   const drafts = new Map<string, string>();
   const scrolls = new Map<string, ScrollPlace>();
+  let loadingMore = false;
 
   const keep = (conversation: Conversation) => {
     kept.delete(conversation.id);
@@ -116,15 +131,16 @@ export function createConversationsStore(api: ConversationsApi): ConversationsSt
       ...initial,
 
       connect() {
-        const off = api.conversations.onChanged((list) => {
+        const off = api.conversations.onChanged((change) => {
           const { query, open } = get();
+          // Search results are ranked by main: ask again. The plain list is merged in place.
           if (query.trim()) void get().search(query);
-          else set({ list });
+          else set((state) => ({ list: mergeChange(state.list, state.nextCursor !== null, change) }));
           if (!open) return;
-          // Renamed elsewhere: follow. Deleted: close it (only the full list can tell).
-          const summary = list.find((c) => c.id === open.id);
+          const summary = change.changed.find((c) => c.id === open.id);
           if (summary && summary.title !== open.title) get().patchOpen(open.id, (c) => ({ ...c, title: summary.title }));
-          else if (!summary && !query.trim()) {
+          else if (change.removed.includes(open.id)) {
+            // Deleted elsewhere: close it.
             forget(open.id);
             opening.reset();
             set({ open: null, selectedId: null });
@@ -136,12 +152,33 @@ export function createConversationsStore(api: ConversationsApi): ConversationsSt
 
       async search(query) {
         const latest = searching.begin();
-        set({ query });
+        paging.reset();
+        // No more pages of the old list while the new one is on its way.
+        set({ query, nextCursor: null });
         const trimmed = query.trim();
         const result = await api.conversations.list(trimmed ? { query: trimmed } : {});
         if (!latest()) return;
-        if (result.ok) set({ list: result.value });
+        if (result.ok) set({ list: result.value.items, nextCursor: result.value.nextCursor });
         else set({ error: result.error });
+      },
+
+      async loadMore() {
+        const { nextCursor: cursor, query } = get();
+        if (cursor === null || loadingMore) return;
+        const latest = paging.begin();
+        loadingMore = true;
+        const trimmed = query.trim();
+        const result = await api.conversations.list(trimmed ? { query: trimmed, cursor } : { cursor });
+        loadingMore = false;
+        if (!latest()) return;
+        if (!result.ok) {
+          set({ error: result.error });
+          return;
+        }
+        set((state) => {
+          const known = new Set(state.list.map((c) => c.id));
+          return { list: [...state.list, ...result.value.items.filter((c) => !known.has(c.id))], nextCursor: result.value.nextCursor };
+        });
       },
 
       async select(id) {
@@ -233,6 +270,8 @@ export function createConversationsStore(api: ConversationsApi): ConversationsSt
       reset() {
         opening.reset();
         searching.reset();
+        paging.reset();
+        loadingMore = false;
         kept.clear();
         drafts.clear();
         scrolls.clear();
@@ -245,4 +284,21 @@ export function createConversationsStore(api: ConversationsApi): ConversationsSt
       },
     };
   });
+}
+
+/**
+ * The list after main's change: deleted and changed entries leave, changed
+ * ones come back in their place by date. With more pages still to load, a
+ * changed conversation older than the last one loaded is left for its page.
+ */
+export function mergeChange(list: ConversationSummary[], morePages: boolean, change: ConversationsChange): ConversationSummary[] {
+  const last = list.at(-1);
+  const gone = new Set([...change.removed, ...change.changed.map((c) => c.id)]);
+  const kept = list.filter((c) => !gone.has(c.id));
+  const added = change.changed.filter((c) => !morePages || !last || newestFirst(c, last) <= 0);
+  return [...kept, ...added].sort(newestFirst);
+}
+
+function newestFirst(a: ConversationSummary, b: ConversationSummary): number {
+  return b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
