@@ -23,9 +23,14 @@ export interface BenchApp {
   close(): Promise<void>;
 }
 
-/** Starts a harness on the sandbox, opens Strata in a fresh browser context and signs in. */
-export async function openApp(browser: Browser, sandbox: Sandbox, options: Partial<HarnessOptions> = {}): Promise<BenchApp> {
+/**
+ * Starts a harness on the sandbox, runs `prepare` (e.g. creating data through
+ * the services, before any window listens), then opens Strata in a fresh
+ * browser context and signs in.
+ */
+export async function openApp(browser: Browser, sandbox: Sandbox, options: Partial<HarnessOptions> = {}, prepare?: (harness: Harness) => Promise<void>): Promise<BenchApp> {
   const harness = await startHarness({ env: sandbox.env(), ...options });
+  await prepare?.(harness);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addInitScript(PROBE_SCRIPT);
   const page = await context.newPage();
