@@ -29,7 +29,8 @@ export interface BenchApp {
  * browser context and signs in.
  */
 export async function openApp(browser: Browser, sandbox: Sandbox, options: Partial<HarnessOptions> = {}, prepare?: (harness: Harness) => Promise<void>): Promise<BenchApp> {
-  const harness = await startHarness({ env: sandbox.env(), ...options });
+  // Any free port for the sign-in redirect: the fixed default would collide with end-to-end tests running beside the benchmark.
+  const harness = await startHarness({ env: { ...sandbox.env(), STRATA_REDIRECT_PORT: '0' }, ...options });
   await prepare?.(harness);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addInitScript(PROBE_SCRIPT);
