@@ -106,7 +106,8 @@ export function analyseStream(record: ProbeRecord, busy: Array<{ at: number; bus
   const ninetiethIndex = arrivals.findIndex((a) => a.end >= chars * 0.9);
   const lateFrom = arrivals[ninetiethIndex] ?? arrivals.at(-1);
   const lateChars = chars - (arrivals[ninetiethIndex - 1]?.end ?? 0);
-  const early = tenth ? perChunk(first, tenth.at, tenth.end) : Number.NaN;
+  // Floored at a microsecond per chunk so an idle start cannot divide by zero.
+  const early = tenth ? Math.max(0.001, perChunk(first, tenth.at, tenth.end)) : Number.NaN;
   const late = lateFrom ? perChunk(lateFrom.at, shownAt, lateChars) : Number.NaN;
 
   return {
