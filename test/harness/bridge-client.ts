@@ -9,6 +9,16 @@ import { decode, encode } from './wire';
 
 const events = new EventSource('/__strata/events');
 
+/** Set by a benchmark's init script (test/bench): told when each main→renderer event reaches the page. */
+interface BenchHook {
+  received(channel: EventChannel, payload: unknown, at: number): void;
+}
+const bench = (window as { __strataBench?: BenchHook }).__strataBench;
+if (bench) {
+  // Registered before the app's own listeners, so the time is the moment the page got the event, not after the app handled it.
+  events.addEventListener('chat:event', (event: MessageEvent<string>) => bench.received('chat:event', decode(event.data), performance.now()));
+}
+
 const transport: Transport = {
   invoke: async (channel, input) => {
     const response = await fetch(`/__strata/invoke/${encodeURIComponent(channel)}`, {

@@ -140,6 +140,32 @@ describe('Bedrock Runtime emulator', () => {
     expect(answer.text.split(/\s+/).filter(Boolean)).toHaveLength(10);
     expect(sandbox.bedrock.requests().at(-1)).toMatchObject({ modelId: SANDBOX_MODELS.writer, system: [{ text: 'Be brief.' }], inferenceConfig: { maxTokens: 10 } });
   });
+
+  it('streams a script exactly, a fixed number of characters per delta, at a steady rate', async () => {
+    const script = '# Plan\n\n' + Array.from({ length: 40 }, (_, i) => `- step ${i} — ünïcode ✓`).join('\n');
+    sandbox.bedrock.setPace({ script, chunkChars: 16, intervalMs: 10 });
+    try {
+      const started = performance.now();
+      const output = await runtime().send(new ConverseStreamCommand({ ...ask('anything'), inferenceConfig: { maxTokens: 5 } }));
+      const deltas: string[] = [];
+      let stopReason: string | undefined;
+      for await (const event of output.stream ?? []) {
+        if (event.contentBlockDelta?.delta?.text !== undefined) deltas.push(event.contentBlockDelta.delta.text);
+        if (event.messageStop) stopReason = event.messageStop.stopReason;
+      }
+      const elapsed = performance.now() - started;
+      expect(deltas.join('')).toBe(script);
+      expect(deltas.slice(0, -1).every((d) => d.length === 16)).toBe(true);
+      expect(deltas).toHaveLength(Math.ceil(script.length / 16));
+      expect(stopReason).toBe('end_turn');
+      // One delta every 10 ms: the whole script takes about (deltas - 1) × 10 ms, late timers caught up.
+      const expected = (deltas.length - 1) * 10;
+      expect(elapsed).toBeGreaterThanOrEqual(expected * 0.9);
+      expect(elapsed).toBeLessThan(expected + 1_000);
+    } finally {
+      sandbox.bedrock.setPace({ script: undefined });
+    }
+  });
 });
 
 describe('Bedrock control-plane emulator', () => {

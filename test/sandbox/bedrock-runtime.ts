@@ -16,6 +16,12 @@ export interface BedrockPace {
   tokensPerSecond: number;
   /** Length of the writer's answer, in words. */
   answerWords: number;
+  /** The writer answers with exactly this text instead of its own (benchmarks). */
+  script?: string;
+  /** With `script`: characters per text delta (default 32). */
+  chunkChars?: number;
+  /** With `script`: milliseconds between text deltas (default 4); 0 = as fast as possible. */
+  intervalMs?: number;
 }
 
 /** What a client sent, for tests to check. */
@@ -82,6 +88,36 @@ function exceptionFrame(exceptionType: string, message: string): Uint8Array {
 const words = (text: string) => text.split(/(?<=\s)/);
 const countWords = (text: string) => text.split(/\s+/).filter(Boolean).length;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The answer a few words per delta, pausing after each. */
+async function* wordDeltas(answer: string, wordsPerDelta: number, pause: () => Promise<unknown>): AsyncGenerator<string> {
+  for (let i = 0, parts = words(answer); i < parts.length; i += wordsPerDelta) {
+    yield parts.slice(i, i + wordsPerDelta).join('');
+    await pause();
+  }
+}
+
+/**
+ * A script `chunkChars` characters per delta, one delta every `intervalMs`
+ * by the clock: deltas that fell due while a timer ran late go out together
+ * at the next tick, so the average rate holds whatever the timer granularity.
+ */
+export async function* scriptDeltas(script: string, chunkChars: number, intervalMs: number): AsyncGenerator<string> {
+  const size = Math.max(1, Math.floor(chunkChars));
+  const started = performance.now();
+  let sent = 0;
+  for (let i = 0; i < script.length; i += size) {
+    if (intervalMs > 0) {
+      const dueAt = started + sent * intervalMs;
+      const wait = dueAt - performance.now();
+      if (wait > 0) await sleep(wait);
+    } else if (sent > 0 && sent % 64 === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    yield script.slice(i, i + size);
+    sent++;
+  }
+}
 
 /** Checks the conversation the way Bedrock does. */
 function validate(body: ReceivedRequest): string | undefined {
@@ -159,11 +195,13 @@ export async function startBedrockRuntime(options: BedrockRuntimeOptions): Promi
     const question = request.messages.at(-1)!.content.map((c) => c.text ?? '').join('\n');
     const inputTokens = countWords([...(request.system ?? []), ...request.messages.flatMap((m) => m.content)].map((c) => c.text ?? '').join(' '));
     const reasoning = model.behaviour === 'thinker' ? thinkerReasoning(question) : '';
+    const script = model.behaviour === 'writer' ? pace.script : undefined;
     let answer =
-      model.behaviour === 'writer' ? writerAnswer(question, pace.answerWords) : model.behaviour === 'thinker' ? thinkerAnswer(question) : plainAnswer(question);
+      script ?? (model.behaviour === 'writer' ? writerAnswer(question, pace.answerWords) : model.behaviour === 'thinker' ? thinkerAnswer(question) : plainAnswer(question));
     let stopReason = 'end_turn';
     const maxTokens = request.inferenceConfig?.maxTokens;
-    if (maxTokens !== undefined && countWords(answer) > maxTokens) {
+    // A script is sent exactly as written: benchmarks need the same bytes whatever the conversation's answer length.
+    if (script === undefined && maxTokens !== undefined && countWords(answer) > maxTokens) {
       answer = answer.split(/\s+/).filter(Boolean).slice(0, maxTokens).join(' ');
       stopReason = 'max_tokens';
     }
@@ -214,9 +252,10 @@ export async function startBedrockRuntime(options: BedrockRuntimeOptions): Promi
       index++;
     }
     let deltas = 0;
-    for (let i = 0, parts = words(answer); i < parts.length; i += WORDS_PER_DELTA) {
+    const textDeltas = script === undefined ? wordDeltas(answer, WORDS_PER_DELTA, pause) : scriptDeltas(answer, pace.chunkChars ?? 32, pace.intervalMs ?? 4);
+    for await (const text of textDeltas) {
       if (closed) return;
-      send(frame('contentBlockDelta', { contentBlockIndex: index, delta: { text: parts.slice(i, i + WORDS_PER_DELTA).join('') } }));
+      send(frame('contentBlockDelta', { contentBlockIndex: index, delta: { text } }));
       deltas++;
       if (deltas === streamErrorAfter) {
         stats.inc(`${key}:modelStreamErrorException`);
@@ -231,7 +270,6 @@ export async function startBedrockRuntime(options: BedrockRuntimeOptions): Promi
         else res.socket?.destroy();
         return;
       }
-      await pause();
     }
     send(frame('contentBlockStop', { contentBlockIndex: index }));
     send(frame('messageStop', { stopReason }));
