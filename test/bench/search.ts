@@ -66,7 +66,7 @@ export async function measureSearch(
         let previous = created;
         for (let n = 1; n <= query.length; n++) {
           const typed = query.slice(0, n);
-          const expected = (await store.list(typed)).length;
+          const expected = (await store.list(typed)).items.length;
           // Only keystrokes that change the results can be seen in the list.
           if (expected === previous || expected === 0) {
             await search.press(query[n - 1]!);
