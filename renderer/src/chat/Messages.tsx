@@ -7,6 +7,7 @@ import { CopyButton } from '../shared/CopyButton';
 import { ErrorExplanation } from '../shared/ErrorNotice';
 import { AlertIcon } from '../shared/icons';
 import { findModel, stopReasonText, usageText } from './chat-format';
+import { shownMessage } from './chat-store';
 import { Markdown, StreamingMarkdown } from './Markdown';
 
 function UserMessage({ message }: { message: ChatMessage }) {
@@ -69,8 +70,7 @@ interface AnswerProps {
 function AnswerMessage({ message: saved, last, busy }: AnswerProps) {
   const { chat } = useStores();
   // While it streams, the text comes from the chat store; only this message re-renders per delta.
-  const live = useChat((s) => (saved.status === 'streaming' ? s.live[saved.id] : undefined));
-  const message = live ?? saved;
+  const message = useChat((s) => shownMessage(s, saved));
   const modelName = useModels((s) => (message.modelId ? (findModel(s.catalog, message.modelId)?.name ?? message.modelId) : null));
   const onLink = useCallback((href: string) => void chat.getState().openLink(href), [chat]);
   const streaming = message.status === 'streaming';

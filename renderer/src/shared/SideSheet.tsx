@@ -52,8 +52,8 @@ export function SideSheet({ title, name, closeLabel, testId, closeTestId, onClos
       data-testid={testId}
     >
       <div className={`${name}__panel`}>
-        <header className={`${name}__header`}>
-          <h2 className={`${name}__title`} id={titleId} tabIndex={-1} ref={titleRef}>
+        <header className={`side-sheet__header ${name}__header`}>
+          <h2 className={`side-sheet__title ${name}__title`} id={titleId} tabIndex={-1} ref={titleRef}>
             {title}
           </h2>
           <button type="button" className="icon-button" onClick={onClose} aria-label={closeLabel} data-testid={closeTestId}>
