@@ -96,3 +96,37 @@ test('while an answer streams, only the streaming message re-renders', async ({ 
   expect(counts.sidebar ?? 0).toBeLessThanOrEqual(4);
   expect(Object.keys(counts).filter((place) => !['streaming message', 'message list', 'sidebar'].includes(place))).toEqual([]);
 });
+
+test('when an answer ends, what it showed stays on the page: the same elements, the code already highlighted kept', async ({ app, harness, sandbox }) => {
+  await signIn(app, harness, sandbox.users[0]!);
+  const code = Array.from({ length: 60 }, (_, i) => `const value${i} = compute(${i}); // step ${i}`).join('\n');
+  const script = `## Plan\n\n${'The first paragraph of the answer, long enough to wrap. '.repeat(6)}\n\n- one\n- two\n\n\`\`\`typescript\n${code}\n\`\`\``;
+  sandbox.bedrock.setPace({ script, chunkChars: 24, intervalMs: 16 });
+  await app.getByTestId('new-conversation-button').click();
+  await app.getByTestId('model-picker').selectOption(SANDBOX_MODELS.writer);
+  await app.getByTestId('composer-input').fill('A plan with code, please');
+  await app.getByTestId('composer-input').press('Enter');
+  const answer = app.locator('[data-testid="message"][data-role="assistant"]');
+  const block = answer.getByTestId('code-block');
+  // Mark what the streaming answer shows: its first paragraph and the code block's highlighted runs so far.
+  await expect(block.locator('.hljs-keyword').first()).toBeVisible();
+  await expect(answer).toHaveAttribute('data-status', 'streaming');
+  const marked = await app.evaluate(() => {
+    const message = document.querySelector('[data-role="assistant"] .markdown')!;
+    const elements = [message.querySelector('p'), message.querySelector('figure'), ...message.querySelectorAll('figure .code-block__run:not(.code-block__run--growing)')];
+    elements.forEach((element) => ((element as unknown as { __shown: boolean }).__shown = true));
+    return elements.length;
+  });
+  expect(marked).toBeGreaterThan(3);
+  await expect(answer).toHaveAttribute('data-status', 'complete', { timeout: 30_000 });
+
+  const kept = await app.evaluate(() => {
+    const message = document.querySelector('[data-role="assistant"] .markdown')!;
+    return [...message.querySelectorAll('p, figure, .code-block__run')].filter((element) => (element as unknown as { __shown?: boolean }).__shown).length;
+  });
+  expect(kept).toBe(marked);
+  // Every line is there, highlighted, exactly as written.
+  await expect(block.locator('code')).toHaveText(code);
+  await expect(block.locator('.hljs-keyword')).toHaveCount(60);
+  sandbox.bedrock.setPace({ script: undefined });
+});

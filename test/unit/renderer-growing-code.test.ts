@@ -50,4 +50,18 @@ describe('a growing code block is highlighted as it grows', () => {
     expect(view.runs.map(textOf).join('') + view.line).toBe(BLOCK.slice(0, 600));
     expect(JSON.stringify(view.runs.map((run) => (Array.isArray(run) ? run.map((n) => (n && typeof n === 'object' && 'props' in n ? (n.props as { className?: string }).className : null)) : [])))).toContain('hljs-keyword');
   });
+
+  it('when the block ends, its last line becomes the last run and the runs shown stay as they were', () => {
+    const code = new GrowingCode<string>();
+    const growing = code.update('const a = 1;\nconst b = 2;\nlet c', (lines) => `<${lines}>`);
+    expect(code.started).toBe(true);
+    const ended = code.update('const a = 1;\nconst b = 2;\nlet c = 3;', (lines) => `<${lines}>`, true);
+    expect(ended).toEqual({ runs: ['<const a = 1;\nconst b = 2;\n>', '<let c = 3;>'], line: '' });
+    expect(ended.runs[0]).toBe(growing.runs[0]);
+    // Asked again, nothing more is highlighted.
+    const before = code.highlightedCharacters;
+    code.update('const a = 1;\nconst b = 2;\nlet c = 3;', (lines) => `<${lines}>`, true);
+    expect(code.highlightedCharacters).toBe(before);
+    expect(new GrowingCode<string>().started).toBe(false);
+  });
 });

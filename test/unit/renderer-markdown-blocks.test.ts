@@ -40,6 +40,23 @@ describe('streaming Markdown blocks', () => {
     expect(all.map((b) => b.token.raw.trim())).toEqual(markdownBlocks(ANSWER).map((b) => b.token.raw.trim()));
   });
 
+  it('when the answer ends, keeps the blocks it showed (same objects, same keys) and lexes only the last one again', () => {
+    const stream = new MarkdownStream();
+    const streamed = feed(stream, ANSWER).at(-1)!;
+    const lexedWhileStreaming = stream.lexedCharacters;
+    const ended = stream.update(ANSWER, 'complete');
+    // The finished blocks are the very objects React rendered; the last block keeps its key.
+    expect(ended.finished.slice(0, streamed.finished.length).every((block, i) => block === streamed.finished[i])).toBe(true);
+    expect([...ended.finished, ...ended.tail].map((b) => b.key)).toEqual(markdownBlocks(ANSWER).map((b) => b.key));
+    expect(types([...ended.finished, ...ended.tail])).toEqual(types(markdownBlocks(ANSWER)));
+    expect(stream.lexedCharacters - lexedWhileStreaming).toBeLessThanOrEqual('The end.'.length + 2);
+    // Shown as written once complete: nothing healed, no address held back.
+    const cut = new MarkdownStream();
+    cut.update('See **this');
+    expect(cut.update('See **this', 'complete').tail.map((b) => b.token.raw)).toEqual(['See **this']);
+    expect(cut.update('See **this', 'unfinished').tail.map((b) => b.token.raw)).toEqual(['See **this**']);
+  });
+
   it('keeps a code fence open across blank lines until it closes', () => {
     const stream = new MarkdownStream();
     const snapshot = stream.update('Intro\n\n```ts\nconst x = 1;\n\nconst y');

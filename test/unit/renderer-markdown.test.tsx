@@ -1,11 +1,11 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { Markdown, StreamingMarkdown } from '../../renderer/src/chat/Markdown';
+import { Markdown } from '../../renderer/src/chat/Markdown';
 
 const ignoreLink = () => {};
 const render = (text: string) => renderToStaticMarkup(<Markdown text={text} onLink={ignoreLink} />);
-const renderStopped = (text: string) => renderToStaticMarkup(<Markdown text={text} onLink={ignoreLink} unfinished />);
-const renderStreaming = (text: string) => renderToStaticMarkup(<StreamingMarkdown text={text} onLink={ignoreLink} />);
+const renderStopped = (text: string) => renderToStaticMarkup(<Markdown text={text} onLink={ignoreLink} state="unfinished" />);
+const renderStreaming = (text: string) => renderToStaticMarkup(<Markdown text={text} onLink={ignoreLink} state="streaming" />);
 
 /** The text a reader sees in `markup`: tags dropped, React's escapes undone. */
 const visibleText = (markup: string) =>
@@ -125,7 +125,7 @@ describe('Markdown: text', () => {
 });
 
 describe.each([
-  ['StreamingMarkdown (still arriving)', renderStreaming],
+  ['Markdown while streaming', renderStreaming],
   ['Markdown (stopped part way)', renderStopped],
 ])('%s: unfinished syntax at the end shows formatted', (_, renderText) => {
   it('closes bold and italic', () => {
@@ -191,7 +191,7 @@ describe('Markdown: a finished answer', () => {
   });
 });
 
-describe('StreamingMarkdown: addresses still arriving', () => {
+describe('Markdown while streaming: addresses still arriving', () => {
   it('does not open a bare address that reaches the end of the text', () => {
     const markup = renderStreaming('More at https://docs.aws.amazon.com/bed');
     expect(markup).toContain('<p>More at <a>https://docs.aws.amazon.com/bed</a></p>');

@@ -4,11 +4,11 @@
  * (http, https and mailto only) open in the system browser through main's
  * allow-list, code is highlighted by lowlight's syntax tree.
  */
-import { createContext, Fragment, memo, useContext, useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { createContext, memo, useContext, useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { Token, Tokens } from 'marked';
 import { CopyButton } from '../shared/CopyButton';
 import { GrowingCode } from './growing-code';
-import { MarkdownStream, UNFINISHED_IMAGE, markdownBlocks, type MarkdownBlock } from './markdown-blocks';
+import { MarkdownStream, UNFINISHED_IMAGE, type AnswerState, type MarkdownBlock } from './markdown-blocks';
 
 export type OpenLink = (href: string) => void;
 
@@ -21,6 +21,11 @@ const HeadingBase = createContext(1);
 function firstHeadingDepth(blocks: readonly MarkdownBlock[]): number | undefined {
   for (const { token } of blocks) if (token.type === 'heading') return (token as Tokens.Heading).depth;
   return undefined;
+}
+
+function highestHeadingDepth(...lists: ReadonlyArray<readonly MarkdownBlock[]>): number | undefined {
+  const depths = lists.flatMap((blocks) => blocks.flatMap(({ token }) => (token.type === 'heading' ? [(token as Tokens.Heading).depth] : [])));
+  return depths.length ? Math.min(...depths) : undefined;
 }
 
 function Inline({ tokens, onLink }: { tokens: Token[] | undefined; onLink: OpenLink }): ReactNode {
@@ -177,24 +182,32 @@ function useSeen(): [boolean, RefObject<HTMLElement | null>] {
   return [seen, ref];
 }
 
-/** A block of code, highlighted once it comes into view; `growing`: still arriving, highlighted line by line. */
+/**
+ * A block of code, highlighted once it comes into view; `growing`: still
+ * arriving, highlighted a run of lines at a time. Each run is a block of its
+ * own, so a new line lays out only itself, not every line above it.
+ */
 export function CodeBlock({ code, language, growing = false }: { code: string; language: string; growing?: boolean }) {
   const highlight = useHighlighter();
   const [seen, ref] = useSeen();
   const [stream] = useState(() => new GrowingCode<ReactNode>());
+  // Seen while it grew: it ends as runs too (see GrowingCode).
+  const inRuns = highlight && seen && (growing || stream.started);
   const whole = useMemo(
-    () => (highlight && seen && !growing ? highlight(code, language) : null),
-    [highlight, seen, growing, code, language],
+    () => (highlight && seen && !inRuns ? highlight(code, language) : null),
+    [highlight, seen, inRuns, code, language],
   );
   let highlighted: ReactNode = whole ?? code;
-  if (growing && highlight && seen) {
-    const { runs, line } = stream.update(code, (lines) => highlight(lines, language));
+  if (inRuns) {
+    const { runs, line } = stream.update(code, (lines) => highlight(lines, language), !growing);
     highlighted = (
       <>
         {runs.map((run, i) => (
-          <Fragment key={i}>{run}</Fragment>
+          <span key={i} className="code-block__run">
+            {run}
+          </span>
         ))}
-        {line}
+        {line && <span className="code-block__run code-block__run--growing">{line}</span>}
       </>
     );
   }
@@ -305,55 +318,41 @@ function BlockToken({ token, onLink, growing = false }: { token: Token; onLink: 
   }
 }
 
-/** One block; its props never change once the block is finished, so it renders once. */
-const Block = memo(function Block({ block, onLink }: { block: MarkdownBlock; onLink: OpenLink }) {
-  return <BlockToken token={block.token} onLink={onLink} />;
+/**
+ * One block. A finished block keeps its props (the same token object), so it
+ * renders once; the growing one renders as it grows. Finished and growing
+ * blocks are the same component in one list, so the block that finishes
+ * keeps its elements (a code block keeps its highlighted runs).
+ */
+const Block = memo(function Block({ block, onLink, growing = false }: { block: MarkdownBlock; onLink: OpenLink; growing?: boolean }) {
+  return <BlockToken token={block.token} onLink={onLink} growing={growing} />;
 });
 
 /**
- * A whole answer. One that stopped part way (`unfinished`) has its last block
- * healed like a streaming tail; a finished one is shown exactly as written.
+ * An answer, streaming or not. While it arrives, finished blocks stay as
+ * they are and only the growing one re-renders; when it ends, the same
+ * elements stay on screen and only the last block is finished, so a long
+ * answer does not render again from scratch. One that stopped part way
+ * (`unfinished`) has its last block healed as while it arrived; a complete
+ * one is shown exactly as written.
  */
-export function Markdown({ text, onLink, unfinished = false }: { text: string; onLink: OpenLink; unfinished?: boolean }) {
-  const blocks = useMemo(() => markdownBlocks(text, { unfinished }), [text, unfinished]);
-  const base = useMemo(() => {
-    const depths = blocks.filter((b) => b.token.type === 'heading').map((b) => (b.token as Tokens.Heading).depth);
-    return depths.length ? Math.min(...depths) : 1;
-  }, [blocks]);
-  return (
-    <HeadingBase.Provider value={base}>
-      <div className="markdown">
-        {blocks.map((block) => (
-          <Block key={block.key} block={block} onLink={onLink} />
-        ))}
-      </div>
-    </HeadingBase.Provider>
-  );
-}
-
-/** The finished blocks of a streaming answer: re-rendered only when one more block has finished. */
-const FinishedBlocks = memo(
-  function FinishedBlocks({ blocks, onLink }: { blocks: readonly MarkdownBlock[]; count: number; onLink: OpenLink }) {
-    return blocks.map((block) => <Block key={block.key} block={block} onLink={onLink} />);
-  },
-  (before, after) => before.count === after.count && before.onLink === after.onLink,
-);
-
-/** An answer still arriving: finished blocks stay as they are, only the growing one re-renders. */
-export function StreamingMarkdown({ text, onLink }: { text: string; onLink: OpenLink }) {
+export function Markdown({ text, onLink, state = 'complete' }: { text: string; onLink: OpenLink; state?: AnswerState }) {
   // One stream per message: it remembers where the finished blocks end.
   const [stream] = useState(() => new MarkdownStream());
-  const { finished, tail } = stream.update(text);
-  // The first heading of the answer sets the level; it never changes once seen.
-  const base = firstHeadingDepth(finished) ?? firstHeadingDepth(tail) ?? 1;
+  const { finished, tail } = stream.update(text, state);
+  const streaming = state === 'streaming';
+  // While it arrives the first heading sets the level (it never changes once seen); then the highest one.
+  const base = (streaming ? (firstHeadingDepth(finished) ?? firstHeadingDepth(tail)) : highestHeadingDepth(finished, tail)) ?? 1;
   return (
     <HeadingBase.Provider value={base}>
       <div className="markdown">
-        <FinishedBlocks blocks={finished} count={finished.length} onLink={onLink} />
-        {tail.map((block) => (
-          <BlockToken key={block.key} token={block.token} onLink={onLink} growing />
+        {finished.map((block) => (
+          <Block key={block.key} block={block} onLink={onLink} />
         ))}
-        <span className="markdown__caret" aria-hidden="true" />
+        {tail.map((block) => (
+          <Block key={block.key} block={block} onLink={onLink} growing={streaming} />
+        ))}
+        {streaming && <span className="markdown__caret" aria-hidden="true" />}
       </div>
     </HeadingBase.Provider>
   );

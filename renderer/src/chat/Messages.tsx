@@ -8,7 +8,7 @@ import { ErrorExplanation } from '../shared/ErrorNotice';
 import { AlertIcon } from '../shared/icons';
 import { findModel, stopReasonText, usageText } from './chat-format';
 import { shownMessage } from './chat-store';
-import { Markdown, StreamingMarkdown } from './Markdown';
+import { Markdown } from './Markdown';
 
 function UserMessage({ message }: { message: ChatMessage }) {
   return (
@@ -96,7 +96,7 @@ function AnswerMessage({ message: saved, last, busy }: AnswerProps) {
         </details>
       )}
       <div className="message__text" data-testid="message-text">
-        {streaming ? <StreamingMarkdown text={message.text} onLink={onLink} /> : <Markdown text={message.text} onLink={onLink} unfinished={message.status === 'interrupted'} />}
+        <Markdown text={message.text} onLink={onLink} state={streaming ? 'streaming' : message.status === 'interrupted' ? 'unfinished' : 'complete'} />
         {streaming && !message.text && !message.reasoning && <p className="message__waiting">Waiting for the answer…</p>}
       </div>
       {message.status === 'interrupted' && <Interruption message={message} busy={busy} />}

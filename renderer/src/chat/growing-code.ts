@@ -2,9 +2,11 @@
  * A code block still arriving, highlighted as it grows: each run of lines is
  * highlighted once, when its last line ends, and the line still being
  * written shows as plain text. So an update costs the new text, not the
- * whole block, however long the block gets. (A construct spanning two runs,
- * such as a long comment, may be coloured imperfectly until the block is
- * finished and highlighted whole, once.)
+ * whole block, however long the block gets. When the block ends, its last
+ * line becomes the last run: the runs on screen stay, since highlighting
+ * a long block whole at that moment would hold the window for tens of
+ * milliseconds. (A construct spanning two runs, such as a long comment, may
+ * be coloured imperfectly until the answer is shown again, highlighted whole.)
  */
 export interface GrowingCodeView<T> {
   /** The finished lines, as highlighted runs; the array only grows, and earlier runs keep their identity. */
@@ -20,14 +22,19 @@ export class GrowingCode<T> {
   /** Characters highlighted so far, for tests of the cost per update. */
   highlightedCharacters = 0;
 
-  /** The view of `code`; only lines finished since the last update are highlighted. */
-  update(code: string, highlight: (code: string) => T): GrowingCodeView<T> {
+  /** Whether any of the block has been highlighted here. */
+  get started(): boolean {
+    return this.runs.length > 0;
+  }
+
+  /** The view of `code`; only lines finished since the last update are highlighted, and with `ended` the last line too. */
+  update(code: string, highlight: (code: string) => T, ended = false): GrowingCodeView<T> {
     if (!code.startsWith(this.done)) {
       // Not a continuation (edited or replaced): start again.
       this.done = '';
       this.runs = [];
     }
-    const end = code.lastIndexOf('\n') + 1;
+    const end = ended ? code.length : code.lastIndexOf('\n') + 1;
     if (end > this.done.length) {
       const lines = code.slice(this.done.length, end);
       this.highlightedCharacters += lines.length;

@@ -113,8 +113,15 @@ function holdTrailingAddress(tokens: Token[], tailText: string): void {
   if (link && bare && tailText.slice(wordStart).includes(link.raw)) link.href = UNFINISHED_LINK;
 }
 
+/**
+ * How far an answer has got: still arriving, stopped part way (its last
+ * block healed, as while it arrived), or complete (shown exactly as written).
+ */
+export type AnswerState = 'streaming' | 'unfinished' | 'complete';
+
 export class MarkdownStream {
   private text = '';
+  private state: AnswerState = 'streaming';
   /** Where the finished blocks end in `text`. */
   private stableEnd = 0;
   private finished: MarkdownBlock[] = [];
@@ -122,15 +129,21 @@ export class MarkdownStream {
   /** Characters lexed so far, for tests of the cost per update. */
   lexedCharacters = 0;
 
-  /** The blocks of `text`; cheap when `text` extends the previous text. */
-  update(text: string): MarkdownSnapshot {
-    if (text === this.text) return this.snapshot;
+  /**
+   * The blocks of `text`; cheap when `text` extends the previous text. When
+   * the answer ends, the blocks already finished stay as they are and only
+   * the last one is lexed again, so the finished answer keeps the elements
+   * that showed it while it arrived.
+   */
+  update(text: string, state: AnswerState = 'streaming'): MarkdownSnapshot {
+    if (text === this.text && state === this.state) return this.snapshot;
     if (!this.continues(text)) {
       // Not a continuation (edited or replaced): start again.
       this.stableEnd = 0;
       this.finished = [];
     }
     this.text = text;
+    this.state = state;
     const rest = text.slice(this.stableEnd);
     this.lexedCharacters += rest.length;
     const tokens = lex(rest);
@@ -147,10 +160,13 @@ export class MarkdownStream {
       // Appended in place: the list only grows, and each block object stays the same for React.
       if (token.type !== 'space') this.finished.push({ key: `b${this.finished.length}`, token });
     }
-    const growing = last >= 0 ? healed(tokens[last]!) : [];
-    if (growing[0] !== tokens[last]) this.lexedCharacters += growing.reduce((sum, token) => sum + token.raw.length, 0);
-    holdTrailingAddress(growing, tokens.slice(Math.max(last, 0)).map((token) => token.raw).join(''));
-    const tail = growing
+    let ending: Token[] = last >= 0 ? [tokens[last]!] : [];
+    if (state !== 'complete' && last >= 0) {
+      ending = healed(tokens[last]!);
+      if (ending[0] !== tokens[last]) this.lexedCharacters += ending.reduce((sum, token) => sum + token.raw.length, 0);
+    }
+    if (state === 'streaming') holdTrailingAddress(ending, tokens.slice(Math.max(last, 0)).map((token) => token.raw).join(''));
+    const tail = ending
       .filter((token) => token.type !== 'space')
       .map((token, i) => ({ key: `b${this.finished.length + i}`, token }));
     this.snapshot = { finished: this.finished, tail };
@@ -184,9 +200,6 @@ function originalLength(text: string): (normalized: number) => number {
 
 /** All the blocks of a text at once; for an answer that stopped part way, the last one healed. */
 export function markdownBlocks(text: string, { unfinished = false }: { unfinished?: boolean } = {}): MarkdownBlock[] {
-  const tokens = lex(text).filter((token) => token.type !== 'space');
-  const last = unfinished ? tokens.pop() : undefined;
-  return [...tokens, ...(last ? healed(last) : [])]
-    .filter((token) => token.type !== 'space')
-    .map((token, i) => ({ key: `b${i}`, token }));
+  const { finished, tail } = new MarkdownStream().update(text, unfinished ? 'unfinished' : 'complete');
+  return [...finished, ...tail];
 }
