@@ -4,7 +4,8 @@
  * are in each entry's menu (its ⋯ button, a right-click, or the Menu key /
  * Shift+F10) and on F2 and Delete.
  */
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useReducer, useRef, useState, type FormEvent, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import type { MarkedText } from '../../../preload/contract';
 import { LIMITS } from '../../../preload/limits';
 import { useConversations } from '../app-stores';
@@ -63,6 +64,13 @@ interface ConversationItemProps {
   tabbable: boolean;
   /** The keys that work on an entry, for aria-keyshortcuts. */
   keyHints: string;
+  /** Where the entry is in the list (from 0), and how long the list is (-1: more pages to come). */
+  index: number;
+  setSize: number;
+  /** The virtualiser's place for the entry (offset in pixels) and its measuring ref. */
+  top: number;
+  measure: (element: HTMLLIElement | null) => void;
+  /** Focus came into the entry (its button, its menu, its rename field…). */
   onFocusEntry: (id: string) => void;
   /** An arrow key, Home or End was pressed on the entry. */
   onMove: (id: string, key: string) => void;
@@ -70,7 +78,7 @@ interface ConversationItemProps {
   onDelete: (id: string) => Promise<boolean>;
 }
 
-function ConversationItem({ id, title, preview, match, updatedAt, selected, tabbable, keyHints, onFocusEntry, onMove, onDelete }: ConversationItemProps) {
+function ConversationItem({ id, title, preview, match, updatedAt, selected, tabbable, keyHints, index, setSize, top, measure, onFocusEntry, onMove, onDelete }: ConversationItemProps) {
   const select = useConversations((s) => s.select);
   const rename = useConversations((s) => s.rename);
   const [mode, setMode] = useState<'view' | 'menu' | 'rename' | 'confirm-delete'>('view');
@@ -131,10 +139,16 @@ function ConversationItem({ id, title, preview, match, updatedAt, selected, tabb
 
   return (
     <li
+      ref={measure}
       className={`conversation-item${selected ? ' conversation-item--selected' : ''}`}
       data-testid="conversation-item"
       data-conversation-id={id}
+      data-index={index}
+      aria-posinset={index + 1}
+      aria-setsize={setSize}
+      style={{ transform: `translateY(${top}px)` }}
       onContextMenu={openMenuHere}
+      onFocus={() => onFocusEntry(id)}
     >
       {mode === 'rename' ? (
         <form onSubmit={submit} className="conversation-item__rename">
@@ -162,7 +176,6 @@ function ConversationItem({ id, title, preview, match, updatedAt, selected, tabb
             aria-keyshortcuts={keyHints}
             onClick={() => void select(id)}
             onKeyDown={onEntryKeyDown}
-            onFocus={() => onFocusEntry(id)}
             data-testid="open-conversation-button"
           >
             <span className="conversation-item__title">{title}</span>
@@ -229,19 +242,11 @@ function ConversationItem({ id, title, preview, match, updatedAt, selected, tabb
 
 /** The left column: New conversation, search, the list, and the Keyboard shortcuts button. */
 export function Sidebar() {
-  const conversations = useConversations((s) => s.list);
-  const openId = useConversations((s) => s.selectedId);
   const query = useConversations((s) => s.query);
   const search = useConversations((s) => s.search);
   const create = useConversations((s) => s.startNew);
-  const remove = useConversations((s) => s.remove);
-  const nextCursor = useConversations((s) => s.nextCursor);
-  const loadMore = useConversations((s) => s.loadMore);
   const showShortcuts = useShowShortcuts();
   const [text, setText] = useState(query);
-  const [lastFocusedId, setLastFocusedId] = useState<string | null>(null);
-  const list = useRef<HTMLUListElement>(null);
-  const scroller = useRef<HTMLDivElement>(null);
   const searchBox = useRef<HTMLInputElement>(null);
 
   // Search as the person types, once they pause.
@@ -256,36 +261,7 @@ export function Sidebar() {
     searchBox.current?.select();
   });
 
-  /** Loads the next page once the person is near the end of what is loaded (or it doesn't fill the column). */
-  const loadIfNearEnd = () => {
-    const box = scroller.current;
-    if (nextCursor === null || !box) return;
-    if (box.scrollTop + box.clientHeight >= box.scrollHeight - 400) void loadMore();
-  };
-  useEffect(loadIfNearEnd);
-
-  const ids = conversations.map((c) => c.id);
-  const tabbable = tabbableId(ids, lastFocusedId, openId);
-  const focusEntry = (id: string) => {
-    list.current?.querySelector<HTMLElement>(`[data-conversation-id="${CSS.escape(id)}"] .conversation-item__open`)?.focus();
-  };
-  const move = (id: string, key: string) => {
-    const next = movedIndex(ids.length, ids.indexOf(id), key);
-    if (next !== null) focusEntry(ids[next]!);
-    // Reaching the last loaded entry from the keyboard fetches the next page, as scrolling does.
-    if (next === ids.length - 1 && nextCursor !== null) void loadMore();
-  };
-  const deleteEntry = async (id: string) => {
-    const next = focusAfterRemoval(ids, id);
-    if (!(await remove(id))) return false;
-    // Stay in the list: on the entry that took its place, or the search box once the list is empty.
-    if (next) focusEntry(next);
-    else searchBox.current?.focus();
-    return true;
-  };
-
   const mac = isMac();
-  const keyHints = [shortcuts.renameConversation, shortcuts.deleteConversation, shortcuts.conversationMenu].map((s) => ariaKeyShortcuts(s, mac)).join(' ');
   return (
     <nav className="sidebar" aria-label="Conversations">
       <button
@@ -310,30 +286,7 @@ export function Sidebar() {
         onChange={(e) => setText(e.target.value)}
         data-testid="conversation-search"
       />
-      <div ref={scroller} className="sidebar__list" onScroll={loadIfNearEnd}>
-        {conversations.length === 0 ? (
-          <p className="sidebar__empty">{query ? 'No conversation matches.' : 'Your conversations will appear here.'}</p>
-        ) : (
-          <ul ref={list} className="conversation-list" data-testid="conversation-list">
-            {conversations.map((c) => (
-              <ConversationItem
-                key={c.id}
-                id={c.id}
-                title={c.title}
-                preview={c.preview}
-                match={c.match}
-                updatedAt={c.updatedAt}
-                selected={c.id === openId}
-                tabbable={c.id === tabbable}
-                keyHints={keyHints}
-                onFocusEntry={setLastFocusedId}
-                onMove={move}
-                onDelete={deleteEntry}
-              />
-            ))}
-          </ul>
-        )}
-      </div>
+      <ConversationList onEmptied={() => searchBox.current?.focus()} />
       <div className="sidebar__footer">
         <button
           type="button"
@@ -347,5 +300,149 @@ export function Sidebar() {
         </button>
       </div>
     </nav>
+  );
+}
+
+/** A first guess at an entry's height (its title and date line), until it is measured. */
+const ENTRY_HEIGHT = 58;
+/** What a search result's passage adds to that (two lines, at most). */
+const MATCH_HEIGHT = 40;
+/** The space between entries. */
+const GAP = 2;
+/** How far the list sits inside its scrolling column (the column's padding in Sidebar.css, room for focus rings). */
+const LIST_INSET = 4;
+
+/**
+ * The conversations (or the search's results), virtualised: only the entries
+ * in or near the view are in the page, each measured as it renders, so ten
+ * thousand conversations cost what a screenful does. Pages load as the
+ * person nears the end, by scrolling or from the keyboard.
+ */
+function ConversationList({ onEmptied }: { onEmptied: () => void }) {
+  const conversations = useConversations((s) => s.list);
+  const openId = useConversations((s) => s.selectedId);
+  const query = useConversations((s) => s.query);
+  const remove = useConversations((s) => s.remove);
+  const nextCursor = useConversations((s) => s.nextCursor);
+  const loadMore = useConversations((s) => s.loadMore);
+  const [lastFocusedId, setLastFocusedId] = useState<string | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+
+  const ids = conversations.map((c) => c.id);
+  const tabbable = tabbableId(ids, lastFocusedId, openId);
+  const tabbableIndex = tabbable === null ? -1 : ids.indexOf(tabbable);
+
+  // The entry holding the list's Tab stop stays in the page however far it is scrolled out of view.
+  // Tab then lands where the person left the list (or on the open conversation), as in any list,
+  // and the browser scrolls it into view; a screen reader hears that entry and its place ("57 of
+  // 300"). Handing the Tab stop to the list itself instead would announce a bare list and then
+  // jump. It also keeps a focused entry, with its rename field, menu or question, alive while the
+  // person scrolls away with the mouse.
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const indexes = defaultRangeExtractor(range);
+      if (tabbableIndex === -1 || indexes.includes(tabbableIndex)) return indexes;
+      return [...indexes, tabbableIndex].sort((a, b) => a - b);
+    },
+    [tabbableIndex],
+  );
+
+  // No React Compiler here: the list re-renders whenever the virtualiser says something changed.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer<HTMLDivElement, HTMLLIElement>({
+    count: conversations.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: (index) => ENTRY_HEIGHT + (conversations[index]!.match ? MATCH_HEIGHT : 0),
+    getItemKey: (index) => conversations[index]!.id,
+    overscan: 5,
+    gap: GAP,
+    scrollMargin: LIST_INSET,
+    rangeExtractor,
+  });
+
+  /** Loads the next page once the person is near the end of what is loaded (or it doesn't fill the column). */
+  const loadIfNearEnd = () => {
+    const box = scroller.current;
+    if (nextCursor === null || !box) return;
+    if (box.scrollTop + box.clientHeight >= box.scrollHeight - 400) void loadMore();
+  };
+  useEffect(loadIfNearEnd);
+
+  // The entry to focus after the next render; see focusEntry.
+  const focusWanted = useRef<string | null>(null);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  /**
+   * Focuses an entry that may not be in the page: it becomes the Tab stop,
+   * so the next render puts it there, and then it is scrolled into view and
+   * focused.
+   */
+  const focusEntry = (id: string) => {
+    focusWanted.current = id;
+    setLastFocusedId(id);
+    // Renders even if it already was the Tab stop (a deleted entry's neighbour can be).
+    rerender();
+  };
+  useLayoutEffect(() => {
+    const id = focusWanted.current;
+    if (id === null) return;
+    focusWanted.current = null;
+    const index = ids.indexOf(id);
+    if (index === -1) return;
+    // The virtualiser scrolls (and corrects once the entries around it are measured); the browser's own scroll would use the guessed place.
+    virtualizer.scrollToIndex(index);
+    scroller.current?.querySelector<HTMLElement>(`[data-conversation-id="${CSS.escape(id)}"] .conversation-item__open`)?.focus({ preventScroll: true });
+  });
+
+  const move = (id: string, key: string) => {
+    const next = movedIndex(ids.length, ids.indexOf(id), key);
+    if (next !== null) focusEntry(ids[next]!);
+    // Reaching the last loaded entry from the keyboard fetches the next page, as scrolling does.
+    if (next === ids.length - 1 && nextCursor !== null) void loadMore();
+  };
+  const deleteEntry = async (id: string) => {
+    const next = focusAfterRemoval(ids, id);
+    if (!(await remove(id))) return false;
+    // Stay in the list: on the entry that took its place, or the search box once the list is empty.
+    if (next) focusEntry(next);
+    else onEmptied();
+    return true;
+  };
+
+  const mac = isMac();
+  const keyHints = [shortcuts.renameConversation, shortcuts.deleteConversation, shortcuts.conversationMenu].map((s) => ariaKeyShortcuts(s, mac)).join(' ');
+  // Screen readers learn each entry's place from aria-posinset; -1 says more pages are still to come.
+  const setSize = nextCursor === null ? conversations.length : -1;
+  return (
+    <div ref={scroller} className="sidebar__list" onScroll={loadIfNearEnd}>
+      {conversations.length === 0 ? (
+        <p className="sidebar__empty">{query ? 'No conversation matches.' : 'Your conversations will appear here.'}</p>
+      ) : (
+        <ul className="conversation-list" data-testid="conversation-list" style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const c = conversations[item.index]!;
+            return (
+              <ConversationItem
+                key={c.id}
+                id={c.id}
+                title={c.title}
+                preview={c.preview}
+                match={c.match}
+                updatedAt={c.updatedAt}
+                selected={c.id === openId}
+                tabbable={c.id === tabbable}
+                keyHints={keyHints}
+                index={item.index}
+                setSize={setSize}
+                top={item.start - LIST_INSET}
+                measure={virtualizer.measureElement}
+                onFocusEntry={setLastFocusedId}
+                onMove={move}
+                onDelete={deleteEntry}
+              />
+            );
+          })}
+        </ul>
+      )}
+    </div>
   );
 }
