@@ -123,6 +123,7 @@ try {
       figure('Long conversation: JS heap', 'MB', result.runs.map((r) => r.heapMb), { text: '≤ 150 MB', meets: (m) => m <= 150 }),
       figure('Long conversation: longest task scrolling to top', 'ms', result.runs.map((r) => r.scrollLongestTaskMs), ms('50 ms', 50)),
       figure('Main blocked per streaming checkpoint p95', 'ms', result.checkpointP95s, ms('2 ms', 2), label),
+      figure('Main blocked saving the finished answer', 'ms', result.finalSaveMs, undefined, 'indexed for search, window told'),
     );
     timings.historySetup = result.setupMs;
     timings.history = performance.now() - t0;
