@@ -6,7 +6,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      lib: { entry: resolve('main/index.ts') },
+      // The search thread's module is built beside the main bundle, where search-thread.ts looks for it.
+      lib: { entry: { index: resolve('main/index.ts'), 'search-worker': resolve('main/chat/search-worker.ts') } },
     },
   },
   preload: {

@@ -42,6 +42,8 @@ export const ERROR_CODES = [
   'chat-busy',
   'conversation-not-found',
   'storage-failed',
+  // A newer request of the same kind replaced this one (the renderer has moved on and drops it).
+  'superseded',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -117,6 +117,8 @@ export function createServices(platform: Platform): Services {
     }
   });
 
+  /** The renderer's search under way, if any. */
+  let searching: AbortController | undefined;
   /** Files exported in this run: the only ones "Show in folder" may reveal. */
   const exported = new Set<string>();
   const handlers: Handlers = {
@@ -159,7 +161,13 @@ export function createServices(platform: Platform): Services {
       models.choose(modelId);
       return null;
     },
-    'conversations:list': ({ query, cursor }) => conversations.list(query, { cursor }),
+    'conversations:list': ({ query, cursor }) => {
+      // Latest wins, here too: the person typed another letter, so the search under way stops.
+      searching?.abort();
+      if (!query?.trim()) return conversations.list({ cursor });
+      const mine = (searching = new AbortController());
+      return conversations.search(query, { cursor, signal: mine.signal });
+    },
     'conversations:get': ({ id }) => chat.withLiveText(conversations.get(id)),
     'conversations:rename': ({ id, title }) => conversations.rename(id, title),
     'conversations:update-settings': ({ id, settings: patch }) => {
@@ -202,6 +210,8 @@ export function createServices(platform: Platform): Services {
     chat,
     preferences,
     start: async () => {
+      // The search thread starts now, so the person's first search doesn't wait for it.
+      conversations.prepareSearch();
       await session.restore();
     },
     dispose: () => {

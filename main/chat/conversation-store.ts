@@ -20,7 +20,8 @@ import {
 import { StrataError } from '../errors';
 import { openDatabase } from './database';
 import { importLegacyConversations, storedSettingsSchema } from './legacy-import';
-import { ftsTerms, snippetOf } from './search-query';
+import { SearchThread } from './search-thread';
+import { SUMMARY_COLUMNS, summaryOf, type ConversationRow } from './summaries';
 
 export const DEFAULT_TITLE = 'New conversation';
 export const PAGE_SIZE = 100;
@@ -40,19 +41,11 @@ export interface ConversationStoreOptions {
   afterImport?: (files: string[]) => void;
   /** How many files are imported per transaction (25: a batch holds the main process about a tenth of a second). */
   importBatchSize?: number;
+  /** Tests only: hears how many index rows a search stepped through before it stopped. */
+  afterSearchStopped?: (rows: number) => void;
 }
 
 type MessagePatch = Partial<Omit<ChatMessage, 'id' | 'role'>>;
-
-interface ConversationRow {
-  id: string;
-  title: string;
-  created_at: number;
-  updated_at: number;
-  model_id: string;
-  message_count: number;
-  last_text: string | null;
-}
 
 interface MessageRow {
   id: string;
@@ -64,10 +57,6 @@ interface MessageRow {
   extra: string;
 }
 
-const SUMMARY_COLUMNS = `c.id, c.title, c.created_at, c.updated_at, c.model_id,
-  (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS message_count,
-  (SELECT substr(m.text, 1, 2000) FROM messages m WHERE m.conversation_id = c.id ORDER BY m.position DESC LIMIT 1) AS last_text`;
-
 /** The optional message fields kept as JSON in messages.extra. */
 const EXTRA_KEYS = ['error', 'modelId', 'stopReason', 'usage', 'latencyMs'] as const;
 
@@ -77,6 +66,8 @@ export class ConversationStore {
   private readonly newId: () => string;
   private readonly log: (message: string) => void;
   private readonly db: DatabaseSync | undefined;
+  /** Searches run here, on their own connection, off the main thread. */
+  private readonly searching: SearchThread | undefined;
   /** Why conversations are unavailable, when the database could not be opened. */
   private readonly unavailable: StrataError | undefined;
 
@@ -109,6 +100,7 @@ export class ConversationStore {
       return;
     }
     this.db = opened.db;
+    this.searching = new SearchThread({ file: options.file, log: this.log, afterStopped: options.afterSearchStopped });
     this.interruptLeftoverAnswers();
     if (options.legacyDirectory) {
       this.imported = importLegacyConversations(options.legacyDirectory, {
@@ -130,11 +122,10 @@ export class ConversationStore {
   /** Resolves once the conversation files of an older Strata are imported (at once when there are none). */
   readonly imported: Promise<void> = Promise.resolve();
 
-  /** One page of summaries, newest first; with a query, the best matches first, each with its snippet. */
-  list(query?: string, options: { cursor?: string; limit?: number } = {}): ConversationPage {
+  /** One page of summaries, newest first. */
+  list(options: { cursor?: string; limit?: number } = {}): ConversationPage {
     const db = this.database();
-    const limit = Math.min(Math.max(options.limit ?? PAGE_SIZE, 1), 500);
-    if (query?.trim()) return this.search(db, query, options.cursor, limit);
+    const limit = pageSize(options.limit);
     const after = parseListCursor(options.cursor);
     const rows = this.all<ConversationRow>(
       db,
@@ -147,6 +138,23 @@ export class ConversationStore {
     const items = rows.slice(0, limit).map(summaryOf);
     const last = items.at(-1);
     return { items, nextCursor: rows.length > limit && last ? `${last.updatedAt}:${last.id}` : null };
+  }
+
+  /**
+   * One page of the conversations matching `query`, best first, each with
+   * its snippet (see conversation-search.ts). It runs off the main thread
+   * and sees every change saved before it was asked; once `signal` aborts,
+   * it stops and fails with 'superseded'.
+   */
+  async search(query: string, options: { cursor?: string; limit?: number; signal?: AbortSignal } = {}): Promise<ConversationPage> {
+    this.database();
+    const { cursor, signal } = options;
+    try {
+      return await this.searching!.search(query, { cursor, limit: pageSize(options.limit) }, signal);
+    } catch (err) {
+      if (signal?.aborted) throw new StrataError('superseded', 'A newer search replaced this one.');
+      throw storageFailed(err, "Strata couldn't read your conversations.");
+    }
   }
 
   get(id: string): Conversation {
@@ -256,6 +264,11 @@ export class ConversationStore {
     return this.get(id);
   }
 
+  /** Starts the search thread ahead of the first search (nothing when conversations are unavailable). */
+  prepareSearch(): void {
+    this.searching?.start();
+  }
+
   /** Calls `listener` with the conversations that changed or went; returns the unsubscribe. */
   onChange(listener: (change: ConversationsChange) => void): () => void {
     this.listeners.add(listener);
@@ -264,70 +277,10 @@ export class ConversationStore {
     };
   }
 
-  /** Closes the database (tests and shutdown). */
+  /** Closes the database (tests and shutdown), and the search thread's connection with it. */
   close(): void {
+    this.searching?.close();
     if (this.db?.isOpen) this.db.close();
-  }
-
-  /**
-   * Conversations holding every word (in any of their messages or the
-   * title), ranked by the sum of each word's best bm25 score in them, titles
-   * weighing more than message text; each with its best-matching passage.
-   */
-  private search(db: DatabaseSync, query: string, cursor: string | undefined, limit: number): ConversationPage {
-    const terms = ftsTerms(query);
-    if (!terms.length) return { items: [], nextCursor: null };
-    const offset = cursor && /^\d{1,9}$/.test(cursor) ? Number(cursor) : 0;
-    let found: Map<string, Found> | undefined;
-    for (const term of terms) {
-      // Each conversation's best row for this word (SQLite takes the bare column `r` from the row with the min).
-      const hits = this.all<{ conversation_id: string | null; r: number; score: number }>(
-        db,
-        `WITH h AS MATERIALIZED (SELECT rowid AS r, bm25(search, 4.0, 1.0) AS score FROM search WHERE search MATCH ?)
-         SELECT coalesce(m.conversation_id, t.id) AS conversation_id, h.r, min(h.score) AS score
-         FROM h
-         LEFT JOIN messages m ON h.r > 0 AND m.key = h.r
-         LEFT JOIN conversations t ON h.r < 0 AND t.search_key = -h.r
-         GROUP BY 1`,
-        term,
-      );
-      const best = new Map<string, Found>();
-      for (const { conversation_id: id, r, score } of hits) {
-        if (!id || (found && !found.has(id))) continue;
-        const entry = best.get(id);
-        if (!entry || score < entry.score) best.set(id, { score, row: r, rowScore: score });
-      }
-      // Every word must be somewhere in the conversation; its score adds up each word's best.
-      found = new Map(
-        [...best].map(([id, entry]) => {
-          const before = found?.get(id);
-          if (!before) return [id, entry];
-          const row = before.rowScore <= entry.rowScore ? before : entry;
-          return [id, { score: before.score + entry.score, row: row.row, rowScore: row.rowScore }];
-        }),
-      );
-    }
-    const ranked = [...found!].sort(([a, x], [b, y]) => x.score - y.score || (a < b ? -1 : 1));
-    const page = ranked.slice(offset, offset + limit);
-    const summaries = new Map(
-      this.all<ConversationRow>(db, `SELECT ${SUMMARY_COLUMNS} FROM conversations c WHERE c.id IN (SELECT value FROM json_each(?))`, JSON.stringify(page.map(([id]) => id))).map(
-        (row) => [row.id, summaryOf(row)],
-      ),
-    );
-    const items = page.flatMap(([id, { row }]) => {
-      const summary = summaries.get(id);
-      return summary ? [{ ...summary, match: snippetOf(this.textOfRow(db, row) ?? summary.title, query) }] : [];
-    });
-    return { items, nextCursor: ranked.length > offset + limit ? String(offset + limit) : null };
-  }
-
-  /** The text behind a search row: a message's (rowid = messages.key) or a title's (rowid = -search_key). */
-  private textOfRow(db: DatabaseSync, row: number): string | undefined {
-    const found =
-      row > 0
-        ? this.one<{ text: string }>(db, 'SELECT text FROM messages WHERE key = ?', row)
-        : this.one<{ text: string }>(db, 'SELECT title AS text FROM conversations WHERE search_key = ?', -row);
-    return found?.text;
   }
 
   private database(): DatabaseSync {
@@ -462,13 +415,6 @@ export class ConversationStore {
   }
 }
 
-/** A conversation found by every searched word: its score, and the row (message or title) that matched best. */
-interface Found {
-  score: number;
-  row: number;
-  rowScore: number;
-}
-
 /** What became of one imported conversation. */
 export type ImportOutcome = { kind: 'imported' } | { kind: 'present' } | { kind: 'rejected'; reason: string };
 
@@ -512,6 +458,9 @@ function interrupted(message: ChatMessage): ChatMessage {
     },
   };
 }
+
+/** The page size asked for, within reason. */
+const pageSize = (limit: number | undefined) => Math.min(Math.max(limit ?? PAGE_SIZE, 1), 500);
 
 function parseListCursor(cursor: string | undefined): { updatedAt: number; id: string } | undefined {
   const match = cursor ? /^(\d{1,16}):([A-Za-z0-9-]{1,64})$/.exec(cursor) : null;
@@ -558,23 +507,4 @@ function fromRow(row: MessageRow): ChatMessage {
     reasoning: row.reasoning ?? undefined,
     ...(JSON.parse(row.extra) as Partial<ChatMessage>),
   });
-}
-
-function summaryOf(row: ConversationRow): ConversationSummary {
-  // Plain words for the list: no Markdown marks.
-  const preview = (row.last_text ?? '')
-    .replace(/```[\s\S]*?(```|$)/g, ' ')
-    .replace(/[#*_`>|~[\]]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 120);
-  return {
-    id: row.id,
-    title: row.title,
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-    modelId: row.model_id,
-    messageCount: Number(row.message_count),
-    preview,
-  };
 }

@@ -22,7 +22,7 @@ function titlesInOrder(harness: Harness): string[] {
   const titles: string[] = [];
   let cursor: string | undefined;
   do {
-    const page = harness.services.conversations.list(undefined, { cursor, limit: 500 });
+    const page = harness.services.conversations.list({ cursor, limit: 500 });
     titles.push(...page.items.map((c) => c.title));
     cursor = page.nextCursor ?? undefined;
   } while (cursor);

@@ -112,7 +112,7 @@ describe('conversation store', () => {
     expect(after).toMatchObject({ text: 'Half an ans', status: 'interrupted', error: { code: 'stream-interrupted' } });
   });
 
-  it('a streaming checkpoint writes only the message row: no conversation change, no event, no search entry until it ends', () => {
+  it('a streaming checkpoint writes only the message row: no conversation change, no event, no search entry until it ends', async () => {
     const store = open(tempDir());
     const c = store.create(settings);
     store.appendMessage(c.id, message('user', 'Tell me about zebras'));
@@ -126,12 +126,12 @@ describe('conversation store', () => {
     expect(changesBy(store, () => store.updateMessage(c.id, answer.id, { text: 'Okapis are related to giraffes, and', reasoning: 'hm' }))).toBe(1);
     expect(store.list().items[0]).toMatchObject({ title: before.title, updatedAt: before.updatedAt, messageCount: 2 });
     expect(events).toEqual([]);
-    expect(store.list('okapis').items).toEqual([]);
+    expect((await store.search('okapis')).items).toEqual([]);
     expect(store.get(c.id).messages.at(-1)).toMatchObject({ text: 'Okapis are related to giraffes, and', reasoning: 'hm', status: 'streaming' });
 
     const saved = store.updateMessage(c.id, answer.id, { text: 'Okapis are related to giraffes.', reasoning: undefined, status: 'complete', stopReason: 'end_turn' });
     expect(saved).toEqual({ ...answer, text: 'Okapis are related to giraffes.', status: 'complete', stopReason: 'end_turn' });
-    expect(ids(store.list('okapis'))).toEqual([c.id]);
+    expect(ids(await store.search('okapis'))).toEqual([c.id]);
     expect(events.map((e) => e.changed.map((s) => s.id))).toEqual([[c.id]]);
     expect(events[0]!.changed[0]!.updatedAt).toBeGreaterThan(before.updatedAt);
   });
@@ -159,18 +159,18 @@ describe('conversation store', () => {
     expect(ids(first)).toEqual(created.slice(0, 100));
     // The person keeps chatting in an entry of the next page while scrolling: it moves to the top.
     store.rename(created[150]!, 'Moved up');
-    const second = store.list(undefined, { cursor: first.nextCursor! });
-    const third = store.list(undefined, { cursor: second.nextCursor! });
+    const second = store.list({ cursor: first.nextCursor! });
+    const third = store.list({ cursor: second.nextCursor! });
     expect(third.nextCursor).toBeNull();
     const seen = [...ids(first), ...ids(second), ...ids(third)];
     expect(seen).toHaveLength(249);
     expect(new Set(seen).size).toBe(249);
     expect(seen).not.toContain(created[150]);
     expect(ids(store.list())[0]).toBe(created[150]);
-    expect(ids(store.list(undefined, { cursor: 'nonsense' }))).toHaveLength(100);
+    expect(ids(store.list({ cursor: 'nonsense' }))).toHaveLength(100);
   });
 
-  it('searches titles and messages by word prefix, best matches first, each with a marked snippet', () => {
+  it('searches titles and messages by word prefix, best matches first, each with a marked snippet', async () => {
     const store = open(tempDir());
     const say = (title: string, ...texts: string[]) => {
       const c = store.create(settings);
@@ -183,51 +183,51 @@ describe('conversation store', () => {
     const other = say('Holidays', 'Where to go in spring');
     const report = say('Report', 'The budget, the budget and the budget again: the budget review');
 
-    const found = store.list('budg');
+    const found = await store.search('budg');
     expect(ids(found)).toEqual([budget, report, lunch]);
     expect(found.items[0]!.match).toEqual({ text: 'Budget 2027', marks: [[0, 6]] });
     const snippet = found.items[2]!.match!;
     expect(snippet.text).toContain('budget-friendly');
     expect(snippet.marks.map(([s, e]) => snippet.text.slice(s, e))).toEqual(['budget']);
-    expect(ids(store.list('BUDGET friendly'))).toEqual([lunch]);
-    expect(ids(store.list('spring holid'))).toEqual([other]);
-    expect(store.list('nothing-like-this').items).toEqual([]);
+    expect(ids(await store.search('BUDGET friendly'))).toEqual([lunch]);
+    expect(ids(await store.search('spring holid'))).toEqual([other]);
+    expect((await store.search('nothing-like-this')).items).toEqual([]);
 
     // Renamed and deleted conversations are found as they are now.
     store.rename(other, 'Vacation');
-    expect(ids(store.list('holidays'))).toEqual([]);
-    expect(ids(store.list('vacat'))).toEqual([other]);
+    expect(ids(await store.search('holidays'))).toEqual([]);
+    expect(ids(await store.search('vacat'))).toEqual([other]);
     store.delete(report);
-    expect(ids(store.list('budget'))).toEqual([budget, lunch]);
+    expect(ids(await store.search('budget'))).toEqual([budget, lunch]);
   });
 
-  it('search results come in pages too', () => {
+  it('search results come in pages too', async () => {
     const store = open(tempDir());
     for (let i = 0; i < 130; i++) store.appendMessage(store.create(settings).id, message('user', `invoice number ${i}`));
-    const first = store.list('invoice');
-    const second = store.list('invoice', { cursor: first.nextCursor! });
+    const first = await store.search('invoice');
+    const second = await store.search('invoice', { cursor: first.nextCursor! });
     expect(first.items).toHaveLength(100);
     expect(second.items).toHaveLength(30);
     expect(second.nextCursor).toBeNull();
     expect(new Set([...ids(first), ...ids(second)]).size).toBe(130);
   });
 
-  it('a query is only ever text: FTS syntax in it neither breaks the search nor changes its meaning', () => {
+  it('a query is only ever text: FTS syntax in it neither breaks the search nor changes its meaning', async () => {
     const store = open(tempDir());
     const c = store.create(settings);
     store.appendMessage(c.id, message('user', 'Say "hello" to NEAR the col:umn, and a-b testing OR (not) *stars*'));
     const hostile = ['"', '""', '"hello', '*', 'hel*', '-', '-hello', 'a-b', 'NEAR', 'NEAR(hello the)', 'col:umn', 'title:hello', ':', '(', ')', 'AND', 'OR', 'NOT', '^hello', '{title}: x', "'; DROP TABLE messages; --", '\u0001', '\u0000'];
-    for (const query of hostile) expect(() => store.list(query), query).not.toThrow();
-    expect(ids(store.list('"hello"'))).toEqual([c.id]);
-    expect(ids(store.list('col:umn'))).toEqual([c.id]);
-    expect(ids(store.list('a-b'))).toEqual([c.id]);
-    expect(ids(store.list('NEAR'))).toEqual([c.id]);
-    expect(ids(store.list('OR'))).toEqual([c.id]);
+    for (const query of hostile) await expect(store.search(query), query).resolves.toMatchObject({ items: expect.any(Array) });
+    expect(ids(await store.search('"hello"'))).toEqual([c.id]);
+    expect(ids(await store.search('col:umn'))).toEqual([c.id]);
+    expect(ids(await store.search('a-b'))).toEqual([c.id]);
+    expect(ids(await store.search('NEAR'))).toEqual([c.id]);
+    expect(ids(await store.search('OR'))).toEqual([c.id]);
     // "-hello" is not "NOT hello", and "title:" doesn't pick a column.
-    expect(ids(store.list('-hello'))).toEqual([c.id]);
-    expect(ids(store.list('title:hello'))).toEqual([]);
-    expect(ids(store.list('hello OR zzz'))).toEqual([]);
-    expect(store.list('" * - :').items).toEqual([]);
+    expect(ids(await store.search('-hello'))).toEqual([c.id]);
+    expect(ids(await store.search('title:hello'))).toEqual([]);
+    expect(ids(await store.search('hello OR zzz'))).toEqual([]);
+    expect((await store.search('" * - :')).items).toEqual([]);
     expect(store.get(c.id).messages).toHaveLength(1);
   });
 
@@ -241,11 +241,11 @@ describe('conversation store', () => {
     expect(long.marks.map(([s, e]) => long.text.slice(s, e))).toEqual(['budget', 'budgeting', 'plan']);
   });
 
-  it('a message cannot forge a highlight', () => {
+  it('a message cannot forge a highlight', async () => {
     const store = open(tempDir());
     const c = store.create(settings);
     store.appendMessage(c.id, message('user', 'fake \u0001mark\u0002 and real words'));
-    const match = store.list('real').items[0]!.match!;
+    const match = (await store.search('real')).items[0]!.match!;
     expect(match.marks.map(([s, e]) => match.text.slice(s, e))).toEqual(['real']);
   });
 
@@ -352,7 +352,7 @@ describe('conversation store', () => {
         ['question about 1111', 'complete', undefined],
         ['half an answer', 'interrupted', 'stream-interrupted'],
       ]);
-      expect(ids(store.list('2222'))).toEqual([B]);
+      expect(ids(await store.search('2222'))).toEqual([B]);
 
       expect(fs.existsSync(path.join(dir, 'conversations'))).toBe(false);
       const backup = fs.readdirSync(dir).find((name) => name.startsWith('conversations.imported-'))!;
