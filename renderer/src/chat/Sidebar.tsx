@@ -249,11 +249,9 @@ export function Sidebar() {
   const [text, setText] = useState(query);
   const searchBox = useRef<HTMLInputElement>(null);
 
-  // Search as the person types, once they pause.
+  // Search on every change: main searches off its main thread and stops a search typed past; the store keeps only the latest answer.
   useEffect(() => {
-    if (text === query) return;
-    const timer = setTimeout(() => void search(text), 200);
-    return () => clearTimeout(timer);
+    if (text !== query) void search(text);
   }, [text, query, search]);
 
   useShortcut(shortcuts.searchConversations, () => {
