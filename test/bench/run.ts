@@ -137,7 +137,7 @@ try {
         ? `only ${result.created.toLocaleString('en')} of ${options.conversations.toLocaleString('en')} conversations: creating them hit the ${options.setupBudgetMs / 1000} s setup budget`
         : `${result.created.toLocaleString('en')} conversations`;
     figures.push(figure('Search: keystroke → list updated p95', 'ms', result.p95s, ms('50 ms', 50), label));
-    figures.push(figure('Main blocked per search request, longest', 'ms', result.mainBlockedMs, ms('2 ms', 2), label));
+    figures.push(figure('Main blocked per search request, longest', 'ms', result.mainBlockedMs, ms('5 ms', 5), label));
     timings.searchSetup = result.setupMs;
     timings.search = performance.now() - t0;
   }

@@ -109,7 +109,7 @@ export async function measureSearch(
       untime();
       p95s.push(percentile(times, 95));
       mainBlockedMs.push(Math.max(...blocked));
-      options.say(`search run ${run + 1}: ${times.length} keystrokes, ${times.map((t) => t.toFixed(0)).join(' ')} ms; main blocked at most ${mainBlockedMs.at(-1)!.toFixed(2)} ms by ${blocked.length} search requests`);
+      options.say(`search run ${run + 1}: ${times.length} keystrokes, ${times.map((t) => t.toFixed(0)).join(' ')} ms; ${blocked.length} search requests held main ${percentile(blocked, 50).toFixed(2)} ms (median), ${mainBlockedMs.at(-1)!.toFixed(2)} ms at most`);
     }
     return { p95s, mainBlockedMs, created, setupMs };
   } finally {
