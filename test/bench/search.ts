@@ -108,7 +108,7 @@ export async function measureSearch(
       }
       untime();
       p95s.push(percentile(times, 95));
-      mainBlockedMs.push(Math.max(...blocked));
+      mainBlockedMs.push(Math.max(0, ...blocked));
       options.say(`search run ${run + 1}: ${times.length} keystrokes, ${times.map((t) => t.toFixed(0)).join(' ')} ms; ${blocked.length} search requests held main ${percentile(blocked, 50).toFixed(2)} ms (median), ${mainBlockedMs.at(-1)!.toFixed(2)} ms at most`);
     }
     return { p95s, mainBlockedMs, created, setupMs };
