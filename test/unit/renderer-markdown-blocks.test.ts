@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MarkdownStream, UNFINISHED_LINK, healBlock, markdownBlocks } from '../../renderer/src/chat/markdown-blocks';
+import { MarkdownStream, UNFINISHED_LINK, healBlock } from '../../renderer/src/chat/markdown-blocks';
+
+/** All the blocks of a text lexed at once; for an answer that stopped part way, the last one healed. */
+function markdownBlocks(text: string, { unfinished = false }: { unfinished?: boolean } = {}) {
+  const { finished, tail } = new MarkdownStream().update(text, unfinished ? 'interrupted' : 'complete');
+  return [...finished, ...tail];
+}
 
 const ANSWER = [
   '## Title',
@@ -54,7 +60,7 @@ describe('streaming Markdown blocks', () => {
     const cut = new MarkdownStream();
     cut.update('See **this');
     expect(cut.update('See **this', 'complete').tail.map((b) => b.token.raw)).toEqual(['See **this']);
-    expect(cut.update('See **this', 'unfinished').tail.map((b) => b.token.raw)).toEqual(['See **this**']);
+    expect(cut.update('See **this', 'interrupted').tail.map((b) => b.token.raw)).toEqual(['See **this**']);
   });
 
   it('keeps a code fence open across blank lines until it closes', () => {

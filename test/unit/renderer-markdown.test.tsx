@@ -4,8 +4,8 @@ import { Markdown } from '../../renderer/src/chat/Markdown';
 
 const ignoreLink = () => {};
 const render = (text: string) => renderToStaticMarkup(<Markdown text={text} onLink={ignoreLink} />);
-const renderStopped = (text: string) => renderToStaticMarkup(<Markdown text={text} onLink={ignoreLink} state="unfinished" />);
-const renderStreaming = (text: string) => renderToStaticMarkup(<Markdown text={text} onLink={ignoreLink} state="streaming" />);
+const renderStopped = (text: string) => renderToStaticMarkup(<Markdown text={text} onLink={ignoreLink} status="interrupted" />);
+const renderStreaming = (text: string) => renderToStaticMarkup(<Markdown text={text} onLink={ignoreLink} status="streaming" />);
 
 /** The text a reader sees in `markup`: tags dropped, React's escapes undone. */
 const visibleText = (markup: string) =>

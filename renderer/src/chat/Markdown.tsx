@@ -8,7 +8,7 @@ import { createContext, memo, useContext, useEffect, useMemo, useRef, useState, 
 import type { Token, Tokens } from 'marked';
 import { CopyButton } from '../shared/CopyButton';
 import { GrowingCode } from './growing-code';
-import { MarkdownStream, UNFINISHED_IMAGE, type AnswerState, type MarkdownBlock } from './markdown-blocks';
+import { MarkdownStream, UNFINISHED_IMAGE, type AnswerStatus, type MarkdownBlock } from './markdown-blocks';
 
 export type OpenLink = (href: string) => void;
 
@@ -333,14 +333,14 @@ const Block = memo(function Block({ block, onLink, growing = false }: { block: M
  * they are and only the growing one re-renders; when it ends, the same
  * elements stay on screen and only the last block is finished, so a long
  * answer does not render again from scratch. One that stopped part way
- * (`unfinished`) has its last block healed as while it arrived; a complete
+ * (`interrupted`) has its last block healed as while it arrived; a complete
  * one is shown exactly as written.
  */
-export function Markdown({ text, onLink, state = 'complete' }: { text: string; onLink: OpenLink; state?: AnswerState }) {
+export function Markdown({ text, onLink, status = 'complete' }: { text: string; onLink: OpenLink; status?: AnswerStatus }) {
   // One stream per message: it remembers where the finished blocks end.
   const [stream] = useState(() => new MarkdownStream());
-  const { finished, tail } = stream.update(text, state);
-  const streaming = state === 'streaming';
+  const { finished, tail } = stream.update(text, status);
+  const streaming = status === 'streaming';
   // While it arrives the first heading sets the level (it never changes once seen); then the highest one.
   const base = (streaming ? (firstHeadingDepth(finished) ?? firstHeadingDepth(tail)) : highestHeadingDepth(finished, tail)) ?? 1;
   return (

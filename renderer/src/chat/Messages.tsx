@@ -96,7 +96,7 @@ function AnswerMessage({ message: saved, last, busy }: AnswerProps) {
         </details>
       )}
       <div className="message__text" data-testid="message-text">
-        <Markdown text={message.text} onLink={onLink} state={streaming ? 'streaming' : message.status === 'interrupted' ? 'unfinished' : 'complete'} />
+        <Markdown text={message.text} onLink={onLink} status={message.status} />
         {streaming && !message.text && !message.reasoning && <p className="message__waiting">Waiting for the answer…</p>}
       </div>
       {message.status === 'interrupted' && <Interruption message={message} busy={busy} />}

@@ -10,6 +10,7 @@
  */
 import { Lexer, type Token, type Tokens } from 'marked';
 import remend, { INCOMPLETE_IMAGE_PLACEHOLDER, type RemendHandler, type RemendOptions } from 'remend';
+import type { ChatMessage } from '../../../preload/contract';
 
 export interface MarkdownBlock {
   /** Stable for the life of the block. */
@@ -114,14 +115,15 @@ function holdTrailingAddress(tokens: Token[], tailText: string): void {
 }
 
 /**
- * How far an answer has got: still arriving, stopped part way (its last
- * block healed, as while it arrived), or complete (shown exactly as written).
+ * How far an answer has got, as its message says: still arriving, stopped
+ * part way (its last block healed, as while it arrived), or complete (shown
+ * exactly as written).
  */
-export type AnswerState = 'streaming' | 'unfinished' | 'complete';
+export type AnswerStatus = ChatMessage['status'];
 
 export class MarkdownStream {
   private text = '';
-  private state: AnswerState = 'streaming';
+  private status: AnswerStatus = 'streaming';
   /** Where the finished blocks end in `text`. */
   private stableEnd = 0;
   private finished: MarkdownBlock[] = [];
@@ -135,15 +137,15 @@ export class MarkdownStream {
    * the last one is lexed again, so the finished answer keeps the elements
    * that showed it while it arrived.
    */
-  update(text: string, state: AnswerState = 'streaming'): MarkdownSnapshot {
-    if (text === this.text && state === this.state) return this.snapshot;
+  update(text: string, status: AnswerStatus = 'streaming'): MarkdownSnapshot {
+    if (text === this.text && status === this.status) return this.snapshot;
     if (!this.continues(text)) {
       // Not a continuation (edited or replaced): start again.
       this.stableEnd = 0;
       this.finished = [];
     }
     this.text = text;
-    this.state = state;
+    this.status = status;
     const rest = text.slice(this.stableEnd);
     this.lexedCharacters += rest.length;
     const tokens = lex(rest);
@@ -161,11 +163,11 @@ export class MarkdownStream {
       if (token.type !== 'space') this.finished.push({ key: `b${this.finished.length}`, token });
     }
     let ending: Token[] = last >= 0 ? [tokens[last]!] : [];
-    if (state !== 'complete' && last >= 0) {
+    if (status !== 'complete' && last >= 0) {
       ending = healed(tokens[last]!);
       if (ending[0] !== tokens[last]) this.lexedCharacters += ending.reduce((sum, token) => sum + token.raw.length, 0);
     }
-    if (state === 'streaming') holdTrailingAddress(ending, tokens.slice(Math.max(last, 0)).map((token) => token.raw).join(''));
+    if (status === 'streaming') holdTrailingAddress(ending, tokens.slice(Math.max(last, 0)).map((token) => token.raw).join(''));
     const tail = ending
       .filter((token) => token.type !== 'space')
       .map((token, i) => ({ key: `b${this.finished.length + i}`, token }));
@@ -196,10 +198,4 @@ function originalLength(text: string): (normalized: number) => number {
     ends.push(i + 1);
   }
   return (normalized) => ends[Math.min(normalized, ends.length - 1)]!;
-}
-
-/** All the blocks of a text at once; for an answer that stopped part way, the last one healed. */
-export function markdownBlocks(text: string, { unfinished = false }: { unfinished?: boolean } = {}): MarkdownBlock[] {
-  const { finished, tail } = new MarkdownStream().update(text, unfinished ? 'unfinished' : 'complete');
-  return [...finished, ...tail];
 }
