@@ -61,6 +61,20 @@ async function expectAccessible(app: Page, testInfo: TestInfo, name: string) {
   await app.emulateMedia({ colorScheme: null });
 }
 
+/**
+ * The browser's caret is in the message box or in text, never stranded where a removed box was:
+ * there Chromium walks the page on every frame, and a streaming answer takes three times longer to draw.
+ */
+async function expectNoStrandedCaret(app: Page) {
+  const where = await app.evaluate(() => {
+    const selection = getSelection();
+    const node = selection?.rangeCount ? selection.anchorNode : null;
+    if (!node || node.nodeType === Node.TEXT_NODE || (node as Element).closest('.composer')) return 'fine';
+    return (node as Element).outerHTML.slice(0, 80);
+  });
+  expect(where).toBe('fine');
+}
+
 async function ask(app: Page, text: string) {
   const before = await answers(app).count();
   await app.getByTestId('composer-input').fill(text);
@@ -85,6 +99,18 @@ test('a journey through the chat: new, switch, quick clicks, drafts, sign out mi
   await ask(app, 'First question about budgets');
   await expect(answers(app).last()).toHaveAttribute('data-status', 'complete', { timeout: 20_000 });
   await expectOneConversation(app, 'First question about budgets');
+  // The first question made the conversation and a new box replaced the one written in: the person writes on there.
+  await expect(app.getByTestId('composer-input')).toBeFocused();
+  await expectNoStrandedCaret(app);
+  // Ctrl+N mid-sentence: the new conversation's box takes the focus; the words wait in their own conversation.
+  await app.keyboard.type('a thought for later');
+  await app.keyboard.press('Control+n');
+  await expectOneConversation(app, null);
+  await expect(app.getByTestId('composer-input')).toBeFocused();
+  await expectNoStrandedCaret(app);
+  await open(app, 'First question about budgets');
+  await expect(app.getByTestId('composer-input')).toHaveValue('a thought for later');
+  await app.getByTestId('composer-input').fill('');
   await expect(items(app)).toHaveCount(1);
 
   // New, then Ctrl+N, then New again: still one new conversation, nothing saved empty.
@@ -115,6 +141,8 @@ test('a journey through the chat: new, switch, quick clicks, drafts, sign out mi
   await app.getByTestId('composer-input').fill('half-written about queues');
   await open(app, 'First question about budgets');
   await expect(app.getByTestId('composer-input')).toHaveValue('');
+  // The click moved the focus to the list, and it stays there.
+  await expect(items(app).filter({ hasText: 'First question about budgets' }).getByTestId('open-conversation-button')).toBeFocused();
   await app.getByTestId('composer-input').fill('half-written about budgets');
   await open(app, 'Second question about queues');
   await expect(app.getByTestId('composer-input')).toHaveValue('half-written about queues');

@@ -22,6 +22,9 @@ interface ComposerProps {
 /** The tallest the box grows, in pixels, before it scrolls. */
 const MAX_HEIGHT = 240;
 
+/** A box that had the focus left the page (the first question made the conversation, or a shortcut switched): its successor takes the focus. */
+let focusNextBox = false;
+
 export function Composer({ draftKey, disabledReason, busy, onSend, onStop }: ComposerProps) {
   const { conversations } = useStores();
   const [text, setText] = useState(() => conversations.getState().draftOf(draftKey));
@@ -33,6 +36,19 @@ export function Composer({ draftKey, disabledReason, busy, onSend, onStop }: Com
   useEffect(() => {
     conversations.getState().keepDraft(draftKey, text);
   }, [conversations, draftKey, text]);
+
+  // The person was writing when this box replaced the last one (their first question made the
+  // conversation, or Ctrl+N): they write on here. Left on the page, the focus would fall to the body and
+  // the caret stay where the old box was, outside any text, which costs Chromium a walk over the page
+  // on every frame: an answer streaming after it took three times longer to draw.
+  useLayoutEffect(() => {
+    const element = input.current;
+    if (element && focusNextBox && (document.activeElement === null || document.activeElement === document.body)) element.focus();
+    focusNextBox = false;
+    return () => {
+      focusNextBox = element !== null && document.activeElement === element;
+    };
+  }, []);
 
   // Grow with the text, up to a limit.
   useLayoutEffect(() => {
