@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFile } from 'node:fs/promises';
-import { app, BrowserWindow, dialog, shell, type SaveDialogOptions } from 'electron';
+import { app, BrowserWindow, dialog, powerMonitor, shell, type SaveDialogOptions } from 'electron';
 import ElectronStore from 'electron-store';
 import { APP_URL } from './app/app-files';
 import { registerAppScheme, serveApp } from './app-protocol';
@@ -55,8 +55,10 @@ async function start(): Promise<void> {
     showInFolder: (file) => shell.showItemInFolder(file),
     log,
   });
-  const { settings } = services;
-  hardenApp((url) => isAllowedExternalUrl(url, settings.effective().issuer));
+  const { settings, session } = services;
+  // Timers sleep with the computer: on waking, credentials that came due meanwhile are renewed at once.
+  powerMonitor.on('resume', () => session.wake());
+  hardenApp((url) => isAllowedExternalUrl(url, settings.trustedIssuer()));
 
   // The development server only when running from source; a packaged app always loads its own files.
   const devServer = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;

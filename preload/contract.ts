@@ -22,7 +22,6 @@ export const ERROR_CODES = [
   'sign-in-cancelled',
   'sign-in-timeout',
   'sign-in-denied',
-  'sign-in-state-mismatch',
   'sign-in-callback-invalid',
   'redirect-port-in-use',
   'idp-unreachable',
@@ -127,20 +126,27 @@ export type SettingKey = (typeof SETTING_KEYS)[number];
 /** "Keep the … to N characters or fewer.": the length rule, said the same way for every setting. */
 const atMost = (what: string, max: number) => `Keep ${what} to ${max.toLocaleString('en-US')} characters or fewer.`;
 
+/** 127.0.0.0/8, ::1 and localhost: the only hosts Strata talks to without TLS (a provider or emulator on this computer). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return host === 'localhost' || host === '::1' || /^127(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(host);
+}
+
+/** True for an https address, or an http one on this computer: sign-in tokens and AWS credentials never travel in clear text. */
+export function isSecureWebAddress(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password) return false;
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
+
 const WEB_ADDRESS = 'Enter the full web address, starting with https://.';
 const httpUrl = (max: number) =>
-  z
-    .string({ error: WEB_ADDRESS })
-    .trim()
-    .max(max, atMost('the web address', max))
-    .refine((value) => {
-      try {
-        const url = new URL(value);
-        return url.protocol === 'https:' || url.protocol === 'http:';
-      } catch {
-        return false;
-      }
-    }, WEB_ADDRESS);
+  z.string({ error: WEB_ADDRESS }).trim().max(max, atMost('the web address', max)).refine(isSecureWebAddress, WEB_ADDRESS);
 
 /** '' (not set) or a value of `schema`; `message` when the value is neither. */
 const optional = <T extends z.ZodType>(schema: T, message: string) => z.union([z.literal(''), schema], { error: message });

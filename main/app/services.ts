@@ -9,6 +9,7 @@ import { TokenVault, type SecretCipher } from '../auth/token-vault';
 import { StrataError } from '../errors';
 import type { Handlers } from '../ipc/dispatch';
 import type { SessionStatus } from '../../preload/contract';
+import { sessionScope } from '../settings/layers';
 import { loadPolicy } from '../settings/policy';
 import { SettingsService } from '../settings/settings-service';
 import { SettingsStore, type OpenStore } from '../settings/settings-store';
@@ -33,7 +34,7 @@ export interface Platform {
   showInFolder(file: string): void;
   log(message: string): void;
   /** For tests that need short waits; defaults to the production values. */
-  timing?: { signInTimeoutMs?: number; renewalRetryMs?: number; chatRetryBaseMs?: number; chatCheckpointMs?: number };
+  timing?: { signInTimeoutMs?: number; renewalRetryMs?: number; chatRetryBaseMs?: number; chatCheckpointMs?: number; now?: () => number };
 }
 
 /** Every main-process service, wired together; the same in the app and under test. */
@@ -51,6 +52,9 @@ export interface Services {
   start(): Promise<void>;
   dispose(): void;
 }
+
+/** The notice that says why the person was signed out after changing settings; gone once they sign in again. */
+const SIGNED_OUT_BY_SETTINGS = 'signed-out:settings-changed';
 
 /** Builds the main-process services for one platform. */
 export function createServices(platform: Platform): Services {
@@ -109,6 +113,7 @@ export function createServices(platform: Platform): Services {
   events.attach((channel, payload) => {
     if (channel !== 'auth:status') return;
     const status = payload as SessionStatus;
+    if (status.state === 'ready') settings.removeNotice(SIGNED_OUT_BY_SETTINGS);
     const subject = status.state === 'ready' ? status.user.subject : status.state === 'expired' ? signedInAs : undefined;
     if (subject !== signedInAs) {
       signedInAs = subject;
@@ -131,8 +136,18 @@ export function createServices(platform: Platform): Services {
       return null;
     },
     'settings:get': () => view(),
-    'settings:update': (patch) => {
+    'settings:update': async (patch) => {
+      const before = sessionScope(settings.effective());
       settings.update(patch);
+      // Tokens go only where the person signed in: new addresses for the provider, pool or endpoints end the session first.
+      if (sessionScope(settings.effective()) !== before && session.getStatus().state !== 'signed-out') {
+        await session.signOut();
+        settings.addNotice({
+          id: SIGNED_OUT_BY_SETTINGS,
+          level: 'info',
+          message: 'You were signed out because the sign-in or AWS settings changed. Sign in again to use the new settings.',
+        });
+      }
       return view();
     },
     'preferences:get': () => preferences.get(),
@@ -148,7 +163,7 @@ export function createServices(platform: Platform): Services {
       return null;
     },
     'app:open-external': async ({ url }) => {
-      if (!isAllowedExternalUrl(url, settings.effective().issuer)) {
+      if (!isAllowedExternalUrl(url, settings.trustedIssuer())) {
         throw new StrataError('link-not-allowed', "Strata doesn't open that link.", {
           action: 'Copy the address into your browser if you trust it.',
         });

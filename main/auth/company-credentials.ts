@@ -46,6 +46,8 @@ export class CompanyCredentials {
   private inflight?: Promise<CompanyAwsCredentials>;
   private readonly cognito: AwsCredentialIdentityProvider;
   private readonly now: () => number;
+  /** Set by forget(): what arrives afterwards for this session is dropped. */
+  private forgotten = false;
 
   constructor(private readonly options: CompanyCredentialsOptions) {
     this.tokens = options.tokens;
@@ -100,8 +102,13 @@ export class CompanyCredentials {
 
   /** Forgets the credentials and tokens held in memory. */
   forget(): void {
+    this.forgotten = true;
     this.current = undefined;
     this.tokens = { ...this.tokens, idToken: '', idTokenIssuedAt: 0, idTokenExpiresAt: 0, refreshToken: undefined };
+  }
+
+  private throwIfForgotten(): void {
+    if (this.forgotten) throw new StrataError('session-expired', "You're not signed in.", { action: 'Sign in to continue.' });
   }
 
   private margin(): number {
@@ -110,6 +117,7 @@ export class CompanyCredentials {
 
   private async fetch(): Promise<CompanyAwsCredentials> {
     const credentials = await this.cognito();
+    this.throwIfForgotten();
     if (!credentials.expiration) {
       throw new StrataError('aws-rejected', 'AWS sent credentials without an expiry time.', {
         action: 'Tell IT: the identity pool returned unusual credentials.',
@@ -137,6 +145,7 @@ export class CompanyCredentials {
     const fresh = await refreshTokens(this.options.oidc, refreshToken).catch((err: unknown) => {
       throw asStrataError(err, 'idp');
     });
+    this.throwIfForgotten();
     if (fresh.user.subject !== this.tokens.user.subject) {
       throw new StrataError('idp-rejected', 'Your company sign-in changed to a different person.', {
         action: 'Sign in again.',

@@ -2,7 +2,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Configuration } from 'openid-client';
 import type { AppError, AwsIdentity, CompanySettings, SessionStatus } from '../../preload/contract';
 import { asStrataError, StrataError, toAppError, type Stage } from '../errors';
-import { missingForSignIn } from '../settings/layers';
+import { missingForSignIn, sessionScope } from '../settings/layers';
 import { CompanyCredentials } from './company-credentials';
 import { startLoopbackReceiver } from './loopback';
 import { buildAuthorizationUrl, discoverProvider, exchangeCode, newAuthorizationChecks, refreshTokens, revokeRefreshToken, type TokenSet } from './oidc';
@@ -123,12 +123,26 @@ export class CompanySession {
     return this.active.credentials.provider;
   }
 
-  /** Fetches new AWS credentials now, after AWS said the current ones expired early. */
+  /**
+   * Fetches new AWS credentials now, after AWS said the current ones expired early. A failure that
+   * retrying will not mend ends the session, as it does when the background renewal meets it.
+   */
   async renewCredentials(): Promise<void> {
-    if (!this.active) {
+    const active = this.active;
+    if (!active) {
       throw new StrataError('session-expired', "You're not signed in.", { action: 'Sign in to continue.' });
     }
-    await step(this.active.credentials.renew(), 'aws');
+    try {
+      await active.credentials.renew();
+    } catch (err) {
+      this.renewalFailed(active, err, 0);
+      throw asStrataError(err, 'aws');
+    }
+  }
+
+  /** After the computer slept (its timers slept too): renews at once if renewal came due meanwhile. */
+  wake(): void {
+    if (this.active) this.scheduleRenewal(0);
   }
 
   /** Signs in through the system browser; resolves once AWS credentials are ready. */
@@ -168,6 +182,7 @@ export class CompanySession {
         timeoutMs: this.options.signInTimeoutMs ?? 5 * 60_000,
         signal: attempt.signal,
         companyName: settings.companyName,
+        onIgnored: (reason) => this.log(`sign-in: ${reason}`),
       });
       const url = await abortable(buildAuthorizationUrl(oidc, receiver.redirectUri, settings.scopes, checks), attempt.signal);
       // The renderer offers this link to copy, for when the browser does not open.
@@ -238,28 +253,48 @@ export class CompanySession {
     const settings = this.options.settings();
     const record = this.options.vault.load();
     if (!record || missingForSignIn(settings).length > 0) return this.getStatus();
-    if (record.issuer !== settings.issuer || record.clientId !== settings.clientId) {
+    // Signed in against other settings (another provider, pool or endpoint): its tokens go nowhere else.
+    if (record.issuer !== settings.issuer || record.clientId !== settings.clientId || record.scope !== sessionScope(settings)) {
       this.options.vault.clear();
       return this.getStatus();
     }
     this.end();
     const generation = this.generation;
-    this.setStatus({ state: 'signing-in', startedAt: this.now(), interactive: false });
-    try {
-      const oidc = await step(discoverProvider(settings.issuer, settings.clientId), 'idp');
-      const tokens = await step(refreshTokens(oidc, record.refreshToken), 'idp');
-      if (tokens.user.subject !== record.subject) {
-        throw new StrataError('session-expired', 'Your saved sign-in belongs to someone else.', {
-          action: 'Sign in again.',
-        });
+    // Cancel stops it as it stops an interactive sign-in: the person is back at the sign-in screen.
+    const attempt = new AbortController();
+    this.attempt = attempt;
+    const running = (async () => {
+      this.setStatus({ state: 'signing-in', startedAt: this.now(), interactive: false });
+      try {
+        const oidc = await abortable(step(discoverProvider(settings.issuer, settings.clientId), 'idp'), attempt.signal);
+        const tokens = await abortable(step(refreshTokens(oidc, record.refreshToken), 'idp'), attempt.signal);
+        if (tokens.user.subject !== record.subject) {
+          throw new StrataError('session-expired', 'Your saved sign-in belongs to someone else.', {
+            action: 'Sign in again.',
+          });
+        }
+        await abortable(this.establish(generation, oidc, settings, tokens), attempt.signal);
+      } catch (err) {
+        const error = toAppError(err, 'idp');
+        if (generation !== this.generation) return this.status;
+        if (error.code === 'sign-in-cancelled') {
+          // The saved sign-in stays: the next start (or Sign in) may use it.
+          this.end();
+          this.setStatus(this.signedOut());
+          return this.status;
+        }
+        if (!PASSING_FAILURES.has(error.code)) this.options.vault.clear();
+        this.fail(error);
+      } finally {
+        if (this.attempt === attempt) this.attempt = undefined;
       }
-      await this.establish(generation, oidc, settings, tokens);
-    } catch (err) {
-      const error = toAppError(err, 'idp');
-      if (!PASSING_FAILURES.has(error.code)) this.options.vault.clear();
-      if (generation === this.generation) this.fail(error);
-    }
-    return this.status;
+      return this.status;
+    })();
+    this.running = running;
+    void running.finally(() => {
+      if (this.running === running) this.running = undefined;
+    });
+    return running;
   }
 
   /** Signs out: forgets every token and credential, here and on disk, and revokes the refresh token. */
@@ -299,7 +334,10 @@ export class CompanySession {
       oidc,
       tokens,
       now: this.now,
-      onTokens: (fresh) => this.save(settings, fresh),
+      // A renewal that finishes after sign-out (or for a session since replaced) saves nothing.
+      onTokens: (fresh) => {
+        if (generation === this.generation) this.save(settings, fresh);
+      },
       onRenewed: () => {
         const active = this.active;
         if (active?.credentials !== credentials) return;
@@ -343,6 +381,7 @@ export class CompanySession {
       clientId: settings.clientId,
       subject: tokens.user.subject,
       refreshToken: tokens.refreshToken,
+      scope: sessionScope(settings),
     });
   }
 
@@ -392,20 +431,25 @@ export class CompanySession {
     try {
       await active.credentials.renew();
     } catch (err) {
-      if (this.active !== active) return;
-      const error = toAppError(err, 'aws');
-      const expiresAt = active.credentials.issued?.expiresAt ?? 0;
-      this.log(`credential renewal failed (${error.code})`);
-      if (PASSING_FAILURES.has(error.code) && this.now() < expiresAt) {
-        this.noteRenewalError(active, error);
-        this.scheduleRenewal(failures + 1);
-        return;
-      }
-      if (!PASSING_FAILURES.has(error.code)) this.options.vault.clear();
-      const user = active.credentials.user;
-      this.end();
-      this.setStatus({ state: 'expired', user, error });
+      this.renewalFailed(active, err, failures);
     }
+  }
+
+  /** A renewal failed: retried later while that may help and time remains, otherwise the session ends. */
+  private renewalFailed(active: ActiveSession, err: unknown, failures: number): void {
+    if (this.active !== active) return;
+    const error = toAppError(err, 'aws');
+    const expiresAt = active.credentials.issued?.expiresAt ?? 0;
+    this.log(`credential renewal failed (${error.code})`);
+    if (PASSING_FAILURES.has(error.code) && this.now() < expiresAt) {
+      this.noteRenewalError(active, error);
+      this.scheduleRenewal(failures + 1);
+      return;
+    }
+    if (!PASSING_FAILURES.has(error.code)) this.options.vault.clear();
+    const user = active.credentials.user;
+    this.end();
+    this.setStatus({ state: 'expired', user, error });
   }
 
   private requireConfigured(settings: CompanySettings): void {

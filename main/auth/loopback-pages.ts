@@ -24,10 +24,10 @@ export const pages = {
     message: 'Return to Strata to see the details and try again.',
     tone: 'failure',
   },
-  unsafe: {
-    title: "Sign-in couldn't be completed safely",
-    message: "This page didn't belong to Strata's current sign-in. Return to Strata and sign in again.",
-    tone: 'failure',
+  notThisSignIn: {
+    title: 'Not part of your sign-in',
+    message: "This page didn't come from Strata's current sign-in, so it was ignored. If you're signing in, finish on the sign-in page Strata opened.",
+    tone: 'neutral',
   },
   incomplete: {
     title: "Sign-in couldn't be completed",

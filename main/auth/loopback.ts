@@ -18,6 +18,8 @@ export interface LoopbackOptions {
   signal?: AbortSignal;
   /** shown on the pages: "Sign in with <companyName>" context */
   companyName: string;
+  /** told (without secrets) about each request that did not carry this attempt's state and was turned away */
+  onIgnored?: (reason: string) => void;
 }
 
 export interface LoopbackReceiver {
@@ -107,8 +109,14 @@ export async function startLoopbackReceiver(options: LoopbackOptions): Promise<L
     if (req.method !== 'GET') return reply(res, 405, pages.methodNotAllowed, { Allow: 'GET' });
     if (settled) return reply(res, 409, pages.alreadyFinished);
 
+    // Without this attempt's state it is not the answer to this sign-in: any local web page can send
+    // such a request (an <img> is enough), so it is turned away and the attempt goes on.
+    if (!sameSecret(single(url.searchParams, 'state'), expectedState)) {
+      options.onIgnored?.(`a request to ${url.pathname} without this sign-in's state was turned away`);
+      return reply(res, 400, pages.notThisSignIn);
+    }
     // A sign-in answer at another address ends the attempt too: it never carries a code Strata will use.
-    const verdict = misdirected ? readMisdirected(url.searchParams, expectedState) : readCallback(url.searchParams, expectedState);
+    const verdict = misdirected ? misdirectedVerdict() : readCallback(url.searchParams);
     const callbackUrl = new URL(redirectUri);
     callbackUrl.search = url.search;
     // Settle before replying: the reply then carries Connection: close, and closing the server
@@ -139,19 +147,12 @@ interface Verdict {
   error?: StrataError;
 }
 
-const unsafe = (): Verdict => ({
-  status: 400,
-  page: pages.unsafe,
-  error: new StrataError('sign-in-state-mismatch', "Sign-in couldn't be completed safely.", { action: TRY_AGAIN }),
-});
-
 /** True when a request carries the parameters of an authorization response (RFC 6749 §4.1.2). */
 function isAuthorizationResponse(params: URLSearchParams): boolean {
   return params.has('code') || params.has('state') || params.has('error');
 }
 
-function readMisdirected(params: URLSearchParams, expectedState: string): Verdict {
-  if (!sameSecret(single(params, 'state'), expectedState)) return unsafe();
+function misdirectedVerdict(): Verdict {
   return {
     status: 404,
     page: pages.wrongAddress,
@@ -162,9 +163,8 @@ function readMisdirected(params: URLSearchParams, expectedState: string): Verdic
   };
 }
 
-function readCallback(params: URLSearchParams, expectedState: string): Verdict {
-  // Checked before anything else: a callback for another attempt (or forged) must not be trusted at all.
-  if (!sameSecret(single(params, 'state'), expectedState)) return unsafe();
+/** Reads a callback that carries this attempt's state. */
+function readCallback(params: URLSearchParams): Verdict {
   const error = params.get('error');
   if (error === 'access_denied') {
     return {

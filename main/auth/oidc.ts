@@ -1,5 +1,5 @@
 import * as client from 'openid-client';
-import type { UserProfile } from '../../preload/contract';
+import { isLoopbackHost, type UserProfile } from '../../preload/contract';
 import { StrataError } from '../errors';
 
 /** The tokens Strata holds for a signed-in person (main only; never sent to the renderer). */
@@ -21,7 +21,7 @@ export interface AuthorizationChecks {
 
 /** True for http issuers on this machine, the only ones Strata accepts without TLS (local development providers). */
 export function isLoopbackHttp(url: URL): boolean {
-  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  return url.protocol === 'http:' && isLoopbackHost(url.hostname);
 }
 
 /** Discovers the provider's endpoints from its issuer URL; Strata is a public client (PKCE, no secret). */

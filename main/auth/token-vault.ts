@@ -16,12 +16,14 @@ export interface SecretCipher {
   decrypt(data: Buffer): string;
 }
 
-/** One signed-in session's refresh token and whom it belongs to. */
+/** One signed-in session's refresh token, whom it belongs to, and the settings it was signed in against. */
 export interface VaultRecord {
   issuer: string;
   clientId: string;
   subject: string;
   refreshToken: string;
+  /** The session settings at sign-in (`sessionScope`): the token is used again only while they are unchanged. */
+  scope: string;
 }
 
 const recordSchema = z.object({
@@ -29,9 +31,11 @@ const recordSchema = z.object({
   clientId: z.string().min(1),
   subject: z.string().min(1),
   refreshToken: z.string().min(1),
+  scope: z.string().min(1),
 });
-// Versioned so a later format can tell an old file from a damaged one.
-const fileSchema = recordSchema.extend({ version: z.literal(1) });
+// Versioned so a later format can tell an old file from a damaged one. A version 1 file does not say
+// which endpoints it was signed in against: it is not used, and the person signs in once more.
+const fileSchema = recordSchema.extend({ version: z.literal(2) });
 
 const SAVE_FAILED =
   "Strata couldn't save your sign-in securely on this computer, so you'll need to sign in again after restarting Strata.";
@@ -68,7 +72,7 @@ export class TokenVault {
       return;
     }
     try {
-      this.#writeAtomically(this.#cipher.encrypt(JSON.stringify({ version: 1, ...checked })));
+      this.#writeAtomically(this.#cipher.encrypt(JSON.stringify({ version: 2, ...checked })));
       this.#saveFailed = false;
     } catch {
       // The session still works for now; Settings explains why it won't survive a restart.

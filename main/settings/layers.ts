@@ -117,6 +117,21 @@ export function resolveSettings(input: {
   return { values: values as CompanySettings, sources, locked, notices };
 }
 
+/** Settings that send nothing anywhere (a name to show, what to ask for at sign-in, the local port). */
+const LOCAL_KEYS: ReadonlySet<SettingKey> = new Set(['companyName', 'scopes', 'redirectPort']);
+
+/**
+ * The settings a sign-in is bound to: where its tokens and credentials go. Changing any of them
+ * ends the session, and a saved sign-in is resumed only while they are all as they were. A new
+ * setting is one of them unless it is declared local.
+ */
+export const SESSION_KEYS: readonly SettingKey[] = SETTING_KEYS.filter((key) => !LOCAL_KEYS.has(key));
+
+/** The values of SESSION_KEYS as one string, kept beside a saved sign-in. */
+export function sessionScope(values: CompanySettings): string {
+  return JSON.stringify(SESSION_KEYS.map((key) => values[key]));
+}
+
 /** The settings company sign-in cannot work without that are still empty. */
 export function missingForSignIn(values: CompanySettings): SettingKey[] {
   const required = ['issuer', 'clientId', 'identityPoolId'] as const;

@@ -54,6 +54,15 @@ export class SettingsService {
     return { values, sources, locked, notices: shown, tokenStorage };
   }
 
+  /**
+   * The sign-in provider's address when IT (policy) or whoever started Strata (environment) set it:
+   * links to it may open in the browser. One typed into Settings widens nothing.
+   */
+  trustedIssuer(): string {
+    const { values, sources } = this.#resolve();
+    return sources.issuer === 'policy' || sources.issuer === 'env' ? values.issuer : '';
+  }
+
   /** Saves the person's changes; refuses the whole patch if it touches anything IT has locked. */
   update(patch: SettingsPatch): void {
     const touched = Object.keys(patch).filter((key) => patch[key as SettingKey] !== undefined);
@@ -83,8 +92,15 @@ export class SettingsService {
 
   /** Lets other parts of main (e.g. the token vault) tell the person something in Settings. */
   addNotice(notice: Notice): void {
+    // Told again, it happened again: shown even if the last one was dismissed.
+    this.#dismissed.delete(notice.id);
     this.#added.set(notice.id, notice);
     this.#changed();
+  }
+
+  /** Takes back a notice whose cause has passed. */
+  removeNotice(id: string): void {
+    if (this.#added.delete(id)) this.#changed();
   }
 
   /** Calls `listener` after every change to what `view()` returns; returns the unsubscribe. */

@@ -10,6 +10,7 @@ import * as oidc from 'openid-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../main/app/services';
 import { StrataError } from '../../main/errors';
+import { sessionScope } from '../../main/settings/layers';
 import type { SessionStatus } from '../../preload/contract';
 import { nodePlatform, type NodePlatform } from '../harness/node-platform';
 import { loginOverHttp } from '../sandbox/http-login';
@@ -29,16 +30,26 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function world(options: SandboxOptions = {}, reuse?: { sandbox: Sandbox; dir: string; key: Buffer }): Promise<World> {
+/** How far this test has moved the session's clock past the real one (a computer that slept). */
+let slept = 0;
+afterEach(() => {
+  slept = 0;
+});
+
+async function world(
+  options: SandboxOptions = {},
+  reuse?: { sandbox: Sandbox; dir: string; key: Buffer },
+  env: Record<string, string | undefined> = {},
+): Promise<World> {
   const sandbox = reuse?.sandbox ?? (await startSandbox(options));
   if (!reuse) cleanups.push(() => sandbox.close());
   const dir = reuse?.dir ?? mkdtempSync(path.join(os.tmpdir(), 'strata-session-'));
   const key = reuse?.key ?? randomBytes(32);
   const platform = nodePlatform({
-    env: { ...sandbox.env(), STRATA_REDIRECT_PORT: '0' },
+    env: { ...sandbox.env(), STRATA_REDIRECT_PORT: '0', ...env },
     userDataDir: dir,
     keychainKey: key,
-    timing: { signInTimeoutMs: 10_000, renewalRetryMs: 300 },
+    timing: { signInTimeoutMs: 10_000, renewalRetryMs: 300, now: () => Date.now() + slept },
   });
   const services = createServices(platform);
   const statuses: SessionStatus[] = [];
@@ -189,6 +200,7 @@ describe('company session', () => {
       clientId: w.sandbox.clientId,
       subject: 'ada',
       refreshToken: 'revoked-or-unknown',
+      scope: sessionScope(w.services.settings.effective()),
     });
     const again = await world({}, { sandbox: w.sandbox, dir: w.dir, key: w.key });
     await again.services.start();
@@ -210,6 +222,104 @@ describe('company session', () => {
       execute: [oidc.allowInsecureRequests],
     });
     await expect(oidc.refreshTokenGrant(config, saved!.refreshToken)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('a renewal that reaches the provider before sign-out and answers after it saves nothing', async () => {
+    const w = await world({ credentialsTtlSeconds: 8, idTokenTtlSeconds: 4 });
+    await signIn(w);
+    const hold = w.sandbox.faults.holdTokenAnswers();
+    await hold.arrived; // the background renewal is at the provider's token endpoint
+    await expect.poll(() => w.sandbox.stats()['oidc:token:refresh_token'] ?? 0).toBe(1);
+    await w.services.session.signOut();
+    expect(existsSync(vaultFile(w))).toBe(false);
+    // The provider's answer, with a fresh refresh token, arrives after the sign-out: nothing of it is kept.
+    hold.release();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(existsSync(vaultFile(w))).toBe(false);
+    expect(w.services.vault.load()).toBeUndefined();
+    expect(w.services.session.getStatus()).toMatchObject({ state: 'signed-out' });
+    expect(w.statuses.at(-1)).toMatchObject({ state: 'signed-out' });
+    const again = await world({}, { sandbox: w.sandbox, dir: w.dir, key: w.key });
+    await again.services.start();
+    expect(again.services.session.getStatus()).toMatchObject({ state: 'signed-out' });
+  });
+
+  it('the silent sign-in at start-up can be cancelled, and the saved sign-in is kept for later', async () => {
+    const w = await world();
+    await signIn(w);
+    w.services.dispose();
+    const hold = w.sandbox.faults.holdTokenAnswers();
+    const again = await world({}, { sandbox: w.sandbox, dir: w.dir, key: w.key });
+    const starting = again.services.start();
+    await hold.arrived;
+    expect(again.services.session.getStatus()).toMatchObject({ state: 'signing-in', interactive: false });
+    await expect(again.services.session.cancelSignIn()).resolves.toMatchObject({ state: 'signed-out', configured: true });
+    await starting;
+    hold.release();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(again.services.session.getStatus()).toMatchObject({ state: 'signed-out' });
+    expect(again.statuses.map((s) => s.state)).toEqual(['signing-in', 'signed-out']);
+    expect(existsSync(vaultFile(w))).toBe(true);
+  });
+
+  it('does not resume a saved sign-in against other endpoints than it was made with', async () => {
+    const w = await world();
+    await signIn(w);
+    w.services.dispose();
+    const refreshes = w.sandbox.stats()['oidc:token:refresh_token'] ?? 0;
+    const again = await world({}, { sandbox: w.sandbox, dir: w.dir, key: w.key }, { STRATA_STS_ENDPOINT: 'http://127.0.0.2:9' });
+    await again.services.start();
+    expect(again.services.session.getStatus()).toMatchObject({ state: 'signed-out', configured: true });
+    expect(w.sandbox.stats()['oidc:token:refresh_token'] ?? 0).toBe(refreshes);
+    expect(existsSync(vaultFile(w))).toBe(false);
+  });
+
+  it('changing where tokens or requests go while signed in signs out first, and says so', async () => {
+    const w = await world({}, undefined, { STRATA_BEDROCK_ENDPOINT: undefined });
+    await signIn(w);
+    const { handlers, settings } = w.services;
+    // A setting that sends nothing anywhere changes nothing.
+    await handlers['settings:update']({ companyName: 'Example Corp' });
+    expect(w.services.session.getStatus()).toMatchObject({ state: 'ready' });
+
+    const view = await handlers['settings:update']({ bedrockEndpoint: 'https://bedrock.vpce.example.com' });
+    expect(settings.effective().bedrockEndpoint).toBe('https://bedrock.vpce.example.com');
+    expect(w.services.session.getStatus()).toMatchObject({ state: 'signed-out' });
+    expect(existsSync(vaultFile(w))).toBe(false);
+    expect(() => w.services.session.credentialProvider()).toThrow(StrataError);
+    expect(view.notices.map((n) => n.message).join(' ')).toMatch(/signed out because the sign-in or AWS settings changed/);
+
+    // Signed in again with the new settings: the notice has done its work.
+    await handlers['settings:update']({ bedrockEndpoint: '' });
+    await signIn(w);
+    expect((await handlers['settings:get'](undefined)).notices.map((n) => n.id)).not.toContain('signed-out:settings-changed');
+  });
+
+  it('on waking from sleep, renews at once credentials that came due while the computer slept', async () => {
+    const w = await world({ credentialsTtlSeconds: 120 });
+    const first = await signIn(w);
+    if (first.state !== 'ready') throw new Error(`not signed in: ${first.state}`);
+    // Renewal is due 30 s before expiry; the computer slept through it (its timers with it).
+    slept = 100_000;
+    w.services.session.wake();
+    await expect.poll(() => w.sandbox.stats()['cognito:GetCredentialsForIdentity'], { timeout: 3_000 }).toBe(2);
+    await expect.poll(() => w.statuses.at(-1)).toMatchObject({ state: 'ready' });
+    const last = w.statuses.at(-1)!;
+    if (last.state === 'ready') expect(last.expiresAt).toBeGreaterThan(Date.now() + slept);
+    // Awake again with nothing due: nothing is fetched.
+    w.services.session.wake();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(w.sandbox.stats()['cognito:GetCredentialsForIdentity']).toBe(2);
+  });
+
+  it('a renewal asked for by a request that AWS refuses ends the session, as in the background', async () => {
+    const w = await world();
+    await signIn(w);
+    w.sandbox.faults.cognitoRejects = true;
+    await expect(w.services.session.renewCredentials()).rejects.toMatchObject({ code: 'cognito-rejected' });
+    expect(w.services.session.getStatus()).toMatchObject({ state: 'expired', user: { name: 'Ada Lovelace' }, error: { code: 'cognito-rejected' } });
+    expect(() => w.services.session.credentialProvider()).toThrow(StrataError);
+    expect(existsSync(vaultFile(w))).toBe(false);
   });
 
   it('says what to do when AWS refuses the sign-in, and saves nothing', async () => {

@@ -18,7 +18,7 @@ import {
 } from './constants.js';
 import { CredentialsRegistry } from './credentials-registry.js';
 import { Stats } from './http-util.js';
-import { startOidc } from './oidc.js';
+import { startOidc, type TokenHold } from './oidc.js';
 import { startSts } from './sts.js';
 
 export type { SandboxUser } from './constants.js';
@@ -68,6 +68,8 @@ export interface Sandbox {
   faults: {
     /** identity provider down: its port refuses connections (ECONNREFUSED) until set back to false, then listens again on the same port */
     setIdpDown(down: boolean): Promise<void>;
+    /** the identity provider's token endpoint grants as usual but holds every answer from now until released */
+    holdTokenAnswers(): TokenHold;
     /** Cognito answers GetId/GetCredentialsForIdentity with NotAuthorizedException while true */
     cognitoRejects: boolean;
     /** every credential issued so far is treated as expired from now on (STS answers ExpiredToken), though the Expiration the client holds is later */
@@ -159,6 +161,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       users,
       faults: {
         setIdpDown: (down) => oidc.setDown(down),
+        holdTokenAnswers: () => oidc.holdTokenAnswers(),
         get cognitoRejects() {
           return cognitoRejects;
         },

@@ -27,7 +27,15 @@ export interface OidcServer {
   /** The public signing keys, as served at jwks_uri. */
   jwks: JSONWebKeySet;
   setDown(down: boolean): Promise<void>;
+  /** The token endpoint handles requests from now on but holds its answers until released; `arrived` settles when the first request came. */
+  holdTokenAnswers(): TokenHold;
   close(): Promise<void>;
+}
+
+/** Token answers held at the provider, e.g. to end a session while its renewal's answer is on the way. */
+export interface TokenHold {
+  arrived: Promise<void>;
+  release(): void;
 }
 
 let providerClass: Promise<typeof Provider> | undefined;
@@ -90,12 +98,22 @@ export async function startOidc(options: OidcOptions): Promise<OidcServer> {
   });
 
   const providerCallback = provider.callback();
+  let hold: { released: Promise<void>; arrived: () => void } | undefined;
   handle = (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const match = INTERACTION_PATH.exec(path);
     if (!match) {
-      providerCallback(req, res);
-      return;
+      const held = path === '/token' && req.method === 'POST' ? hold : undefined;
+      if (held) {
+        held.arrived();
+        // The grant is made (a rotated refresh token is issued) at once; only the answer waits.
+        const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+        res.end = ((...args: unknown[]) => {
+          void held.released.then(() => end(...args));
+          return res;
+        }) as typeof res.end;
+      }
+      return providerCallback(req, res);
     }
     interaction(provider, req, res, options, usersBySub).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
@@ -114,6 +132,21 @@ export async function startOidc(options: OidcOptions): Promise<OidcServer> {
     async setDown(down) {
       if (down) await server.stop();
       else await server.restart();
+    },
+    holdTokenAnswers() {
+      let release = () => {};
+      let arrived = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const first = new Promise<void>((resolve) => (arrived = resolve));
+      const current = { released, arrived };
+      hold = current;
+      return {
+        arrived: first,
+        release: () => {
+          if (hold === current) hold = undefined;
+          release();
+        },
+      };
     },
     close: () => server.stop(),
   };

@@ -103,6 +103,54 @@ describe('SettingsService', () => {
     expect(settings.effective().stsEndpoint).toBe('');
   });
 
+  it('takes endpoints and the sign-in address over https, and plain http only on this computer', () => {
+    const settings = service({ policy: policy({ settings: {}, locked: [] }) });
+    for (const address of ['http://sts.example.com', 'http://10.0.0.5:8080', 'http://127.example.com', 'ftp://sts.example.com', 'https://user:pw@sts.example.com']) {
+      expect(() => settings.update({ stsEndpoint: address }), address).toThrow(
+        expect.objectContaining({ fields: { stsEndpoint: 'Enter the full web address, starting with https://.' } }),
+      );
+      expect(() => settings.update({ issuer: address }), address).toThrow(StrataError);
+    }
+    for (const address of ['https://sts.eu-west-1.amazonaws.com', 'http://127.0.0.1:4566', 'http://127.8.9.10', 'http://localhost:4566', 'http://[::1]:4566']) {
+      settings.update({ stsEndpoint: address, issuer: address });
+      expect(settings.effective()).toMatchObject({ stsEndpoint: address, issuer: address });
+    }
+  });
+
+  it('ignores an http address on another computer wherever it comes from: the policy, the settings file or the environment', () => {
+    const settings = service({
+      policy: policy({ settings: { companyName: 'Example Corp', cognitoIdentityEndpoint: 'http://cognito.internal' }, locked: [] }),
+      env: { STRATA_STS_ENDPOINT: 'http://sts.internal' },
+    });
+    expect(settings.effective()).toMatchObject({ cognitoIdentityEndpoint: '', stsEndpoint: '' });
+    expect(settings.view(tokenStorage).notices.map((notice) => notice.id)).toEqual([
+      'invalid:policy:cognitoIdentityEndpoint',
+      'invalid:env:stsEndpoint',
+    ]);
+  });
+
+  it('trusts the sign-in address for links only when IT or the environment set it', () => {
+    expect(service().trustedIssuer()).toBe('https://login.example.com');
+    expect(service({ policy: policy({ settings: {}, locked: [] }), env: { STRATA_ISSUER: 'https://id.example.org' } }).trustedIssuer()).toBe(
+      'https://id.example.org',
+    );
+    const typed = service({ policy: policy({ settings: {}, locked: [] }) });
+    typed.update({ issuer: 'https://evil.example.net' });
+    expect(typed.effective().issuer).toBe('https://evil.example.net');
+    expect(typed.trustedIssuer()).toBe('');
+  });
+
+  it('shows a notice told again after it was dismissed, and takes one back when its cause has passed', () => {
+    const settings = service();
+    settings.addNotice({ id: 'signed-out', level: 'info', message: 'Signed out.' });
+    settings.dismissNotice('signed-out');
+    expect(settings.view(tokenStorage).notices.map((notice) => notice.id)).toEqual([]);
+    settings.addNotice({ id: 'signed-out', level: 'info', message: 'Signed out.' });
+    expect(settings.view(tokenStorage).notices.map((notice) => notice.id)).toEqual(['signed-out']);
+    settings.removeNotice('signed-out');
+    expect(settings.view(tokenStorage).notices).toEqual([]);
+  });
+
   it('names every invalid setting in its own words when several are wrong', () => {
     const settings = service();
     expect(() => settings.update({ region: 'Ohio', identityPoolId: 'pool-1', scopes: 'email profile' })).toThrow(

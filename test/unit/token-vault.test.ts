@@ -39,6 +39,7 @@ const record: VaultRecord = {
   clientId: 'strata-desktop',
   subject: 'user-123',
   refreshToken: 'rt-SECRET-4f1c9a7e2b',
+  scope: '["https://login.example.com","strata-desktop","us-east-1:pool"]',
 };
 
 let dir: string;
@@ -114,6 +115,15 @@ describe('TokenVault', () => {
     const cipher = aesCipher();
     new TokenVault({ file, cipher }).save(record);
     writeFileSync(file, cipher.encrypt(JSON.stringify({ version: 1, issuer: 'https://login.example.com' })));
+    expect(new TokenVault({ file, cipher }).load()).toBeUndefined();
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('does not use a sign-in saved before it recorded the endpoints it was made against', () => {
+    const cipher = aesCipher();
+    const { scope: _scope, ...withoutScope } = record;
+    new TokenVault({ file, cipher }).save(record);
+    writeFileSync(file, cipher.encrypt(JSON.stringify({ version: 1, ...withoutScope })));
     expect(new TokenVault({ file, cipher }).load()).toBeUndefined();
     expect(existsSync(file)).toBe(false);
   });
