@@ -253,8 +253,8 @@ export class CompanySession {
     const settings = this.options.settings();
     const record = this.options.vault.load();
     if (!record || missingForSignIn(settings).length > 0) return this.getStatus();
-    // Signed in against other settings (another provider, pool or endpoint): its tokens go nowhere else.
-    if (record.issuer !== settings.issuer || record.clientId !== settings.clientId || record.scope !== sessionScope(settings)) {
+    // Signed in against other settings (another provider, client, pool or endpoint): its tokens go nowhere else.
+    if (record.scope !== sessionScope(settings)) {
       this.options.vault.clear();
       return this.getStatus();
     }

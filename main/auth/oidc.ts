@@ -1,5 +1,5 @@
 import * as client from 'openid-client';
-import { isLoopbackHost, type UserProfile } from '../../preload/contract';
+import { isLoopbackHost, isSecureWebAddress, type UserProfile } from '../../preload/contract';
 import { StrataError } from '../errors';
 
 /** The tokens Strata holds for a signed-in person (main only; never sent to the renderer). */
@@ -26,13 +26,13 @@ export function isLoopbackHttp(url: URL): boolean {
 
 /** Discovers the provider's endpoints from its issuer URL; Strata is a public client (PKCE, no secret). */
 export async function discoverProvider(issuer: string, clientId: string): Promise<client.Configuration> {
-  const url = new URL(issuer);
-  if (url.protocol !== 'https:' && !isLoopbackHttp(url)) {
+  if (!isSecureWebAddress(issuer)) {
     throw new StrataError('not-configured', "The sign-in provider's address must start with https://.", {
       action: 'Ask IT to check the identity provider URL in Settings.',
       details: issuer,
     });
   }
+  const url = new URL(issuer);
   return client.discovery(url, clientId, { token_endpoint_auth_method: 'none' }, client.None(), {
     execute: isLoopbackHttp(url) ? [client.allowInsecureRequests] : [],
     timeout: 15,
