@@ -91,23 +91,28 @@ export function awsDetails(err: unknown): string {
  * AWS errors get specific guidance; the technical text goes under details.
  */
 export function toAppError(err: unknown, stage: Stage = 'aws'): AppError {
-  if (err instanceof StrataError) return err.toAppError();
+  const own = strataCause(err);
+  if (own) return own.toAppError();
   const e = asErrorLike(err);
 
   const network = networkErrorCode(err);
   if (network) {
+    const timedOut = network === 'ETIMEDOUT';
+    const details = timedOut ? `No answer in time (${network}): ${String(e.message)}` : `Connection failed (${network})`;
     return stage === 'idp'
       ? {
           code: 'idp-unreachable',
-          message: "Strata couldn't reach your company's sign-in service.",
+          message: timedOut
+            ? "Your company's sign-in service didn't answer in time."
+            : "Strata couldn't reach your company's sign-in service.",
           action: 'Check your internet or VPN connection, then try again.',
-          details: `Connection failed (${network})`,
+          details,
         }
       : {
           code: 'aws-unreachable',
-          message: "Strata couldn't reach AWS.",
-          action: 'Check your internet or VPN connection, then try again.',
-          details: `Connection failed (${network})`,
+          message: timedOut ? "AWS didn't answer in time." : "Strata couldn't reach AWS.",
+          action: 'Check your internet or VPN connection (and the proxy, if your company uses one), then try again.',
+          details,
         };
   }
 
@@ -184,6 +189,13 @@ export function toAppError(err: unknown, stage: Stage = 'aws'): AppError {
 
 /** Converts a failure into a StrataError once, at the point where its stage is known. */
 export function asStrataError(err: unknown, stage: Stage): StrataError {
-  if (err instanceof StrataError) return err;
-  return StrataError.from(toAppError(err, stage), err);
+  return strataCause(err) ?? StrataError.from(toAppError(err, stage), err);
+}
+
+/** `err` if it is Strata's own, or the cause of a library's error around it (openid-client wraps what its fetch threw). */
+function strataCause(err: unknown): StrataError | undefined {
+  for (let e: unknown = err, depth = 0; typeof e === 'object' && e !== null && depth < 4; e = (e as Error).cause, depth++) {
+    if (e instanceof StrataError) return e;
+  }
+  return undefined;
 }

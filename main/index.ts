@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFile } from 'node:fs/promises';
-import { app, BrowserWindow, dialog, powerMonitor, shell, type SaveDialogOptions } from 'electron';
+import { app, BrowserWindow, dialog, powerMonitor, session as electronSession, shell, type SaveDialogOptions } from 'electron';
 import ElectronStore from 'electron-store';
 import { APP_URL } from './app/app-files';
 import { registerAppScheme, serveApp } from './app-protocol';
@@ -54,6 +54,9 @@ async function start(): Promise<void> {
     },
     showInFolder: (file) => shell.showItemInFolder(file),
     log,
+    appVersion: app.getVersion(),
+    // The computer's proxy, as Chromium resolves it (system settings, PAC scripts, WPAD).
+    resolveProxy: (url) => electronSession.defaultSession.resolveProxy(url),
   });
   const { settings, session } = services;
   // Timers sleep with the computer: on waking, credentials that came due meanwhile are renewed at once.

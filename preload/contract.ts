@@ -30,6 +30,11 @@ export const ERROR_CODES = [
   'cognito-rejected',
   'cognito-not-found',
   'aws-unreachable',
+  // A network setting (proxy, company certificates) cannot be used as it is.
+  'network-config',
+  // The server's certificate is not one this computer trusts (TLS inspection without the company CA, or a wrong endpoint).
+  'connection-not-trusted',
+  'proxy-failed',
   'aws-rejected',
   'link-not-allowed',
   'model-access-denied',
@@ -120,6 +125,9 @@ export const SETTING_KEYS = [
   'stsEndpoint',
   'bedrockEndpoint',
   'bedrockRuntimeEndpoint',
+  'proxy',
+  'noProxy',
+  'caBundle',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
@@ -134,17 +142,32 @@ export function isLoopbackHost(hostname: string): boolean {
 
 /** True for an https address, or an http one on this computer: sign-in tokens and AWS credentials never travel in clear text. */
 export function isSecureWebAddress(value: string): boolean {
+  const url = webAddress(value);
+  return url !== undefined && (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname)));
+}
+
+/** `value` as an http(s) URL without a user name or password in it; undefined when it is not one. */
+function webAddress(value: string): URL | undefined {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return false;
+    return undefined;
   }
-  if (url.username || url.password) return false;
-  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+  const web = url.protocol === 'http:' || url.protocol === 'https:';
+  return web && !url.username && !url.password ? url : undefined;
 }
 
 const WEB_ADDRESS = 'Enter the full web address, starting with https://.';
+const PROXY = "Enter system, none, or the proxy's address, such as http://proxy.example.com:8080.";
+const NO_PROXY = 'Enter host names separated by commas, such as .example.com, intranet.example.com:8443.';
+const CA_BUNDLE = 'Enter the full path of a PEM file, such as /etc/ssl/company-ca.pem.';
+
+/** A proxy's address: http or https, a host and port, and nothing else (no path, no sign-in in the address). */
+export function isProxyAddress(value: string): boolean {
+  const url = webAddress(value);
+  return url !== undefined && (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash;
+}
 const httpUrl = (max: number) =>
   z.string({ error: WEB_ADDRESS }).trim().max(max, atMost('the web address', max)).refine(isSecureWebAddress, WEB_ADDRESS);
 
@@ -185,6 +208,22 @@ export const companySettingsSchema = z.object({
   stsEndpoint: optional(httpUrl(SETTING_LIMITS.stsEndpoint), WEB_ADDRESS),
   bedrockEndpoint: optional(httpUrl(SETTING_LIMITS.bedrockEndpoint), WEB_ADDRESS),
   bedrockRuntimeEndpoint: optional(httpUrl(SETTING_LIMITS.bedrockRuntimeEndpoint), WEB_ADDRESS),
+  /** 'system' (the computer's proxy settings), 'none' (connect directly), or a proxy's address. */
+  proxy: z
+    .string({ error: PROXY })
+    .trim()
+    .max(SETTING_LIMITS.proxy, atMost('the proxy', SETTING_LIMITS.proxy))
+    .refine((value) => value === 'system' || value === 'none' || isProxyAddress(value), PROXY),
+  /** Hosts reached directly, not through the proxy: comma-separated names, .suffixes, host:port, or *. */
+  noProxy: settingText('the list of hosts', SETTING_LIMITS.noProxy).regex(/^[\w.*:[\], -]*$/, NO_PROXY),
+  /** A PEM file of certificates to trust besides the system's: a company's TLS-inspecting proxy or private CA. */
+  caBundle: optional(
+    settingText('the path', SETTING_LIMITS.caBundle).refine(
+      (value) => value.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(value) || value.startsWith('\\\\'),
+      CA_BUNDLE,
+    ),
+    CA_BUNDLE,
+  ),
 });
 export type CompanySettings = z.infer<typeof companySettingsSchema>;
 
@@ -196,6 +235,34 @@ export interface Notice {
   id: string;
   level: 'info' | 'warning';
   message: string;
+}
+
+/** One address Strata talks to, as "Check connection" found it. */
+export interface ConnectionCheck {
+  /** What it is for, e.g. "Bedrock Runtime (chat)". */
+  name: string;
+  /** Its origin, e.g. https://bedrock-runtime.us-east-1.amazonaws.com */
+  url: string;
+  ok: boolean;
+  /** How it is reached, in words: "Direct", "Through the proxy proxy.example.com:8080 (from Settings)". */
+  route: string;
+  /** The addresses its name resolves to, or who looked it up (the proxy). */
+  addresses?: string;
+  /** Whether every address is private (a VPC interface endpoint); absent when not looked up here. */
+  private?: boolean;
+  /** How long the connection took to open, ms. */
+  connectMs?: number;
+  /** Who issued the certificate that answered (CN, O). */
+  certificateIssuer?: string;
+  /** The outcome in one sentence. */
+  summary: string;
+}
+
+export interface ConnectionReport {
+  checkedAt: number;
+  checks: ConnectionCheck[];
+  /** The same as plain text, for "Copy report" (no secrets). */
+  text: string;
 }
 
 /** Everything Settings shows. */
@@ -450,6 +517,8 @@ export const contract = {
     signOut: request<SessionStatus>()('auth:sign-out', noInput),
     /** Opens the sign-in page of the sign-in under way in the browser again, for when it did not show up. */
     reopenSignInPage: request<null>()('auth:reopen-sign-in-page', noInput),
+    /** The window saw the network come back: main checks the session now and renews what is due. */
+    networkBack: request<null>()('auth:network-back', noInput),
     onStatus: event<SessionStatus>()('auth:status'),
   },
   settings: {
@@ -468,6 +537,8 @@ export const contract = {
     openExternal: request<null>()('app:open-external', openExternalSchema),
     /** Shows a file Strata saved (an export) in the system's file manager. */
     showInFolder: request<null>()('app:show-in-folder', showInFolderSchema),
+    /** Checks every address Strata talks to (route, address, connection, certificate) with the saved settings. */
+    checkConnection: request<ConnectionReport>()('app:check-connection', noInput),
   },
   models: {
     list: request<ModelCatalog>()('models:list', chatSchemas.listModels),

@@ -25,4 +25,7 @@ export const SETTING_LIMITS = {
   stsEndpoint: 2048,
   bedrockEndpoint: 2048,
   bedrockRuntimeEndpoint: 2048,
+  proxy: 2048,
+  noProxy: 4096,
+  caBundle: 4096,
 } as const;

@@ -7,6 +7,9 @@ import { ModelService } from '../chat/model-service';
 import { Preferences } from '../chat/preferences';
 import { TokenVault, type SecretCipher } from '../auth/token-vault';
 import { StrataError } from '../errors';
+import { AwsClients } from '../net/aws-clients';
+import { diagnose } from '../net/diagnostics';
+import type { Timeouts } from '../net/network';
 import type { Handlers } from '../ipc/dispatch';
 import type { SessionStatus } from '../../preload/contract';
 import { sessionScope } from '../settings/layers';
@@ -33,14 +36,26 @@ export interface Platform {
   /** Shows a file in the system's file manager. */
   showInFolder(file: string): void;
   log(message: string): void;
+  /** Strata's version, for reports IT reads. */
+  appVersion?: string;
+  /** The computer's proxy for a URL as a PAC result ("PROXY host:port; DIRECT"); direct when absent. */
+  resolveProxy?(url: string): Promise<string>;
   /** For tests that need short waits; defaults to the production values. */
-  timing?: { signInTimeoutMs?: number; renewalRetryMs?: number; chatRetryBaseMs?: number; chatCheckpointMs?: number; now?: () => number };
+  timing?: {
+    signInTimeoutMs?: number;
+    renewalRetryMs?: number;
+    chatRetryBaseMs?: number;
+    chatCheckpointMs?: number;
+    now?: () => number;
+    network?: Partial<Timeouts>;
+  };
 }
 
 /** Every main-process service, wired together; the same in the app and under test. */
 export interface Services {
   handlers: Handlers;
   events: EventHub;
+  clients: AwsClients;
   session: CompanySession;
   settings: SettingsService;
   vault: TokenVault;
@@ -68,9 +83,16 @@ export function createServices(platform: Platform): Services {
   const tokenStorage = () => (vault.persistent ? { persistent: true } : { persistent: false, reason: vault.reason });
   const view = () => settings.view(tokenStorage());
 
+  const clients = new AwsClients({
+    settings: () => settings.effective(),
+    resolveSystemProxy: platform.resolveProxy,
+    timeouts: platform.timing?.network,
+    log: platform.log,
+  });
   const session = new CompanySession({
     settings: () => settings.effective(),
     vault,
+    clients,
     openExternal: (url) => platform.openExternal(url),
     onStatus: (status) => events.emit('auth:status', status),
     log: platform.log,
@@ -95,6 +117,7 @@ export function createServices(platform: Platform): Services {
   const models = new ModelService({
     settings: () => settings.effective(),
     credentials: () => session.credentialProvider(),
+    clients,
     preferences,
   });
   const chat = new ChatService({
@@ -103,6 +126,7 @@ export function createServices(platform: Platform): Services {
     settings: () => settings.effective(),
     credentials: () => session.credentialProvider(),
     renewCredentials: () => session.renewCredentials(),
+    clients,
     emit: (event) => events.emit('chat:event', event),
     log: platform.log,
     retry: { baseDelayMs: platform.timing?.chatRetryBaseMs },
@@ -131,6 +155,10 @@ export function createServices(platform: Platform): Services {
     'auth:sign-in': () => session.signIn(),
     'auth:cancel-sign-in': () => session.cancelSignIn(),
     'auth:sign-out': () => session.signOut(),
+    'auth:network-back': () => {
+      session.wake();
+      return null;
+    },
     'auth:reopen-sign-in-page': async () => {
       await session.reopenSignInPage();
       return null;
@@ -171,6 +199,8 @@ export function createServices(platform: Platform): Services {
       await platform.openExternal(url);
       return null;
     },
+    'app:check-connection': () =>
+      diagnose(settings.effective(), clients.network, { version: platform.appVersion ?? 'development', platform: process.platform }),
     'models:list': ({ refresh }) => models.list(refresh),
     'models:choose': ({ modelId }) => {
       models.choose(modelId);
@@ -217,6 +247,7 @@ export function createServices(platform: Platform): Services {
   return {
     handlers,
     events,
+    clients,
     session,
     settings,
     vault,
@@ -233,6 +264,7 @@ export function createServices(platform: Platform): Services {
       chat.dispose();
       session.dispose();
       conversations.close();
+      void clients.dispose();
     },
   };
 }

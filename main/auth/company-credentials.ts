@@ -1,4 +1,5 @@
-import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
+import type { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
+import { fromCognitoIdentityPool } from '@aws-sdk/credential-provider-cognito-identity';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { Configuration } from 'openid-client';
 import type { CompanySettings } from '../../preload/contract';
@@ -24,6 +25,8 @@ export function idTokenMargin(lifetimeMs: number): number {
 
 export interface CompanyCredentialsOptions {
   settings: CompanySettings;
+  /** The Cognito Identity client, built with the Region, endpoint, proxy and timeouts. */
+  cognito: CognitoIdentityClient;
   oidc: Configuration;
   tokens: TokenSet;
   /** Called when the provider issued new tokens (a rotated refresh token must be saved). */
@@ -54,12 +57,10 @@ export class CompanyCredentials {
     this.now = options.now ?? Date.now;
     const { settings } = options;
     this.cognito = fromCognitoIdentityPool({
+      // The provider's own type names the SDK's internal copy of this client; the commands it sends are the same.
+      client: options.cognito as unknown as Parameters<typeof fromCognitoIdentityPool>[0]['client'],
       identityPoolId: settings.identityPoolId,
       logins: { [loginsKeyFor(settings.issuer, settings.loginsKey)]: () => this.idToken() },
-      clientConfig: {
-        region: settings.region,
-        ...(settings.cognitoIdentityEndpoint ? { endpoint: settings.cognitoIdentityEndpoint } : {}),
-      },
     });
   }
 

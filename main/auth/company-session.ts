@@ -1,7 +1,8 @@
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { Configuration } from 'openid-client';
 import type { AppError, AwsIdentity, CompanySettings, SessionStatus } from '../../preload/contract';
 import { asStrataError, StrataError, toAppError, type Stage } from '../errors';
+import type { AwsClients } from '../net/aws-clients';
 import { missingForSignIn, sessionScope } from '../settings/layers';
 import { CompanyCredentials } from './company-credentials';
 import { startLoopbackReceiver } from './loopback';
@@ -12,6 +13,8 @@ export interface CompanySessionOptions {
   /** The effective company settings, read at each sign-in. */
   settings: () => CompanySettings;
   vault: TokenVault;
+  /** Builds the Cognito and STS clients, and carries the provider's requests (proxy, certificates, timeouts). */
+  clients: AwsClients;
   /** Opens a URL in the person's normal browser. */
   openExternal: (url: string) => Promise<void>;
   onStatus: (status: SessionStatus) => void;
@@ -174,7 +177,7 @@ export class CompanySession {
 
     let receiver: Awaited<ReturnType<typeof startLoopbackReceiver>> | undefined;
     try {
-      const oidc = await abortable(step(discoverProvider(settings.issuer, settings.clientId), 'idp'), attempt.signal);
+      const oidc = await abortable(step(discoverProvider(settings.issuer, settings.clientId, this.options.clients.fetch), 'idp'), attempt.signal);
       const checks = newAuthorizationChecks();
       receiver = await startLoopbackReceiver({
         port: settings.redirectPort,
@@ -266,7 +269,7 @@ export class CompanySession {
     const running = (async () => {
       this.setStatus({ state: 'signing-in', startedAt: this.now(), interactive: false });
       try {
-        const oidc = await abortable(step(discoverProvider(settings.issuer, settings.clientId), 'idp'), attempt.signal);
+        const oidc = await abortable(step(discoverProvider(settings.issuer, settings.clientId, this.options.clients.fetch), 'idp'), attempt.signal);
         const tokens = await abortable(step(refreshTokens(oidc, record.refreshToken), 'idp'), attempt.signal);
         if (tokens.user.subject !== record.subject) {
           throw new StrataError('session-expired', 'Your saved sign-in belongs to someone else.', {
@@ -331,6 +334,7 @@ export class CompanySession {
   private async establish(generation: number, oidc: Configuration, settings: CompanySettings, tokens: TokenSet) {
     const credentials = new CompanyCredentials({
       settings,
+      cognito: this.options.clients.cognitoIdentity(settings),
       oidc,
       tokens,
       now: this.now,
@@ -354,12 +358,7 @@ export class CompanySession {
   }
 
   private async fetchIdentity(settings: CompanySettings, credentials: CompanyCredentials): Promise<AwsIdentity> {
-    const client = () =>
-      new STSClient({
-        region: settings.region,
-        credentials: credentials.provider,
-        ...(settings.stsEndpoint ? { endpoint: settings.stsEndpoint } : {}),
-      });
+    const client = () => this.options.clients.sts(settings, credentials.provider);
     try {
       const answer = await withRenewalRetry(client, (sts) => sts.send(new GetCallerIdentityCommand({})), () =>
         credentials.renew(),

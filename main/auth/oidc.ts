@@ -25,7 +25,11 @@ export function isLoopbackHttp(url: URL): boolean {
 }
 
 /** Discovers the provider's endpoints from its issuer URL; Strata is a public client (PKCE, no secret). */
-export async function discoverProvider(issuer: string, clientId: string): Promise<client.Configuration> {
+export async function discoverProvider(
+  issuer: string,
+  clientId: string,
+  fetch?: client.CustomFetch,
+): Promise<client.Configuration> {
   if (!isSecureWebAddress(issuer)) {
     throw new StrataError('not-configured', "The sign-in provider's address must start with https://.", {
       action: 'Ask IT to check the identity provider URL in Settings.',
@@ -36,6 +40,8 @@ export async function discoverProvider(issuer: string, clientId: string): Promis
   return client.discovery(url, clientId, { token_endpoint_auth_method: 'none' }, client.None(), {
     execute: isLoopbackHttp(url) ? [client.allowInsecureRequests] : [],
     timeout: 15,
+    // The configuration keeps it: token, refresh and revocation requests travel the same way.
+    ...(fetch ? { [client.customFetch]: fetch } : {}),
   });
 }
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  BedrockRuntimeClient,
+  type BedrockRuntimeClient,
   ConverseCommand,
   ConverseStreamCommand,
   type ConverseStreamOutput,
@@ -29,6 +29,7 @@ import { bedrockError, isThrottling, streamCutError } from './bedrock-errors';
 import { toBedrockMessages } from './bedrock-messages';
 import { applySettingsPatch, type ConversationStore } from './conversation-store';
 import type { ModelService } from './model-service';
+import type { AwsClients } from '../net/aws-clients';
 
 export interface ChatServiceOptions {
   store: ConversationStore;
@@ -38,6 +39,8 @@ export interface ChatServiceOptions {
   credentials: () => AwsCredentialIdentityProvider;
   /** Fetches new credentials now (AWS said the current ones expired early). */
   renewCredentials: () => Promise<unknown>;
+  /** Builds the Bedrock Runtime client (Region, endpoint, proxy, certificates, timeouts). */
+  clients: AwsClients;
   emit: (event: ChatEvent) => void;
   log?: (message: string) => void;
   now?: () => number;
@@ -80,8 +83,6 @@ const sleep = (ms: number, signal: AbortSignal) =>
 export class ChatService {
   private readonly active = new Map<string, ActiveRequest>();
   private client?: { key: string; credentials: AwsCredentialIdentityProvider; client: BedrockRuntimeClient };
-  /** Clients replaced while answers were still using them; closed once no answer is running. */
-  private retired: BedrockRuntimeClient[] = [];
   private readonly now: () => number;
   private readonly events: ChatEventCoalescer;
 
@@ -155,8 +156,7 @@ export class ChatService {
   dispose(): void {
     this.events.dispose();
     for (const request of this.active.values()) request.controller.abort();
-    this.dropClient();
-    for (const client of this.retired.splice(0)) client.destroy();
+    this.client = undefined;
   }
 
   private ensureIdle(conversationId: string): void {
@@ -224,7 +224,6 @@ export class ChatService {
       .catch((err: unknown) => this.options.log?.(`answer ${requestId} failed to save: ${String(err)}`))
       .finally(() => {
         if (this.active.get(conversationId) === request) this.active.delete(conversationId);
-        if (this.active.size === 0) for (const client of this.retired.splice(0)) client.destroy();
       });
     return { requestId, conversation: started };
   }
@@ -325,7 +324,7 @@ export class ChatService {
         if (isExpiredCredentialsError(err) && !renewed) {
           renewed = true;
           await this.options.renewCredentials();
-          this.dropClient();
+          this.client = undefined;
           continue;
         }
         if (!isThrottling(err) || attempt >= attempts) throw err;
@@ -353,7 +352,7 @@ export class ChatService {
         ? { inferenceConfig: { temperature: settings.temperature, maxTokens: settings.maxTokens } }
         : {}),
     };
-    const client = this.runtimeClient();
+    const client = await this.runtimeClient();
     const streaming = this.options.models.find(settings.modelId)?.streaming ?? true;
 
     if (!streaming) {
@@ -386,29 +385,20 @@ export class ChatService {
     }
   }
 
-  /** One client while the settings and credentials stay the same: it keeps its connection open. */
-  private runtimeClient(): BedrockRuntimeClient {
+  /**
+   * One client while the settings and credentials stay the same (SDK clients cache credentials, so
+   * renewed ones need a new client). Clients share the connection pools of `clients`, so a replaced
+   * one needs no closing: answers still using it finish on their connection.
+   */
+  private async runtimeClient(): Promise<BedrockRuntimeClient> {
     const settings = this.options.settings();
     const credentials = this.options.credentials();
-    const key = `${settings.region}|${settings.bedrockRuntimeEndpoint}`;
+    const route = await this.options.clients.runtimeRoute(settings);
+    const key = `${settings.region}|${settings.bedrockRuntimeEndpoint}|${route}`;
     if (this.client?.key === key && this.client.credentials === credentials) return this.client.client;
-    this.dropClient();
-    const client = new BedrockRuntimeClient({
-      region: settings.region,
-      credentials,
-      // Strata retries itself, only before the first token.
-      maxAttempts: 1,
-      ...(settings.bedrockRuntimeEndpoint ? { endpoint: settings.bedrockRuntimeEndpoint } : {}),
-    });
+    const client = this.options.clients.bedrockRuntime(settings, credentials, route);
     this.client = { key, credentials, client };
     return client;
-  }
-
-  /** Stops using the current client (SDK clients cache credentials, so renewed ones need a new client). */
-  private dropClient(): void {
-    if (this.client) this.retired.push(this.client.client);
-    this.client = undefined;
-    if (this.active.size === 0) for (const client of this.retired.splice(0)) client.destroy();
   }
 }
 

@@ -1,5 +1,4 @@
 import {
-  BedrockClient,
   ListFoundationModelsCommand,
   paginateListInferenceProfiles,
   type InferenceProfileSummary,
@@ -7,6 +6,7 @@ import {
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { CatalogModel, CompanySettings, ModelCatalog } from '../../preload/contract';
 import { StrataError } from '../errors';
+import type { AwsClients } from '../net/aws-clients';
 import { bedrockError } from './bedrock-errors';
 import { buildCatalog, catalogModels, profileFor } from './model-catalog';
 
@@ -23,6 +23,7 @@ export interface ModelPreferences {
 export interface ModelServiceOptions {
   settings: () => CompanySettings;
   credentials: () => AwsCredentialIdentityProvider;
+  clients: AwsClients;
   preferences: ModelPreferences;
   now?: () => number;
 }
@@ -30,22 +31,29 @@ export interface ModelServiceOptions {
 /** The model catalog of the active Region, fetched once and on request, and the person's last choice. */
 export class ModelService {
   private cached?: { key: string; catalog: ModelCatalog };
-  private inflight?: { key: string; promise: Promise<ModelCatalog> };
+  private inflight?: { key: string; promise: Promise<ModelCatalog>; abort: AbortController };
   private readonly refused = new Set<string>();
+  /** Bumped by forget(): a catalog fetched for the person before is neither cached nor returned. */
+  private generation = 0;
 
   constructor(private readonly options: ModelServiceOptions) {}
 
   async list(refresh = false): Promise<ModelCatalog> {
     const settings = this.options.settings();
     const key = `${settings.region}|${settings.bedrockEndpoint}`;
+    const generation = this.generation;
     if (!refresh && this.cached?.key === key) return this.withChoice(this.cached.catalog);
     if (this.inflight?.key !== key) {
-      const promise = this.fetch(settings).finally(() => {
+      const abort = new AbortController();
+      const promise = this.fetch(settings, abort.signal).finally(() => {
         if (this.inflight?.promise === promise) this.inflight = undefined;
       });
-      this.inflight = { key, promise };
+      this.inflight = { key, promise, abort };
     }
-    const catalog = await this.inflight.promise;
+    const catalog = await this.inflight.promise.catch((err: unknown) => {
+      throw generation === this.generation ? err : superseded();
+    });
+    if (generation !== this.generation) throw superseded();
     this.cached = { key, catalog };
     return this.withChoice(catalog);
   }
@@ -86,7 +94,11 @@ export class ModelService {
     this.refused.add(modelId);
   }
 
+  /** The person changed (or signed out): drop their catalog, and stop fetching it. */
   forget(): void {
+    this.generation += 1;
+    this.inflight?.abort.abort();
+    this.inflight = undefined;
     this.cached = undefined;
     this.refused.clear();
   }
@@ -99,18 +111,15 @@ export class ModelService {
     return { ...catalog, lastChoice: choice, ...unavailable };
   }
 
-  private async fetch(settings: CompanySettings): Promise<ModelCatalog> {
-    const client = new BedrockClient({
-      region: settings.region,
-      credentials: this.options.credentials(),
-      ...(settings.bedrockEndpoint ? { endpoint: settings.bedrockEndpoint } : {}),
-    });
+  private async fetch(settings: CompanySettings, signal: AbortSignal): Promise<ModelCatalog> {
+    const client = this.options.clients.bedrock(settings, this.options.credentials());
     try {
       const [models, profiles] = await Promise.all([
-        client.send(new ListFoundationModelsCommand({ byOutputModality: 'TEXT' })),
+        client.send(new ListFoundationModelsCommand({ byOutputModality: 'TEXT' }), { abortSignal: signal }),
         (async () => {
           const all: InferenceProfileSummary[] = [];
           for await (const page of paginateListInferenceProfiles({ client }, {})) {
+            if (signal.aborted) throw superseded();
             all.push(...(page.inferenceProfileSummaries ?? []));
           }
           return all;
@@ -119,6 +128,7 @@ export class ModelService {
       return buildCatalog(settings.region, models.modelSummaries ?? [], profiles, (this.options.now ?? Date.now)());
     } catch (err) {
       if (err instanceof StrataError) throw err;
+      if (signal.aborted) throw superseded();
       const error = bedrockError(err, { modelId: '', modelName: 'the model list', region: settings.region });
       if (error.code === 'model-access-denied') {
         throw new StrataError('model-access-denied', "Your company account isn't allowed to list Bedrock's models.", {
@@ -133,3 +143,7 @@ export class ModelService {
     }
   }
 }
+
+/** The catalog asked for belonged to a person no longer signed in. */
+const superseded = () =>
+  new StrataError('superseded', 'The model list was for an earlier sign-in.', { action: 'It is fetched again for you.' });

@@ -25,6 +25,9 @@ export const DEFAULT_SETTINGS: CompanySettings = {
   stsEndpoint: '',
   bedrockEndpoint: '',
   bedrockRuntimeEndpoint: '',
+  proxy: 'system',
+  noProxy: '',
+  caBundle: '',
 };
 
 /** The environment variable that overrides each setting. */
@@ -41,6 +44,9 @@ export const ENV_VARS: Record<SettingKey, string> = {
   stsEndpoint: 'STRATA_STS_ENDPOINT',
   bedrockEndpoint: 'STRATA_BEDROCK_ENDPOINT',
   bedrockRuntimeEndpoint: 'STRATA_BEDROCK_RUNTIME_ENDPOINT',
+  proxy: 'STRATA_PROXY',
+  noProxy: 'STRATA_NO_PROXY',
+  caBundle: 'STRATA_CA_BUNDLE',
 };
 
 /** How each setting is named in messages a person reads. */
@@ -57,6 +63,9 @@ export const SETTING_LABELS: Record<SettingKey, string> = {
   stsEndpoint: 'STS endpoint',
   bedrockEndpoint: 'Bedrock endpoint',
   bedrockRuntimeEndpoint: 'Bedrock Runtime endpoint',
+  proxy: 'Proxy',
+  noProxy: 'Hosts reached without the proxy',
+  caBundle: 'Company certificates (PEM file)',
 };
 
 export const DEFAULT_LOCK_REASON = 'Set by your IT department';
@@ -117,8 +126,12 @@ export function resolveSettings(input: {
   return { values: values as CompanySettings, sources, locked, notices };
 }
 
-/** Settings that send nothing anywhere (a name to show, what to ask for at sign-in, the local port). */
-const LOCAL_KEYS: ReadonlySet<SettingKey> = new Set(['companyName', 'scopes', 'redirectPort']);
+/**
+ * Settings that do not change where tokens and credentials go: a name to show, what to ask for at
+ * sign-in, the local port, and how the connection travels (a proxy sees only TLS it cannot open
+ * unless the person trusts its certificate, which is what the certificate setting is for).
+ */
+const LOCAL_KEYS: ReadonlySet<SettingKey> = new Set(['companyName', 'scopes', 'redirectPort', 'proxy', 'noProxy', 'caBundle']);
 
 /**
  * The settings a sign-in is bound to: where its tokens and credentials go. Changing any of them

@@ -5,6 +5,8 @@ import { startSandbox, type Sandbox, type SandboxOptions, type SandboxUser } fro
 interface Fixtures {
   sandboxOptions: SandboxOptions;
   harnessOptions: Partial<HarnessOptions>;
+  /** Environment for Strata beyond the sandbox's own, from the sandbox (its network endpoints, say); an object, since Playwright takes a bare function for a fixture. */
+  harnessEnv: { from(sandbox: Sandbox): Record<string, string> };
   sandbox: Sandbox;
   harness: Harness;
   /** The Strata window: the built renderer in Chromium, on the bridge. */
@@ -14,13 +16,14 @@ interface Fixtures {
 export const test = base.extend<Fixtures>({
   sandboxOptions: [{}, { option: true }],
   harnessOptions: [{}, { option: true }],
+  harnessEnv: [{ from: () => ({}) }, { option: true }],
   sandbox: async ({ sandboxOptions }, use) => {
     const sandbox = await startSandbox(sandboxOptions);
     await use(sandbox);
     await sandbox.close();
   },
-  harness: async ({ sandbox, harnessOptions }, use) => {
-    const harness = await startHarness({ env: sandbox.env(), ...harnessOptions });
+  harness: async ({ sandbox, harnessOptions, harnessEnv }, use) => {
+    const harness = await startHarness({ env: { ...sandbox.env(), ...harnessEnv.from(sandbox) }, ...harnessOptions });
     await use(harness);
     await harness.close();
   },

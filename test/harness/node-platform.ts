@@ -40,6 +40,8 @@ export interface NodePlatformOptions {
   onOpenExternal?: (url: string) => void;
   /** Where "Save as" puts a file; null: the person cancels. Default: <userData>/exports/<suggested name>. */
   saveAs?: (suggestedName: string) => string | null;
+  /** The "computer's" proxy for a URL, as a PAC result; default DIRECT. */
+  resolveProxy?: (url: string) => Promise<string>;
 }
 
 export type NodePlatform = Platform & {
@@ -79,6 +81,7 @@ export function nodePlatform(options: NodePlatformOptions): NodePlatform {
     },
     showInFolder: (file) => shownInFolder.push(file),
     log: (message) => logs.push(message),
+    ...(options.resolveProxy ? { resolveProxy: options.resolveProxy } : {}),
     timing: options.timing,
     logs,
     shownInFolder,

@@ -287,6 +287,19 @@ describe('chat with Bedrock', () => {
     expect((await w.services.handlers['models:list']({})).unavailable).toBeUndefined();
   });
 
+  it('a model list still on its way when the person signs out is dropped, not kept for the next person', async () => {
+    const w = await signedIn();
+    const fetched = () => w.sandbox.stats()['bedrock:ListFoundationModels'] ?? 0;
+    const pending = w.services.models.list().catch((err: unknown) => err);
+    await w.services.session.signOut();
+    expect(await pending).toMatchObject({ code: 'superseded' });
+    await signInAgain(w);
+    const before = fetched();
+    await expect(w.services.models.list()).resolves.toMatchObject({ region: w.sandbox.region });
+    // Fetched for the person now signed in, not served from what the earlier fetch brought back.
+    expect(fetched()).toBe(before + 1);
+  });
+
   it('shows an exported file in the folder, and nothing Strata did not save', async () => {
     const w = await signedIn();
     const c = w.services.conversations.create({ modelId: WRITER, systemPrompt: '' });

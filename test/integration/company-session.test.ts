@@ -40,6 +40,7 @@ async function world(
   options: SandboxOptions = {},
   reuse?: { sandbox: Sandbox; dir: string; key: Buffer },
   env: Record<string, string | undefined> = {},
+  timing: { renewalRetryMs?: number } = {},
 ): Promise<World> {
   const sandbox = reuse?.sandbox ?? (await startSandbox(options));
   if (!reuse) cleanups.push(() => sandbox.close());
@@ -49,7 +50,7 @@ async function world(
     env: { ...sandbox.env(), STRATA_REDIRECT_PORT: '0', ...env },
     userDataDir: dir,
     keychainKey: key,
-    timing: { signInTimeoutMs: 10_000, renewalRetryMs: 300, now: () => Date.now() + slept },
+    timing: { signInTimeoutMs: 10_000, renewalRetryMs: 300, now: () => Date.now() + slept, ...timing },
   });
   const services = createServices(platform);
   const statuses: SessionStatus[] = [];
@@ -310,6 +311,24 @@ describe('company session', () => {
     w.services.session.wake();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(w.sandbox.stats()['cognito:GetCredentialsForIdentity']).toBe(2);
+  });
+
+  it('when the network comes back, a renewal that failed meanwhile is tried at once, not at its next backoff', async () => {
+    const w = await world({}, undefined, {}, { renewalRetryMs: 60_000 });
+    await signIn(w);
+    await w.sandbox.faults.setIdpDown(true);
+    // Past renewal time, with the id_token long expired: renewing needs the provider, which cannot be reached.
+    slept = 3_400_000;
+    w.services.session.wake();
+    await expect.poll(() => w.statuses.at(-1)).toMatchObject({ state: 'ready', renewalError: { code: 'idp-unreachable' } });
+    await w.sandbox.faults.setIdpDown(false);
+    // The next try would be in a minute; the window saw the network come back.
+    await w.services.handlers['auth:network-back'](undefined);
+    await expect
+      .poll(() => { const last = w.statuses.at(-1); return last?.state === 'ready' && !last.renewalError; }, { timeout: 3_000 })
+      .toBe(true);
+    const last = w.statuses.at(-1)!;
+    if (last.state === 'ready') expect(last.expiresAt).toBeGreaterThan(Date.now() + slept);
   });
 
   it('a renewal asked for by a request that AWS refuses ends the session, as in the background', async () => {

@@ -27,6 +27,8 @@ export interface BedrockPace {
 /** What a client sent, for tests to check. */
 export interface ReceivedRequest {
   operation: 'Converse' | 'ConverseStream';
+  /** '2.0' (h2c, or h2 through an HTTPS front) or '1.1'. */
+  httpVersion: string;
   modelId: string;
   messages: Array<{ role: string; content: Array<{ text?: string }> }>;
   system?: Array<{ text?: string }>;
@@ -159,7 +161,8 @@ export async function startBedrockRuntime(options: BedrockRuntimeOptions): Promi
     const modelId = decodeURIComponent(match[1]!);
     let request: ReceivedRequest;
     try {
-      request = { operation, modelId, ...(JSON.parse(body.toString('utf8')) as Omit<ReceivedRequest, 'operation' | 'modelId'>) };
+      const fields = JSON.parse(body.toString('utf8')) as Omit<ReceivedRequest, 'operation' | 'modelId' | 'httpVersion'>;
+      request = { operation, httpVersion: req.httpVersion, modelId, ...fields };
     } catch {
       stats.inc(`${key}:SerializationException`);
       return sendAwsError(res, 400, 'SerializationException', 'Unable to parse the request body.');

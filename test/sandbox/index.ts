@@ -18,6 +18,7 @@ import {
 } from './constants.js';
 import { CredentialsRegistry } from './credentials-registry.js';
 import { Stats } from './http-util.js';
+import { makeCertificates, startBlackHole, startProxy, startTlsFront, type SandboxProxy } from './network.js';
 import { startOidc, type TokenHold } from './oidc.js';
 import { startSts } from './sts.js';
 
@@ -39,6 +40,24 @@ export interface SandboxOptions {
   bedrock?: Partial<BedrockPace>;
   /** quiet by default; log one line per request when true */
   log?: boolean;
+  /** Also start the network pieces: a CA, HTTPS fronts for the AWS emulators, a CONNECT proxy, a black hole. */
+  network?: boolean;
+}
+
+type AwsEndpoints = { cognitoIdentity: string; sts: string; bedrock: string; bedrockRuntime: string };
+
+/** The sandbox's network pieces (with `network: true`). */
+export interface SandboxNetwork {
+  /** PEM of the sandbox CA, which signed the HTTPS fronts' certificate. */
+  caPem: string;
+  /** The AWS emulators over HTTPS on localhost (reached directly). */
+  httpsEndpoints: AwsEndpoints;
+  /** The same HTTPS fronts under names only the proxy resolves (https://sts.sandbox.test:PORT). */
+  proxiedEndpoints: AwsEndpoints;
+  /** The CONNECT proxy; its tunnels count in stats() as 'proxy:CONNECT'. */
+  proxy: SandboxProxy;
+  /** An address that takes connections and never answers. */
+  blackHole: string;
 }
 
 export interface Sandbox {
@@ -56,7 +75,9 @@ export interface Sandbox {
   accountId: string;
   /** arn:aws:iam::123456789012:role/StrataAuthenticated */
   roleArn: string;
-  endpoints: { cognitoIdentity: string; sts: string; bedrock: string; bedrockRuntime: string };
+  endpoints: AwsEndpoints;
+  /** Present when started with `network: true`. */
+  network?: SandboxNetwork;
   /** The Bedrock emulators: pace of the scripted models, and what clients sent. */
   bedrock: {
     setPace(pace: Partial<BedrockPace>): void;
@@ -147,6 +168,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       pace: { tokensPerSecond: 400, answerWords: 300, ...options.bedrock },
     });
     closers.push(runtime.close);
+    const endpoints: AwsEndpoints = {
+      cognitoIdentity: cognito.endpoint,
+      sts: sts.endpoint,
+      bedrock: bedrock.endpoint,
+      bedrockRuntime: runtime.endpoint,
+    };
+    const network = options.network ? await startNetwork(endpoints, stats, log, closers) : undefined;
 
     const sandbox: Sandbox = {
       issuer: oidc.issuer,
@@ -156,7 +184,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       loginsKey,
       accountId: ACCOUNT_ID,
       roleArn: ROLE_ARN,
-      endpoints: { cognitoIdentity: cognito.endpoint, sts: sts.endpoint, bedrock: bedrock.endpoint, bedrockRuntime: runtime.endpoint },
+      endpoints,
+      ...(network ? { network } : {}),
       bedrock: { setPace: (pace) => runtime.setPace(pace), requests: () => runtime.requests() },
       users,
       faults: {
@@ -192,4 +221,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await Promise.allSettled(closers.map((close) => close()));
     throw error;
   }
+}
+
+const HOST_NAMES: AwsEndpoints = {
+  cognitoIdentity: 'cognito-identity',
+  sts: 'sts',
+  bedrock: 'bedrock',
+  bedrockRuntime: 'bedrock-runtime',
+};
+
+async function startNetwork(
+  endpoints: AwsEndpoints,
+  stats: Stats,
+  log: boolean,
+  closers: Array<() => Promise<void>>,
+): Promise<SandboxNetwork> {
+  const certificates = makeCertificates();
+  const httpsEndpoints = {} as AwsEndpoints;
+  const proxiedEndpoints = {} as AwsEndpoints;
+  for (const service of Object.keys(endpoints) as Array<keyof AwsEndpoints>) {
+    const front = await startTlsFront(certificates, Number(new URL(endpoints[service]).port));
+    closers.push(front.close);
+    httpsEndpoints[service] = `https://localhost:${front.port}`;
+    proxiedEndpoints[service] = `https://${HOST_NAMES[service]}.sandbox.test:${front.port}`;
+  }
+  const proxy = await startProxy(stats, log);
+  closers.push(proxy.close);
+  const blackHole = await startBlackHole();
+  closers.push(blackHole.close);
+  return { caPem: certificates.caPem, httpsEndpoints, proxiedEndpoints, proxy, blackHole: blackHole.url };
 }

@@ -39,6 +39,7 @@ function fakeAuth(initial: SessionStatus = signedOut) {
     cancelSignIn: vi.fn((): Promise<Result<SessionStatus>> => Promise.resolve(ok(signedOut))),
     signOut: vi.fn((): Promise<Result<SessionStatus>> => Promise.resolve(ok(signedOut))),
     reopenSignInPage: vi.fn((): Promise<Result<null>> => Promise.resolve(ok(null))),
+    networkBack: vi.fn((): Promise<Result<null>> => Promise.resolve(ok(null))),
     onStatus: vi.fn((listener: (status: SessionStatus) => void) => {
       listeners.add(listener);
       return () => {
@@ -79,6 +80,18 @@ describe('session store', () => {
     expect(fake.listeners.size).toBe(0);
     fake.emit(expired);
     expect(store.getState().status).toEqual(ready);
+  });
+
+  it('tells main when the network comes back, while connected only', () => {
+    const fake = fakeAuth(signedOut);
+    const window = new EventTarget();
+    const store = createSessionStore(fake.api, Date.now, window);
+    const disconnect = store.getState().connect();
+    window.dispatchEvent(new Event('online'));
+    expect(fake.auth.networkBack).toHaveBeenCalledTimes(1);
+    disconnect();
+    window.dispatchEvent(new Event('online'));
+    expect(fake.auth.networkBack).toHaveBeenCalledTimes(1);
   });
 
   it('a slow first load does not overwrite a newer status event', async () => {

@@ -29,6 +29,9 @@ const values: CompanySettings = {
   stsEndpoint: '',
   bedrockEndpoint: '',
   bedrockRuntimeEndpoint: '',
+  proxy: 'system',
+  noProxy: '',
+  caBundle: '',
 };
 
 describe('settings form', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { AppError, Result, SettingsPatch, SettingsView } from '../../preload/contract';
+import type { AppError, ConnectionReport, Result, SettingsPatch, SettingsView } from '../../preload/contract';
 import { createSettingsStore, type SettingsApi } from '../../renderer/src/settings/settings-store';
 
 function view(overrides: Partial<SettingsView> = {}): SettingsView {
@@ -17,6 +17,9 @@ function view(overrides: Partial<SettingsView> = {}): SettingsView {
       stsEndpoint: '',
       bedrockEndpoint: '',
       bedrockRuntimeEndpoint: '',
+      proxy: 'system',
+      noProxy: '',
+      caBundle: '',
     },
     sources: {
       companyName: 'policy',
@@ -31,6 +34,9 @@ function view(overrides: Partial<SettingsView> = {}): SettingsView {
       stsEndpoint: 'default',
       bedrockEndpoint: 'default',
       bedrockRuntimeEndpoint: 'default',
+      proxy: 'default',
+      noProxy: 'default',
+      caBundle: 'default',
     },
     locked: { issuer: 'Your company sets the sign-in service.' },
     notices: [],
@@ -74,8 +80,14 @@ function fakeSettings(initial: SettingsView = view()) {
       };
     }),
   } satisfies SettingsApi['settings'];
+  const app = {
+    checkConnection: vi.fn(
+      (): Promise<Result<ConnectionReport>> => Promise.resolve(ok({ checkedAt: 1, checks: [], text: 'report' })),
+    ),
+  } satisfies SettingsApi['app'];
   return {
-    api: { settings },
+    api: { settings, app },
+    app,
     settings,
     listeners,
     emit: (next: SettingsView) => {
@@ -85,6 +97,28 @@ function fakeSettings(initial: SettingsView = view()) {
 }
 
 describe('settings store', () => {
+  it('Check connection: checking, then the report; the latest check wins; a save makes the report stale', async () => {
+    const fake = fakeSettings();
+    const store = createSettingsStore(fake.api);
+    const slow = deferred<Result<ConnectionReport>>();
+    fake.app.checkConnection.mockImplementationOnce(() => slow.promise);
+    const first = store.getState().checkConnection();
+    expect(store.getState().connectionCheck).toEqual({ kind: 'checking' });
+    await store.getState().checkConnection();
+    expect(store.getState().connectionCheck).toEqual({ kind: 'done', report: { checkedAt: 1, checks: [], text: 'report' } });
+    // The first, slower check answers last: it does not replace the newer report.
+    slow.resolve(ok({ checkedAt: 0, checks: [], text: 'older' }));
+    await first;
+    expect(store.getState().connectionCheck).toMatchObject({ kind: 'done', report: { text: 'report' } });
+
+    await store.getState().save({ proxy: 'none' });
+    expect(store.getState().connectionCheck).toEqual({ kind: 'idle' });
+
+    fake.app.checkConnection.mockResolvedValueOnce(failed(invalidRegion));
+    await store.getState().checkConnection();
+    expect(store.getState().connectionCheck).toEqual({ kind: 'failed', error: invalidRegion });
+  });
+
   it('connect() loads the view and follows changes; its return unsubscribes', async () => {
     const fake = fakeSettings();
     const store = createSettingsStore(fake.api);

@@ -2,11 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Conf from 'conf';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ChatService } from '../../main/chat/chat-service';
 import { ConversationStore } from '../../main/chat/conversation-store';
 import { ModelService } from '../../main/chat/model-service';
 import { DEFAULT_PREFERENCES, Preferences } from '../../main/chat/preferences';
+import { AwsClients } from '../../main/net/aws-clients';
 import { DEFAULT_SETTINGS } from '../../main/settings/layers';
 import type { OpenStore } from '../../main/settings/settings-store';
 
@@ -93,12 +94,15 @@ describe('personal preferences', () => {
 });
 
 describe('defaults for new conversations', () => {
+  const clients = new AwsClients({ settings: () => DEFAULT_SETTINGS });
+  afterAll(() => clients.dispose());
   const models = (preferences: Preferences) =>
     new ModelService({
       settings: () => DEFAULT_SETTINGS,
       credentials: () => {
         throw new Error('not used');
       },
+      clients,
       preferences,
     });
 
@@ -129,6 +133,7 @@ describe('defaults for new conversations', () => {
       settings: () => ({ ...DEFAULT_SETTINGS, bedrockRuntimeEndpoint: 'http://127.0.0.1:9' }),
       credentials: () => async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }),
       renewCredentials: async () => undefined,
+      clients,
       emit: () => {},
       retry: { attempts: 1, baseDelayMs: 1 },
     });

@@ -47,7 +47,14 @@ function errorAfter(current: AppError | null, next: SessionStatus): AppError | n
 }
 
 /** Creates the session store over the given api (window.strata in the app, a fake in tests). */
-export function createSessionStore(api: SessionApi, now: () => number = Date.now): SessionStore {
+/** Where the window's 'online' event is heard: the window in the app. */
+type OnlineEvents = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
+
+export function createSessionStore(
+  api: SessionApi,
+  now: () => number = Date.now,
+  onlineEvents: OnlineEvents | undefined = typeof window === 'undefined' ? undefined : window,
+): SessionStore {
   // Counts the statuses applied, so a slow getStatus answer cannot overwrite a newer event.
   let applied = 0;
 
@@ -126,8 +133,14 @@ export function createSessionStore(api: SessionApi, now: () => number = Date.now
         const unsubscribe = api.auth.onStatus((status) => {
           apply(status, get().signingOut);
         });
+        // Back online after a drop: renewals that failed meanwhile are tried again now, not at their next backoff.
+        const online = () => void api.auth.networkBack();
+        onlineEvents?.addEventListener('online', online);
         void get().load();
-        return unsubscribe;
+        return () => {
+          unsubscribe();
+          onlineEvents?.removeEventListener('online', online);
+        };
       },
     };
   });

@@ -1,4 +1,5 @@
 /** One labelled setting: its box, a line of help, where its value came from, and any lock or error. */
+import { useEffect, useRef } from 'react';
 import type { SettingKey, SettingSource } from '../../../preload/contract';
 import { LockIcon } from '../shared/icons';
 import { describeSource, SETTING_FIELDS, SETTING_MAX_LENGTH } from './setting-fields';
@@ -7,6 +8,15 @@ import { describeSource, SETTING_FIELDS, SETTING_MAX_LENGTH } from './setting-fi
 export function settingInputId(key: SettingKey): string {
   return `setting-${key}`;
 }
+
+/** What every setting's text box shares: addresses, IDs and paths, not prose to correct or complete. */
+const TEXT_BOX = {
+  className: 'field__input',
+  type: 'text',
+  spellCheck: false,
+  autoCapitalize: 'off',
+  autoComplete: 'off',
+} as const;
 
 interface SettingFieldProps {
   settingKey: SettingKey;
@@ -40,29 +50,36 @@ export function SettingField({ settingKey, value, source, lockedReason, problem,
           </span>
         )}
       </div>
-      <div className="field__control">
-        <input
+      {settingKey === 'proxy' ? (
+        <ProxyControl
           id={id}
-          name={settingKey}
-          className="field__input"
-          type="text"
           value={value}
-          placeholder={field.placeholder}
-          maxLength={SETTING_MAX_LENGTH[settingKey]}
-          inputMode={field.inputMode ?? 'text'}
-          readOnly={locked}
-          aria-invalid={problem !== undefined}
-          aria-describedby={describedBy}
-          spellCheck={false}
-          autoCapitalize="off"
-          autoComplete="off"
-          onChange={(event) => {
-            onChange(settingKey, event.target.value);
-          }}
-          data-testid={id}
+          locked={locked}
+          problem={problem}
+          describedBy={describedBy}
+          onChange={(text) => onChange(settingKey, text)}
         />
-        {locked && <LockIcon className="field__lock-icon" />}
-      </div>
+      ) : (
+        <div className="field__control">
+          <input
+            id={id}
+            name={settingKey}
+            {...TEXT_BOX}
+            value={value}
+            placeholder={field.placeholder}
+            maxLength={SETTING_MAX_LENGTH[settingKey]}
+            inputMode={field.inputMode ?? 'text'}
+            readOnly={locked}
+            aria-invalid={problem !== undefined}
+            aria-describedby={describedBy}
+            onChange={(event) => {
+              onChange(settingKey, event.target.value);
+            }}
+            data-testid={id}
+          />
+          {locked && <LockIcon className="field__lock-icon" />}
+        </div>
+      )}
       <p className="field__help" id={`${id}-help`}>
         {field.help}
         {source === 'env' && ' An environment variable sets this, so changes here take effect only once it is removed.'}
@@ -78,5 +95,79 @@ export function SettingField({ settingKey, value, source, lockedReason, problem,
         </p>
       )}
     </div>
+  );
+}
+
+const PROXY_CHOICES = [
+  { value: 'system', label: "This computer's proxy settings" },
+  { value: 'none', label: 'No proxy' },
+  { value: 'address', label: 'This proxy…' },
+] as const;
+
+interface ProxyControlProps {
+  id: string;
+  value: string;
+  locked: boolean;
+  problem: string | undefined;
+  describedBy: string;
+  onChange: (text: string) => void;
+}
+
+/** The proxy: the computer's, none, or an address typed in a box that appears for it. */
+function ProxyControl({ id, value, locked, problem, describedBy, onChange }: ProxyControlProps) {
+  const choice = value === 'system' || value === 'none' ? value : 'address';
+  const addressBox = useRef<HTMLInputElement>(null);
+  const chose = useRef(false);
+  useEffect(() => {
+    // Choosing "This proxy…" opens the box for the address: the person types on without reaching for it.
+    if (chose.current && choice === 'address') addressBox.current?.focus();
+    chose.current = false;
+  }, [choice]);
+  return (
+    <>
+      <div className="field__control">
+        <select
+          id={id}
+          name="proxy"
+          className="field__input field__select"
+          value={choice}
+          disabled={locked}
+          aria-describedby={describedBy}
+          onChange={(event) => {
+            chose.current = true;
+            onChange(event.target.value === 'address' ? '' : event.target.value);
+          }}
+          data-testid={id}
+        >
+          {PROXY_CHOICES.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+        {locked && <LockIcon className="field__lock-icon" />}
+      </div>
+      {choice === 'address' && (
+        <div className="field__control field__control--sub">
+          <label className="field__sublabel" htmlFor={`${id}-address`}>
+            Proxy address
+          </label>
+          <input
+            ref={addressBox}
+            id={`${id}-address`}
+            {...TEXT_BOX}
+            value={value}
+            placeholder="http://proxy.example.com:8080"
+            maxLength={SETTING_MAX_LENGTH.proxy}
+            inputMode="url"
+            readOnly={locked}
+            aria-invalid={problem !== undefined}
+            aria-describedby={describedBy}
+            onChange={(event) => onChange(event.target.value)}
+            data-testid={`${id}-address`}
+          />
+        </div>
+      )}
+    </>
   );
 }

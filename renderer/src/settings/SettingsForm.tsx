@@ -17,6 +17,7 @@ import {
   type SettingProblems,
   type SettingsDraft,
 } from './settings-form';
+import { ConnectionCheck } from './ConnectionCheck';
 import { SettingField, settingInputId } from './SettingField';
 
 const FORM_ORDER: readonly SettingKey[] = SETTING_GROUPS.flatMap((group) => group.keys);
@@ -107,6 +108,7 @@ export function SettingsForm({ view }: { view: SettingsView }) {
               onChange={edit}
             />
           ))}
+          {group.keys.includes('proxy') && <ConnectionCheck unsaved={changes.length > 0} />}
         </fieldset>
       ))}
 

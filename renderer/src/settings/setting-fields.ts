@@ -97,6 +97,25 @@ export const SETTING_FIELDS: Record<SettingKey, SettingField> = {
     placeholder: 'https://bedrock-runtime.us-east-1.amazonaws.com',
     inputMode: 'url',
   },
+  proxy: {
+    label: 'Proxy',
+    help: "How Strata reaches your company's sign-in service and AWS. Most people keep this computer's settings.",
+    missingAs: 'The proxy',
+    placeholder: 'http://proxy.example.com:8080',
+    inputMode: 'url',
+  },
+  noProxy: {
+    label: 'Hosts reached without the proxy (optional)',
+    help: 'Names separated by commas; .example.com covers every host under it. This computer is always reached directly.',
+    missingAs: 'The hosts reached without the proxy',
+    placeholder: '.internal.example.com, vpce.amazonaws.com',
+  },
+  caBundle: {
+    label: 'Company certificates (optional)',
+    help: "The full path of a PEM file from IT, if your company's network inspects secure connections. Trusted besides this computer's own.",
+    missingAs: 'The company certificate file',
+    placeholder: '/etc/ssl/company-ca.pem',
+  },
 };
 
 export interface SettingGroup {
@@ -110,6 +129,7 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
   { title: 'Sign-in', keys: ['issuer', 'clientId', 'scopes', 'redirectPort'] },
   { title: 'AWS', keys: ['identityPoolId', 'region', 'loginsKey'] },
   { title: 'Private endpoints', keys: ['cognitoIdentityEndpoint', 'stsEndpoint', 'bedrockEndpoint', 'bedrockRuntimeEndpoint'] },
+  { title: 'Network', keys: ['proxy', 'noProxy', 'caBundle'] },
 ];
 
 /** Where a value came from, in words; null for the person's own settings. */

@@ -4,10 +4,17 @@
  * the api it is given.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppError, SettingsPatch, SettingsView, StrataApi } from '../../../preload/contract';
+import type { AppError, ConnectionReport, SettingsPatch, SettingsView, StrataApi } from '../../../preload/contract';
+import { latestWins } from '../shared/latest';
 
 /** The part of `window.strata` settings need; tests pass a fake. */
-export type SettingsApi = Pick<StrataApi, 'settings'>;
+export type SettingsApi = Pick<StrataApi, 'settings'> & { app: Pick<StrataApi['app'], 'checkConnection'> };
+
+export type ConnectionCheckState =
+  | { kind: 'idle' }
+  | { kind: 'checking' }
+  | { kind: 'done'; report: ConnectionReport }
+  | { kind: 'failed'; error: AppError };
 
 export type SaveState =
   | { kind: 'idle' }
@@ -23,6 +30,8 @@ export interface SettingsStoreState {
   saveState: SaveState;
   /** Why a notice could not be dismissed. */
   noticeError: AppError | null;
+  /** "Check connection": running, its report, or why it could not run. Saved settings make it stale, so it goes. */
+  connectionCheck: ConnectionCheckState;
 
   load: () => Promise<void>;
   /** Saves the changed settings; resolves null when main accepted them, else why not. */
@@ -31,6 +40,8 @@ export interface SettingsStoreState {
   /** Forgets "Saved" or the last save error, e.g. once the person edits again. */
   resetSaveState: () => void;
   dismissNoticeError: () => void;
+  /** Checks every address Strata talks to with the saved settings. */
+  checkConnection: () => Promise<void>;
   /** Follows main's settings events and loads the view; returns the unsubscribe. */
   connect: () => () => void;
 }
@@ -41,6 +52,7 @@ export type SettingsStore = StoreApi<SettingsStoreState>;
 export function createSettingsStore(api: SettingsApi): SettingsStore {
   // Counts the views applied, so a slow get() answer cannot overwrite a newer event.
   let applied = 0;
+  const checks = latestWins();
 
   return createStore<SettingsStoreState>()((set, get) => {
     const apply = (view: SettingsView): void => {
@@ -53,6 +65,7 @@ export function createSettingsStore(api: SettingsApi): SettingsStore {
       loadError: null,
       saveState: { kind: 'idle' },
       noticeError: null,
+      connectionCheck: { kind: 'idle' },
 
       async load() {
         const seen = applied;
@@ -69,7 +82,8 @@ export function createSettingsStore(api: SettingsApi): SettingsStore {
           return result.error;
         }
         apply(result.value);
-        set({ saveState: { kind: 'saved' } });
+        checks.reset();
+        set({ saveState: { kind: 'saved' }, connectionCheck: { kind: 'idle' } });
         return null;
       },
 
@@ -89,6 +103,14 @@ export function createSettingsStore(api: SettingsApi): SettingsStore {
 
       dismissNoticeError() {
         set({ noticeError: null });
+      },
+
+      async checkConnection() {
+        const latest = checks.begin();
+        set({ connectionCheck: { kind: 'checking' } });
+        const result = await api.app.checkConnection();
+        if (!latest()) return;
+        set({ connectionCheck: result.ok ? { kind: 'done', report: result.value } : { kind: 'failed', error: result.error } });
       },
 
       connect() {

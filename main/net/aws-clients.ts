@@ -1,0 +1,85 @@
+/**
+ * The one place main's AWS SDK clients are built: each gets the Region, its
+ * endpoint from settings (VPC interface endpoints), and the shared request
+ * handler that applies the proxy, the trusted certificates and the timeouts.
+ */
+import { BedrockClient } from '@aws-sdk/client-bedrock';
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { CompanySettings } from '../../preload/contract';
+import { createNetworkFetch, type NetworkFetch } from './fetch';
+import { Network, type NetworkOptions } from './network';
+import { RequestHandlers, type HandlerKind } from './request-handler';
+
+export type AwsService = 'cognitoIdentity' | 'sts' | 'bedrock' | 'bedrockRuntime';
+
+const ENDPOINT_SETTING = {
+  cognitoIdentity: 'cognitoIdentityEndpoint',
+  sts: 'stsEndpoint',
+  bedrock: 'bedrockEndpoint',
+  bedrockRuntime: 'bedrockRuntimeEndpoint',
+} as const satisfies Record<AwsService, keyof CompanySettings>;
+
+/** Builds main's AWS clients, and the fetch the sign-in provider's requests use; one per app. */
+export class AwsClients {
+  readonly network: Network;
+  /** For openid-client: the same proxy, certificates and timeouts as the AWS clients. */
+  readonly fetch: NetworkFetch;
+  private readonly handlers: RequestHandlers;
+
+  constructor(options: NetworkOptions) {
+    this.network = new Network(options);
+    this.handlers = new RequestHandlers(this.network);
+    this.fetch = createNetworkFetch(this.network);
+  }
+
+  /** What every client of `service` is configured with. */
+  config(service: AwsService, settings: CompanySettings, kind: HandlerKind = 'plain') {
+    const endpoint = settings[ENDPOINT_SETTING[service]];
+    return {
+      region: settings.region,
+      ...(endpoint ? { endpoint } : {}),
+      requestHandler: this.handlers.handler(kind),
+    };
+  }
+
+  /**
+   * How Bedrock Runtime is reached now: 'h2' straight to it (HTTP/2, what its SDK client speaks by
+   * default), 'streaming' through a proxy's tunnel (HTTP/1.1, which the SDK must know before it signs).
+   */
+  async runtimeRoute(settings: CompanySettings): Promise<'h2' | 'streaming'> {
+    const url = settings.bedrockRuntimeEndpoint || `https://bedrock-runtime.${settings.region}.amazonaws.com`;
+    const route = await this.network.route(url);
+    return route.proxy ? 'streaming' : 'h2';
+  }
+
+  /** Cognito Identity's GetId and GetCredentialsForIdentity are unsigned: this client has no credentials of its own. */
+  cognitoIdentity(settings: CompanySettings): CognitoIdentityClient {
+    return new CognitoIdentityClient(this.config('cognitoIdentity', settings));
+  }
+
+  sts(settings: CompanySettings, credentials: AwsCredentialIdentityProvider): STSClient {
+    return new STSClient({ ...this.config('sts', settings), credentials });
+  }
+
+  bedrock(settings: CompanySettings, credentials: AwsCredentialIdentityProvider): BedrockClient {
+    return new BedrockClient({ ...this.config('bedrock', settings), credentials });
+  }
+
+  /** Strata retries chat requests itself (only before the first token), so the SDK makes one attempt. */
+  bedrockRuntime(
+    settings: CompanySettings,
+    credentials: AwsCredentialIdentityProvider,
+    route: 'h2' | 'streaming',
+  ): BedrockRuntimeClient {
+    return new BedrockRuntimeClient({ ...this.config('bedrockRuntime', settings, route), credentials, maxAttempts: 1 });
+  }
+
+  /** Closes every pooled connection. */
+  async dispose(): Promise<void> {
+    this.handlers.destroy();
+    await this.fetch.close();
+  }
+}
