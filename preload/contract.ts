@@ -274,6 +274,8 @@ export interface SettingsView {
   notices: Notice[];
   /** Whether the sign-in is kept across restarts (encrypted) or only in memory. */
   tokenStorage: { persistent: boolean; reason?: string };
+  /** The user name and password for the proxy set in Settings (the password never leaves main); null when none is saved. */
+  proxySignIn: { username: string; persistent: boolean; reason?: string } | null;
 }
 
 // ---------------------------------------------------------------------------
@@ -477,6 +479,20 @@ const noInput = z.undefined();
 export const settingsPatchSchema = companySettingsSchema.partial().strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
+const PROXY_USER = 'Enter the user name for the proxy.';
+const PROXY_PASSWORD = 'Enter the password for the proxy.';
+export const proxySignInSchema = z
+  .object({
+    username: z
+      .string({ error: PROXY_USER })
+      .trim()
+      .min(1, PROXY_USER)
+      .max(256, atMost('the user name', 256))
+      .refine((value) => !/[\r\n]/.test(value), PROXY_USER),
+    password: z.string({ error: PROXY_PASSWORD }).min(1, PROXY_PASSWORD).max(1024, atMost('the password', 1024)),
+  })
+  .strict();
+
 export const openExternalSchema = z.object({ url: z.string().max(2048) }).strict();
 export const showInFolderSchema = z.object({ path: z.string().min(1).max(4096) }).strict();
 
@@ -525,6 +541,9 @@ export const contract = {
     get: request<SettingsView>()('settings:get', noInput),
     update: request<SettingsView>()('settings:update', settingsPatchSchema),
     dismissNotice: request<SettingsView>()('settings:dismiss-notice', z.object({ id: z.string().max(128) }).strict()),
+    /** Keeps the user name and password for the proxy set in Settings, encrypted; sent only to that proxy. */
+    setProxySignIn: request<SettingsView>()('settings:set-proxy-sign-in', proxySignInSchema),
+    clearProxySignIn: request<SettingsView>()('settings:clear-proxy-sign-in', noInput),
     onChanged: event<SettingsView>()('settings:changed'),
   },
   preferences: {

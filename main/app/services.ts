@@ -9,6 +9,7 @@ import { TokenVault, type SecretCipher } from '../auth/token-vault';
 import { StrataError } from '../errors';
 import { AwsClients } from '../net/aws-clients';
 import { diagnose } from '../net/diagnostics';
+import { ProxySignIn } from '../net/proxy-sign-in';
 import type { Timeouts } from '../net/network';
 import type { Handlers } from '../ipc/dispatch';
 import type { SessionStatus } from '../../preload/contract';
@@ -80,12 +81,14 @@ export function createServices(platform: Platform): Services {
     policy: loadPolicy(platform.policyPaths),
     env: platform.env,
   });
+  const proxySignIn = new ProxySignIn({ file: path.join(platform.userDataDir, 'proxy.secret'), cipher: platform.cipher });
   const tokenStorage = () => (vault.persistent ? { persistent: true } : { persistent: false, reason: vault.reason });
-  const view = () => settings.view(tokenStorage());
+  const view = () => settings.view({ tokenStorage: tokenStorage(), proxySignIn: proxySignIn.view() });
 
   const clients = new AwsClients({
     settings: () => settings.effective(),
     resolveSystemProxy: platform.resolveProxy,
+    proxyCredentials: () => proxySignIn.load(),
     timeouts: platform.timing?.network,
     log: platform.log,
   });
@@ -180,6 +183,16 @@ export function createServices(platform: Platform): Services {
     },
     'preferences:get': () => preferences.get(),
     'preferences:update': (patch) => preferences.update(patch),
+    'settings:set-proxy-sign-in': (credentials) => {
+      proxySignIn.save(credentials);
+      events.emit('settings:changed', view());
+      return view();
+    },
+    'settings:clear-proxy-sign-in': () => {
+      proxySignIn.clear();
+      events.emit('settings:changed', view());
+      return view();
+    },
     'settings:dismiss-notice': ({ id }) => {
       settings.dismissNotice(id);
       return view();

@@ -80,13 +80,19 @@ export function explainConnectionError(err: unknown, url: URL, route: Route | un
   if (status !== undefined) {
     const message =
       status === 407
-        ? `The proxy ${proxy} asks for a sign-in, which Strata can't give it.`
+        ? route.proxy.username
+          ? `The proxy ${proxy} didn't accept the user name and password in Settings.`
+          : `The proxy ${proxy} asks for a user name and password.`
         : status === 403
           ? `The proxy ${proxy} doesn't allow connections to ${host}.`
           : `The proxy ${proxy} couldn't connect to ${host} (it answered ${status}).`;
     return new StrataError('proxy-failed', message, {
       action:
-        status === 403 || status === 407
+        status === 407
+          ? route.chosenBy === 'settings'
+            ? 'Enter them under Settings → Network → Proxy sign-in.'
+            : "Strata signs in only to a proxy named in Settings: choose “This proxy…” under Settings → Network, with the proxy's address and your sign-in."
+          : status === 403
           ? 'Ask IT to allow Strata through the proxy, or to give you a proxy address that does.'
           : `Check the endpoint address, and that the proxy can reach AWS. The proxy comes from ${source}.`,
       details: `CONNECT ${host}:${url.port || 443} → ${status}`,

@@ -72,7 +72,10 @@ function openTcp(host: string, port: number, route: Route, signal: AbortSignal):
     socket.once(proxy?.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
       if (!proxy) return resolve(socket);
       const target = isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
-      socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`);
+      const auth = proxy.username
+        ? `Proxy-Authorization: Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}\r\n`
+        : '';
+      socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n${auth}\r\n`);
       let head = '';
       const onData = (chunk: Buffer) => {
         head += chunk.toString('latin1');
@@ -158,7 +161,9 @@ export async function checkEndpoint(name: string, url: string, network: Network)
   } catch (err) {
     const status = (err as { proxyStatus?: number }).proxyStatus;
     check.summary = status
-      ? `The proxy ${route.proxy?.host} refused the connection to ${host} (it answered ${status}).`
+      ? status === 407
+        ? `The proxy ${route.proxy?.host} asks for a sign-in${route.proxy?.username ? ' and did not accept the one in Settings' : ''}.`
+        : `The proxy ${route.proxy?.host} refused the connection to ${host} (it answered ${status}).`
       : route.proxy && !check.connectMs
         ? `No connection through the proxy ${route.proxy.host}: ${(err as Error).message}.`
         : `No connection to ${host}:${port}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`;

@@ -9,6 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import tls, { type SecureContext } from 'node:tls';
 import { isLoopbackHost, type CompanySettings } from '../../preload/contract';
 import { StrataError } from '../errors';
+import { withCredentials, type ProxyCredentials } from './proxy-sign-in';
 
 /** How long main waits, in milliseconds. */
 export interface Timeouts {
@@ -33,6 +34,8 @@ export type NetworkSettings = Pick<CompanySettings, 'proxy' | 'noProxy' | 'caBun
 
 export interface NetworkOptions {
   settings: () => NetworkSettings;
+  /** The user name and password for the proxy set in Settings; never given to a proxy the computer chose. */
+  proxyCredentials?: () => ProxyCredentials | undefined;
   /** The computer's proxy for a URL, as a PAC result ("PROXY host:port; DIRECT"); Electron's session.resolveProxy. */
   resolveSystemProxy?: (url: string) => Promise<string>;
   timeouts?: Partial<Timeouts>;
@@ -172,7 +175,8 @@ export class Network {
     const target = new URL(url);
     if (proxy === 'none') return { chosenBy: 'settings' };
     if (proxy !== 'system') {
-      return bypassesProxy(target, noProxy) ? { chosenBy: 'settings' } : { proxy: new URL(proxy), chosenBy: 'settings' };
+      if (bypassesProxy(target, noProxy)) return { chosenBy: 'settings' };
+      return { proxy: withCredentials(new URL(proxy), this.options.proxyCredentials?.()), chosenBy: 'settings' };
     }
     if (isLoopbackHost(target.hostname) || bypassesProxy(target, noProxy)) return { chosenBy: 'system' };
     const pac = this.options.resolveSystemProxy ? await this.options.resolveSystemProxy(url) : 'DIRECT';

@@ -43,15 +43,15 @@ export class SettingsService {
     return this.#resolve().values;
   }
 
-  /** Everything Settings shows; token storage comes from the token vault, which this service doesn't own. */
-  view(tokenStorage: SettingsView['tokenStorage']): SettingsView {
+  /** Everything Settings shows; token storage and the proxy sign-in come from secret stores this service doesn't own. */
+  view(secrets: Pick<SettingsView, 'tokenStorage' | 'proxySignIn'>): SettingsView {
     const { values, sources, locked, notices } = this.#resolve();
     const all = new Map<string, Notice>();
     for (const notice of [...this.#policy.notices, ...this.#store.notices, ...notices, ...this.#added.values()]) {
       all.set(notice.id, notice);
     }
     const shown = [...all.values()].filter((notice) => !this.#dismissed.has(notice.id));
-    return { values, sources, locked, notices: shown, tokenStorage };
+    return { values, sources, locked, notices: shown, ...secrets };
   }
 
   /**

@@ -52,6 +52,8 @@ test('behind a company proxy: the person is told what is wrong at each step, set
   sandbox,
 }, testInfo) => {
   const network = sandbox.network!;
+  const proxyUser = { username: 'ada', password: 'correct horse battery staple' };
+  network.proxy.requireSignIn(proxyUser);
   const caFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'strata-e2e-ca-')), 'company-ca.pem');
   writeFileSync(caFile, network.caPem);
 
@@ -81,6 +83,19 @@ test('behind a company proxy: the person is told what is wrong at each step, set
   await app.getByTestId('setting-proxy').scrollIntoViewIfNeeded();
   await app.screenshot({ path: shot });
   await testInfo.attach('Settings → Network with a proxy address', { path: shot, contentType: 'image/png' });
+  await app.getByTestId('settings-close-button').click();
+
+  // The proxy wants a sign-in: the notice says where to enter it; saved, Settings shows who, never the password.
+  notice = await signInFails(app, harness, sandbox);
+  await expect(notice).toContainText(`The proxy 127.0.0.1:${network.proxy.port} asks for a user name and password.`);
+  await expect(notice).toContainText('Settings → Network → Proxy sign-in');
+  await app.getByTestId('settings-button').click();
+  await app.getByTestId('proxy-sign-in-username').fill(proxyUser.username);
+  await app.getByTestId('proxy-sign-in-password').fill(proxyUser.password);
+  await app.getByTestId('proxy-sign-in-password').press('Enter');
+  await expect(app.getByTestId('proxy-sign-in-saved')).toContainText('Signing in to the proxy as ada. Kept encrypted on this computer.');
+  await expect(app.getByTestId('proxy-sign-in-password')).toHaveCount(0);
+  expect(await app.content()).not.toContain(proxyUser.password);
   await app.getByTestId('settings-close-button').click();
 
   // Through the proxy, the company's TLS inspection is not trusted yet: the notice names the host and the fix.

@@ -5,7 +5,7 @@
  * services sign in, list models and chat through them.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -167,6 +167,64 @@ describe('network: proxy and company certificates', () => {
     await expect(signIn(silent)).rejects.toMatchObject({ code: 'aws-unreachable', message: "AWS didn't answer in time." });
     // Ended by the connect timeout (each of the SDK's three attempts), not by the 10 s sign-in timeout.
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('a proxy that asks for a sign-in: said so; the sign-in from Settings is kept encrypted, survives a restart, and goes only to that proxy', async () => {
+    const proxyUser = { username: 'ada@corp', password: 'p@ss:word/1' };
+    net.proxy.requireSignIn(proxyUser);
+    try {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-net-'));
+      const keychainKey = randomBytes(32);
+      const env = { ...endpointsEnv(net.proxiedEndpoints), STRATA_CA_BUNDLE: caFile };
+      const w = world(env, { userDataDir: dir, keychainKey });
+      await w.services.handlers['settings:update']({ proxy: net.proxy.url });
+      await expect(signIn(w)).rejects.toMatchObject({
+        code: 'proxy-failed',
+        message: `The proxy 127.0.0.1:${net.proxy.port} asks for a user name and password.`,
+        action: 'Enter them under Settings → Network → Proxy sign-in.',
+      });
+
+      const wrong = await w.services.handlers['settings:set-proxy-sign-in']({ ...proxyUser, password: 'nope' });
+      expect(wrong.proxySignIn).toEqual({ username: 'ada@corp', persistent: true });
+      await expect(signIn(w)).rejects.toMatchObject({
+        message: `The proxy 127.0.0.1:${net.proxy.port} didn't accept the user name and password in Settings.`,
+      });
+      await w.services.handlers['settings:set-proxy-sign-in'](proxyUser);
+      await expect(signIn(w)).resolves.toMatchObject({ state: 'ready' });
+      expect(JSON.stringify(await w.services.handlers['settings:get'](undefined))).not.toContain(proxyUser.password);
+      for (const file of readdirSync(dir)) {
+        if (statSync(path.join(dir, file)).isFile()) expect(readFileSync(path.join(dir, file), 'latin1'), file).not.toContain(proxyUser.password);
+      }
+      await w.services.session.signOut();
+      w.services.dispose();
+
+      // Restarted: the proxy sign-in is still there, and Check connection uses it too.
+      const again = world(env, { userDataDir: dir, keychainKey });
+      const report = await again.services.handlers['app:check-connection'](undefined);
+      expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+      expect(report.text).not.toContain(proxyUser.password);
+      await expect(signIn(again)).resolves.toMatchObject({ state: 'ready' });
+
+      // The computer's own proxy never gets it.
+      const before = count('proxy:CONNECT:407');
+      const viaSystem = world(env, {
+        userDataDir: dir,
+        keychainKey,
+        resolveProxy: async () => `PROXY 127.0.0.1:${net.proxy.port}`,
+      });
+      await viaSystem.services.handlers['settings:update']({ proxy: 'system' });
+      await expect(signIn(viaSystem)).rejects.toMatchObject({
+        code: 'proxy-failed',
+        action: expect.stringContaining('Strata signs in only to a proxy named in Settings'),
+      });
+      expect(count('proxy:CONNECT:407')).toBeGreaterThan(before);
+
+      await viaSystem.services.handlers['settings:clear-proxy-sign-in'](undefined);
+      expect((await viaSystem.services.handlers['settings:get'](undefined)).proxySignIn).toBeNull();
+      expect(existsSync(path.join(dir, 'proxy.secret'))).toBe(false);
+    } finally {
+      net.proxy.requireSignIn(undefined);
+    }
   });
 
   it('the proxy refusing a host is said as such', async () => {

@@ -132,6 +132,8 @@ export interface SandboxProxy {
   port: number;
   /** Refuses connections (ECONNREFUSED) while down; listens again on the same port when set back. */
   setDown(down: boolean): Promise<void>;
+  /** From now on, a tunnel needs this Basic sign-in (407 without it, counted as 'proxy:CONNECT:407'); undefined: none. */
+  requireSignIn(credentials: { username: string; password: string } | undefined): void;
   close(): Promise<void>;
 }
 
@@ -146,10 +148,16 @@ export async function startProxy(stats: Stats, log: boolean): Promise<SandboxPro
   const server = http.createServer((_req, res) => {
     res.writeHead(405, { 'content-type': 'text/plain' }).end('This proxy only tunnels (CONNECT).');
   });
+  let required: string | undefined;
   server.on('connect', (req: http.IncomingMessage, client: Socket, head: Buffer) => {
     const target = req.url ?? '';
     const match = PROXY_TARGET.exec(target);
     if (log) console.log(`[sandbox:proxy] CONNECT ${target}`);
+    if (required && req.headers['proxy-authorization'] !== required) {
+      stats.inc('proxy:CONNECT:407');
+      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="sandbox"\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
     if (!match) {
       stats.inc('proxy:CONNECT:refused');
       client.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
@@ -182,6 +190,11 @@ export async function startProxy(stats: Stats, log: boolean): Promise<SandboxPro
       down = value;
       if (value) await listening.close();
       else listening = await listen(server, port);
+    },
+    requireSignIn(credentials) {
+      required = credentials
+        ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
+        : undefined;
     },
     close: async () => {
       if (!down) await listening.close();

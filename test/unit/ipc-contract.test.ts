@@ -33,6 +33,7 @@ const settingsView = {
   locked: { issuer: 'Managed by IT', region: undefined },
   notices: [],
   tokenStorage: { persistent: false, reason: undefined },
+  proxySignIn: null,
 } as unknown as SettingsView;
 
 /**
@@ -49,6 +50,8 @@ const REQUEST_SAMPLES: { [C in RequestChannel]: RequestInput<C>[] } = {
   'auth:network-back': [undefined],
   'settings:get': [undefined],
   'settings:update': [{ region: 'eu-west-1' }, { issuer: '', redirectPort: 0, companyName: undefined }],
+  'settings:set-proxy-sign-in': [{ username: 'ada', password: 'p@ss word:;' }],
+  'settings:clear-proxy-sign-in': [undefined],
   'settings:dismiss-notice': [{ id: 'settings-reset' }],
   'preferences:get': [undefined],
   'preferences:update': [{ theme: 'dark' }, { defaultModelId: '', enterToSend: false, textSize: undefined }],

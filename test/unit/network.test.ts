@@ -122,9 +122,10 @@ describe('connection failures in words', () => {
 
   it("the proxy's refusals, from the SDK's tunnel and from fetch's", () => {
     const tunnel = (status: number) => Object.assign(new Error('x'), { code: 'ERR_PROXY_CONNECT', proxyStatus: status });
-    expect(explainConnectionError(tunnel(407), target, viaProxy)?.message).toBe(
-      "The proxy proxy.corp:8080 asks for a sign-in, which Strata can't give it.",
-    );
+    expect(explainConnectionError(tunnel(407), target, viaProxy)).toMatchObject({
+      message: 'The proxy proxy.corp:8080 asks for a user name and password.',
+      action: 'Enter them under Settings → Network → Proxy sign-in.',
+    });
     expect(explainConnectionError(tunnel(502), target, viaProxy)?.message).toBe(
       "The proxy proxy.corp:8080 couldn't connect to bedrock-runtime.us-east-1.amazonaws.com (it answered 502).",
     );

@@ -41,6 +41,7 @@ function view(overrides: Partial<SettingsView> = {}): SettingsView {
     locked: { issuer: 'Your company sets the sign-in service.' },
     notices: [],
     tokenStorage: { persistent: true },
+    proxySignIn: null,
     ...overrides,
   };
 }
@@ -73,6 +74,11 @@ function fakeSettings(initial: SettingsView = view()) {
       ({ id }: { id: string }): Promise<Result<SettingsView>> =>
         Promise.resolve(ok(view({ notices: initial.notices.filter((notice) => notice.id !== id) }))),
     ),
+    setProxySignIn: vi.fn(
+      ({ username }: { username: string; password: string }): Promise<Result<SettingsView>> =>
+        Promise.resolve(ok(view({ proxySignIn: { username, persistent: true } }))),
+    ),
+    clearProxySignIn: vi.fn((): Promise<Result<SettingsView>> => Promise.resolve(ok(view({ proxySignIn: null })))),
     onChanged: vi.fn((listener: (view: SettingsView) => void) => {
       listeners.add(listener);
       return () => {
@@ -117,6 +123,23 @@ describe('settings store', () => {
     fake.app.checkConnection.mockResolvedValueOnce(failed(invalidRegion));
     await store.getState().checkConnection();
     expect(store.getState().connectionCheck).toEqual({ kind: 'failed', error: invalidRegion });
+  });
+
+  it('the proxy sign-in: saved in main, the view shows who (a report made without it goes); a refusal comes back', async () => {
+    const fake = fakeSettings();
+    const store = createSettingsStore(fake.api);
+    await store.getState().checkConnection();
+    await expect(store.getState().setProxySignIn({ username: 'ada', password: 'secret' })).resolves.toBeNull();
+    expect(fake.settings.setProxySignIn).toHaveBeenCalledWith({ username: 'ada', password: 'secret' });
+    expect(store.getState().view?.proxySignIn).toEqual({ username: 'ada', persistent: true });
+    expect(store.getState().connectionCheck).toEqual({ kind: 'idle' });
+    expect(JSON.stringify(store.getState())).not.toContain('secret');
+
+    await expect(store.getState().clearProxySignIn()).resolves.toBeNull();
+    expect(store.getState().view?.proxySignIn).toBeNull();
+    fake.settings.setProxySignIn.mockResolvedValueOnce(failed(invalidRegion));
+    await expect(store.getState().setProxySignIn({ username: 'ada', password: 'x' })).resolves.toEqual(invalidRegion);
+    expect(store.getState().view?.proxySignIn).toBeNull();
   });
 
   it('connect() loads the view and follows changes; its return unsubscribes', async () => {

@@ -32,15 +32,15 @@ function service(options: { policy?: LoadedPolicy; env?: Record<string, string |
   return new SettingsService({ store, policy: options.policy ?? policy(), env: options.env ?? {} });
 }
 
-const tokenStorage = { persistent: true };
+const secrets = { tokenStorage: { persistent: true }, proxySignIn: null };
 
 describe('SettingsService', () => {
   it('shows the layered settings with where each came from and what IT locked', () => {
-    const view = service({ env: { STRATA_REGION: 'eu-west-1' } }).view(tokenStorage);
+    const view = service({ env: { STRATA_REGION: 'eu-west-1' } }).view(secrets);
     expect(view.values).toMatchObject({ companyName: 'Example Corp', issuer: 'https://login.example.com', region: 'eu-west-1' });
     expect(view.sources).toMatchObject({ companyName: 'policy', issuer: 'policy', region: 'env', clientId: 'default' });
     expect(view.locked).toEqual({ issuer: 'Managed by Example Corp IT' });
-    expect(view.tokenStorage).toBe(tokenStorage);
+    expect(view.tokenStorage).toBe(secrets.tokenStorage);
   });
 
   it('saves a change, keeps it across restarts and tells listeners', () => {
@@ -55,7 +55,7 @@ describe('SettingsService', () => {
     first.update({ region: 'eu-west-2' });
     expect(listener).toHaveBeenCalledTimes(1);
 
-    expect(service().view(tokenStorage).sources).toMatchObject({ clientId: 'user', region: 'user' });
+    expect(service().view(secrets).sources).toMatchObject({ clientId: 'user', region: 'user' });
   });
 
   it('lets the policy value show through again when the person clears their own', () => {
@@ -63,7 +63,7 @@ describe('SettingsService', () => {
     settings.update({ clientId: 'mine' });
     settings.update({ clientId: '' });
     expect(settings.effective().clientId).toBe('from-policy');
-    expect(settings.view(tokenStorage).sources.clientId).toBe('policy');
+    expect(settings.view(secrets).sources.clientId).toBe('policy');
   });
 
   it('refuses, as a whole, a change that touches a setting IT has locked', () => {
@@ -123,7 +123,7 @@ describe('SettingsService', () => {
       env: { STRATA_STS_ENDPOINT: 'http://sts.internal' },
     });
     expect(settings.effective()).toMatchObject({ cognitoIdentityEndpoint: '', stsEndpoint: '' });
-    expect(settings.view(tokenStorage).notices.map((notice) => notice.id)).toEqual([
+    expect(settings.view(secrets).notices.map((notice) => notice.id)).toEqual([
       'invalid:policy:cognitoIdentityEndpoint',
       'invalid:env:stsEndpoint',
     ]);
@@ -144,11 +144,11 @@ describe('SettingsService', () => {
     const settings = service();
     settings.addNotice({ id: 'signed-out', level: 'info', message: 'Signed out.' });
     settings.dismissNotice('signed-out');
-    expect(settings.view(tokenStorage).notices.map((notice) => notice.id)).toEqual([]);
+    expect(settings.view(secrets).notices.map((notice) => notice.id)).toEqual([]);
     settings.addNotice({ id: 'signed-out', level: 'info', message: 'Signed out.' });
-    expect(settings.view(tokenStorage).notices.map((notice) => notice.id)).toEqual(['signed-out']);
+    expect(settings.view(secrets).notices.map((notice) => notice.id)).toEqual(['signed-out']);
     settings.removeNotice('signed-out');
-    expect(settings.view(tokenStorage).notices).toEqual([]);
+    expect(settings.view(secrets).notices).toEqual([]);
   });
 
   it('names every invalid setting in its own words when several are wrong', () => {
@@ -176,14 +176,14 @@ describe('SettingsService', () => {
     settings.onChange(listener);
     settings.addNotice({ id: 'token-storage', level: 'info', message: 'Sign-in is kept in memory only.' });
     settings.addNotice({ id: 'token-storage', level: 'info', message: 'Sign-in is kept in memory only.' });
-    expect(settings.view(tokenStorage).notices.map((notice) => notice.id)).toEqual([
+    expect(settings.view(secrets).notices.map((notice) => notice.id)).toEqual([
       'policy-unreadable:/etc/strata/policy.json',
       'invalid:env:redirectPort',
       'token-storage',
     ]);
 
     settings.dismissNotice('invalid:env:redirectPort');
-    expect(settings.view(tokenStorage).notices.map((notice) => notice.id)).toEqual([
+    expect(settings.view(secrets).notices.map((notice) => notice.id)).toEqual([
       'policy-unreadable:/etc/strata/policy.json',
       'token-storage',
     ]);

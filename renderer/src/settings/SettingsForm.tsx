@@ -2,7 +2,7 @@
  * The company settings form. Keeps only the person's edits, so values that
  * change elsewhere (IT policy, another window) show through untouched boxes.
  */
-import { useState, type SubmitEvent } from 'react';
+import { Fragment, useState, type SubmitEvent } from 'react';
 import type { AppError, SettingKey, SettingsView } from '../../../preload/contract';
 import { useSettings } from '../app-stores';
 import { ErrorNotice } from '../shared/ErrorNotice';
@@ -18,6 +18,7 @@ import {
   type SettingsDraft,
 } from './settings-form';
 import { ConnectionCheck } from './ConnectionCheck';
+import { ProxySignIn } from './ProxySignIn';
 import { SettingField, settingInputId } from './SettingField';
 
 const FORM_ORDER: readonly SettingKey[] = SETTING_GROUPS.flatMap((group) => group.keys);
@@ -98,15 +99,20 @@ export function SettingsForm({ view }: { view: SettingsView }) {
         <fieldset className="settings-form__group" key={group.title}>
           <legend className="settings-form__legend">{group.title}</legend>
           {group.keys.map((key) => (
-            <SettingField
-              key={key}
-              settingKey={key}
-              value={fieldText(view.values, draft, key)}
-              source={view.sources[key]}
-              lockedReason={view.locked[key]}
-              problem={problems[key]}
-              onChange={edit}
-            />
+            <Fragment key={key}>
+              <SettingField
+                settingKey={key}
+                value={fieldText(view.values, draft, key)}
+                source={view.sources[key]}
+                lockedReason={view.locked[key]}
+                problem={problems[key]}
+                onChange={edit}
+              />
+              {/* The sign-in belongs to the proxy saved in Settings, so it shows under it once there is one. */}
+              {key === 'proxy' && (view.proxySignIn || !['system', 'none'].includes(view.values.proxy)) && (
+                <ProxySignIn saved={view.proxySignIn} />
+              )}
+            </Fragment>
           ))}
           {group.keys.includes('proxy') && <ConnectionCheck unsaved={changes.length > 0} />}
         </fieldset>

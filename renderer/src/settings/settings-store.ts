@@ -4,7 +4,7 @@
  * the api it is given.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppError, ConnectionReport, SettingsPatch, SettingsView, StrataApi } from '../../../preload/contract';
+import type { AppError, ConnectionReport, Result, SettingsPatch, SettingsView, StrataApi } from '../../../preload/contract';
 import { latestWins } from '../shared/latest';
 
 /** The part of `window.strata` settings need; tests pass a fake. */
@@ -42,6 +42,10 @@ export interface SettingsStoreState {
   dismissNoticeError: () => void;
   /** Checks every address Strata talks to with the saved settings. */
   checkConnection: () => Promise<void>;
+  /** Keeps the proxy's user name and password (in main, encrypted); resolves null when saved, else why not. */
+  setProxySignIn: (credentials: { username: string; password: string }) => Promise<AppError | null>;
+  /** Forgets the proxy sign-in; resolves null when done, else why not. */
+  clearProxySignIn: () => Promise<AppError | null>;
   /** Follows main's settings events and loads the view; returns the unsubscribe. */
   connect: () => () => void;
 }
@@ -58,6 +62,15 @@ export function createSettingsStore(api: SettingsApi): SettingsStore {
     const apply = (view: SettingsView): void => {
       applied += 1;
       set({ view, loadError: null });
+    };
+    /** A secret changed in main (the proxy sign-in): the new view, and a connection report that no longer holds. */
+    const changeSecrets = async (request: Promise<Result<SettingsView>>): Promise<AppError | null> => {
+      const result = await request;
+      if (!result.ok) return result.error;
+      apply(result.value);
+      checks.reset();
+      set({ connectionCheck: { kind: 'idle' } });
+      return null;
     };
 
     return {
@@ -103,6 +116,14 @@ export function createSettingsStore(api: SettingsApi): SettingsStore {
 
       dismissNoticeError() {
         set({ noticeError: null });
+      },
+
+      setProxySignIn(credentials) {
+        return changeSecrets(api.settings.setProxySignIn(credentials));
+      },
+
+      clearProxySignIn() {
+        return changeSecrets(api.settings.clearProxySignIn());
       },
 
       async checkConnection() {
