@@ -97,6 +97,8 @@ export type SessionStatus =
       state: 'ready';
       user: UserProfile;
       identity: AwsIdentity;
+      /** The AWS Region the session's requests go to. */
+      region: string;
       /** When the current AWS credentials expire (epoch ms); renewed before then. */
       expiresAt: number;
       /** When the current credentials were issued to Strata (epoch ms). */
@@ -235,6 +237,22 @@ export interface Notice {
   id: string;
   level: 'info' | 'warning';
   message: string;
+}
+
+/** One step of "Test connection": who AWS says you are, the models you may use, one short question. */
+export interface ConnectionTestStep {
+  id: 'identity' | 'models' | 'request';
+  title: string;
+  state: 'passed' | 'failed' | 'skipped';
+  /** What happened, in one sentence. */
+  message: string;
+  /** Why it failed, with what to do. */
+  error?: AppError;
+  ms?: number;
+}
+
+export interface ConnectionTest {
+  steps: ConnectionTestStep[];
 }
 
 /** One address Strata talks to, as "Check connection" found it. */
@@ -533,6 +551,8 @@ export const contract = {
     signOut: request<SessionStatus>()('auth:sign-out', noInput),
     /** Opens the sign-in page of the sign-in under way in the browser again, for when it did not show up. */
     reopenSignInPage: request<null>()('auth:reopen-sign-in-page', noInput),
+    /** Who AWS says the person is, which models they may use, and one short question, each step in words. */
+    testConnection: request<ConnectionTest>()('auth:test-connection', noInput),
     /** The window saw the network come back: main checks the session now and renews what is due. */
     networkBack: request<null>()('auth:network-back', noInput),
     onStatus: event<SessionStatus>()('auth:status'),

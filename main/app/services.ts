@@ -17,6 +17,7 @@ import { sessionScope } from '../settings/layers';
 import { loadPolicy } from '../settings/policy';
 import { SettingsService } from '../settings/settings-service';
 import { SettingsStore, type OpenStore } from '../settings/settings-store';
+import { testConnection } from './connection-test';
 import { EventHub } from './events';
 import { isAllowedExternalUrl } from './external-links';
 
@@ -158,6 +159,13 @@ export function createServices(platform: Platform): Services {
     'auth:sign-in': () => session.signIn(),
     'auth:cancel-sign-in': () => session.cancelSignIn(),
     'auth:sign-out': () => session.signOut(),
+    'auth:test-connection': () =>
+      testConnection({
+        identity: () => session.checkIdentity(),
+        listModels: () => models.list(true),
+        ask: (modelId) => chat.ask(modelId),
+        preferredModel: () => models.defaultModelId() || undefined,
+      }),
     'auth:network-back': () => {
       session.wake();
       return null;

@@ -126,6 +126,13 @@ export class CompanySession {
     return this.active.credentials.provider;
   }
 
+  /** Who AWS says the signed-in person is, asked afresh (Test connection). */
+  async checkIdentity(): Promise<AwsIdentity> {
+    const active = this.active;
+    if (!active) throw new StrataError('session-expired', "You're not signed in.", { action: 'Sign in to continue.' });
+    return this.fetchIdentity(active.settings, active.credentials);
+  }
+
   /**
    * Fetches new AWS credentials now, after AWS said the current ones expired early. A failure that
    * retrying will not mend ends the session, as it does when the background renewal meets it.
@@ -397,6 +404,7 @@ export class CompanySession {
     return {
       state: 'ready',
       user: active.credentials.user,
+      region: active.settings.region,
       identity: { ...active.identity, identityId: issued.identityId ?? active.identity.identityId },
       expiresAt: issued.expiresAt,
       renewedAt: issued.issuedAt,

@@ -286,6 +286,22 @@ export class ChatService {
     }
   }
 
+  /** One short question to a model, saved nowhere and not shown as a conversation (Test connection). */
+  async ask(modelId: string): Promise<void> {
+    const client = await this.runtimeClient();
+    try {
+      await client.send(
+        new ConverseCommand({
+          modelId,
+          messages: [{ role: 'user', content: [{ text: 'Reply with the single word OK.' }] }],
+          inferenceConfig: { maxTokens: 10 },
+        }),
+      );
+    } catch (err) {
+      throw StrataError.from(this.describe(err, modelId), err);
+    }
+  }
+
   private describe(err: unknown, modelId: string): AppError {
     if (err instanceof StrataError) return err.toAppError();
     return bedrockError(err, {

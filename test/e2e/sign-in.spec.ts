@@ -61,6 +61,19 @@ test.describe('company sign-in', () => {
     const status = harness.services.session.getStatus();
     if (status.state !== 'ready') throw new Error(`not signed in: ${status.state}`);
     await expect(app.getByTestId('session-expires-in')).toHaveAttribute('datetime', new Date(status.expiresAt).toISOString());
+    await expect(app.getByTestId('session-region')).toHaveText(sandbox.region);
+    await expect(app.getByTestId('session-source')).toHaveText('Your company account');
+
+    // Test connection: who AWS says ada is, her models, one short question; each step in words.
+    await app.getByTestId('test-connection-button').click();
+    const steps = app.getByTestId('connection-test-step');
+    await expect(steps).toHaveCount(3);
+    await expect(steps.nth(0)).toContainText('AWS knows you as role StrataAuthenticated');
+    await expect(steps.nth(1)).toContainText(`models in ${sandbox.region}.`);
+    await expect(steps.nth(2)).toContainText(/answered in (\d+ ms|\d+\.\d s)\./);
+    for (const step of await steps.all()) await expect(step).toHaveAttribute('data-state', 'passed');
+    await expect(details).toContainText('Everything works.');
+    await expect(app.getByTestId('conversation-item')).toHaveCount(0);
 
     await app.bringToFront();
     const shot = testInfo.outputPath('signed-in.png');
@@ -78,7 +91,8 @@ test.describe('company sign-in', () => {
     await app.getByRole('banner').click({ position: { x: 2, y: 2 } });
     await expect(details).toBeHidden();
     await expect(button).toBeFocused();
-    expect(sandbox.stats()['sts:GetCallerIdentity']).toBe(1);
+    // Opening the details asks AWS nothing: once at sign-in, once for Test connection.
+    expect(sandbox.stats()['sts:GetCallerIdentity']).toBe(2);
   });
 
   test.describe('with short-lived credentials', () => {

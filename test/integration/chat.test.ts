@@ -300,6 +300,27 @@ describe('chat with Bedrock', () => {
     expect(fetched()).toBe(before + 1);
   });
 
+  it('Test connection: who AWS says the person is, their models, one short question that saves nothing; a failing step in words', async () => {
+    const w = await signedIn();
+    const asked = w.sandbox.bedrock.requests().length;
+    const { steps } = await w.services.handlers['auth:test-connection'](undefined);
+    expect(steps.map((s) => [s.id, s.state])).toEqual([
+      ['identity', 'passed'],
+      ['models', 'passed'],
+      ['request', 'passed'],
+    ]);
+    expect(steps[0]?.message).toBe('AWS knows you as role StrataAuthenticated in account 1234-5678-9012.');
+    expect(steps[2]?.message).toMatch(/^Claude 3\.5 Haiku answered in (\d+ ms|\d+\.\d s)\.$/);
+    const request = w.sandbox.bedrock.requests().slice(asked);
+    expect(request).toHaveLength(1);
+    expect(request[0]).toMatchObject({ operation: 'Converse', modelId: WRITER, inferenceConfig: { maxTokens: 10 } });
+    expect(w.services.conversations.list().items).toEqual([]);
+
+    w.sandbox.faults.bedrock.throttleNext(1);
+    const busy = await w.services.handlers['auth:test-connection'](undefined);
+    expect(busy.steps[2]).toMatchObject({ state: 'failed', error: { code: 'throttled' } });
+  });
+
   it('shows an exported file in the folder, and nothing Strata did not save', async () => {
     const w = await signedIn();
     const c = w.services.conversations.create({ modelId: WRITER, systemPrompt: '' });

@@ -48,6 +48,7 @@ const REQUEST_SAMPLES: { [C in RequestChannel]: RequestInput<C>[] } = {
   'auth:sign-out': [undefined],
   'auth:reopen-sign-in-page': [undefined],
   'auth:network-back': [undefined],
+  'auth:test-connection': [undefined],
   'settings:get': [undefined],
   'settings:update': [{ region: 'eu-west-1' }, { issuer: '', redirectPort: 0, companyName: undefined }],
   'settings:set-proxy-sign-in': [{ username: 'ada', password: 'p@ss word:;' }],

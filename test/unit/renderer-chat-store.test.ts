@@ -656,6 +656,7 @@ describe('following the person', () => {
     state: 'ready',
     user: { subject, name: subject },
     identity: { arn: 'arn:aws:sts::123456789012:assumed-role/Staff/x', account: '123456789012' },
+    region: 'us-east-1',
     expiresAt: 2,
     renewedAt: 1,
   });

@@ -65,7 +65,7 @@ describe('identityFacts', () => {
 
 describe('the ready status carries renewal trouble to the header', () => {
   it('passes renewalError on to the workspace session, and leaves it out when renewal is fine', () => {
-    const ready: SessionStatus = { state: 'ready', user, identity, expiresAt: now, renewedAt: now - 1 };
+    const ready: SessionStatus = { state: 'ready', user, identity, region: 'us-east-1', expiresAt: now, renewedAt: now - 1 };
     const failing: SessionStatus = { ...ready, renewalError };
     expect(deriveScreen(failing, failing)).toMatchObject({ kind: 'workspace', session: { renewalError } });
     const screen = deriveScreen(ready, ready);

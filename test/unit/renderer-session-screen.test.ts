@@ -8,6 +8,7 @@ const ready: ReadyStatus = {
   state: 'ready',
   user,
   identity: { arn: 'arn:aws:sts::123456789012:assumed-role/Strata-Users/CognitoIdentityCredentials', account: '123456789012' },
+  region: 'us-east-1',
   expiresAt: 2_000_000,
   renewedAt: 1_000_000,
 };
@@ -44,7 +45,7 @@ describe('deriveScreen', () => {
   it('keeps the last workspace on screen with a banner when the session expires', () => {
     expect(deriveScreen(expired, ready)).toEqual({
       kind: 'workspace',
-      session: { user, identity: ready.identity, expiresAt: ready.expiresAt, renewedAt: ready.renewedAt },
+      session: { user, identity: ready.identity, region: ready.region, expiresAt: ready.expiresAt, renewedAt: ready.renewedAt },
       interruption: { kind: 'expired', error: expiredError },
     });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { AppError, Result, SessionStatus } from '../../preload/contract';
+import type { AppError, ConnectionTest, Result, SessionStatus } from '../../preload/contract';
 import { createSessionStore, type SessionApi } from '../../renderer/src/session/session-store';
 
 const user = { subject: 'u-1', name: 'Jane Doe', email: 'jane@example.com' };
@@ -8,6 +8,7 @@ const ready: SessionStatus = {
   state: 'ready',
   user,
   identity: { arn: 'arn:aws:sts::123456789012:assumed-role/Strata-Users/CognitoIdentityCredentials', account: '123456789012' },
+  region: 'us-east-1',
   expiresAt: 5_000_000,
   renewedAt: 1_000_000,
 };
@@ -40,6 +41,7 @@ function fakeAuth(initial: SessionStatus = signedOut) {
     signOut: vi.fn((): Promise<Result<SessionStatus>> => Promise.resolve(ok(signedOut))),
     reopenSignInPage: vi.fn((): Promise<Result<null>> => Promise.resolve(ok(null))),
     networkBack: vi.fn((): Promise<Result<null>> => Promise.resolve(ok(null))),
+    testConnection: vi.fn((): Promise<Result<ConnectionTest>> => Promise.resolve(ok({ steps: [] }))),
     onStatus: vi.fn((listener: (status: SessionStatus) => void) => {
       listeners.add(listener);
       return () => {

@@ -5,6 +5,7 @@
  */
 import { useId } from 'react';
 import { formatClockTime } from '../shared/time-format';
+import { ConnectionTestPanel } from './ConnectionTestPanel';
 import { describeExpiry, identityFacts } from './session-details';
 import { displayName, initials } from './session-format';
 import type { WorkspaceSession } from './session-screen';
@@ -60,6 +61,16 @@ export function SessionDetails({ session, ended }: { session: WorkspaceSession; 
                 </dd>
               </div>
             ))}
+          {session.region && (
+            <div className="session-popover__row">
+              <dt>AWS Region</dt>
+              <dd data-testid="session-region">{session.region}</dd>
+            </div>
+          )}
+          <div className="session-popover__row">
+            <dt>Signed in with</dt>
+            <dd data-testid="session-source">Your company account</dd>
+          </div>
           <div className="session-popover__row">
             <dt>Session</dt>
             <dd data-testid="session-expiry">
@@ -82,6 +93,7 @@ export function SessionDetails({ session, ended }: { session: WorkspaceSession; 
             {renewalError.action && ` ${renewalError.action}`}
           </p>
         )}
+        {!ended && <ConnectionTestPanel />}
       </section>
     </div>
   );

@@ -10,6 +10,8 @@ export type ReadyStatus = Extract<SessionStatus, { state: 'ready' }>;
 export interface WorkspaceSession {
   user: UserProfile;
   identity: AwsIdentity | null;
+  /** The AWS Region requests go to; null when the session is not known in full (expired before this window saw it). */
+  region: string | null;
   expiresAt: number | null;
   renewedAt: number | null;
   /** Why renewing the session failed last, while Strata keeps trying. */
@@ -35,6 +37,7 @@ function fromReady(status: ReadyStatus): WorkspaceSession {
   return {
     user: status.user,
     identity: status.identity,
+    region: status.region,
     expiresAt: status.expiresAt,
     renewedAt: status.renewedAt,
     ...(status.renewalError ? { renewalError: status.renewalError } : {}),
@@ -68,7 +71,7 @@ export function deriveScreen(status: SessionStatus | null, retained: ReadyStatus
     case 'expired':
       return {
         kind: 'workspace',
-        session: kept ?? { user: status.user, identity: null, expiresAt: null, renewedAt: null },
+        session: kept ?? { user: status.user, identity: null, region: null, expiresAt: null, renewedAt: null },
         interruption: { kind: 'expired', error: status.error },
       };
     case 'signing-in':

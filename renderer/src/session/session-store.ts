@@ -4,7 +4,7 @@
  * the error to show. Talks to main only through the api it is given.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppError, SessionStatus, StrataApi } from '../../../preload/contract';
+import type { AppError, ConnectionTest, Result, SessionStatus, StrataApi } from '../../../preload/contract';
 import { retainSession, type ReadyStatus } from './session-screen';
 
 /** The part of `window.strata` the session needs; tests pass a fake. */
@@ -32,6 +32,8 @@ export interface SessionStoreState {
   reopenSignInPage: () => Promise<boolean>;
   /** Ends the session and forgets the signed-in screen. */
   signOut: () => Promise<void>;
+  /** Who AWS says the person is, their models, one short question: main's answer as it is. */
+  testConnection: () => Promise<Result<ConnectionTest>>;
   dismissError: () => void;
   /** Follows main's status events and loads the current status; returns the unsubscribe. */
   connect: () => () => void;
@@ -109,6 +111,10 @@ export function createSessionStore(
         set({ cancelling: false });
         if (result.ok) apply(result.value);
         else report(result.error);
+      },
+
+      testConnection() {
+        return api.auth.testConnection();
       },
 
       async reopenSignInPage() {
