@@ -1,16 +1,24 @@
-/** Every AWS credential the sandbox's Cognito issued, so the AWS emulators can verify signatures with it. */
+/**
+ * Every AWS credential the sandbox issued (Cognito's and STS AssumeRole's temporary ones, and IAM users'
+ * long-term access keys), so the AWS emulators can verify signatures with it and say whose it is.
+ */
 import { randomBytes, randomInt } from 'node:crypto';
 
-/** One set of temporary credentials, as issued to a Cognito identity. */
+/** One set of credentials: temporary ones for a role session, or an IAM user's access key. */
 export interface IssuedCredentials {
   accessKeyId: string;
   secretAccessKey: string;
-  sessionToken: string;
+  /** Absent for an IAM user's long-term key. */
+  sessionToken?: string;
   /** Whole seconds, exactly what the client was told. */
   expiration: Date;
   issuedAt: Date;
   identityId: string;
+  /** The role of a role session; '' for an IAM user. */
   roleArn: string;
+  /** The role session's name (Cognito's is CognitoIdentityCredentials), or the IAM user's name. */
+  sessionName: string;
+  kind: 'role-session' | 'user';
   /** Set by expireIssuedCredentials(): the sandbox treats it as expired whatever its expiration says. */
   forcedExpired: boolean;
 }
@@ -28,7 +36,7 @@ export class CredentialsRegistry {
   readonly #byAccessKey = new Map<string, IssuedCredentials>();
 
   /** Issues new credentials for `identityId`, valid `ttlSeconds` from now. */
-  issue(identityId: string, roleArn: string, ttlSeconds: number, now = Date.now()): IssuedCredentials {
+  issue(identityId: string, roleArn: string, ttlSeconds: number, now = Date.now(), sessionName = 'CognitoIdentityCredentials'): IssuedCredentials {
     const issuedAt = new Date(now);
     // AWS sends Expiration in whole seconds; keep the same value on both sides.
     const expiration = new Date((Math.floor(now / 1000) + ttlSeconds) * 1000);
@@ -41,6 +49,25 @@ export class CredentialsRegistry {
       issuedAt,
       identityId,
       roleArn,
+      sessionName,
+      kind: 'role-session',
+      forcedExpired: false,
+    };
+    this.#byAccessKey.set(credentials.accessKeyId, credentials);
+    return credentials;
+  }
+
+  /** A long-term access key for the IAM user `userName` ('AKIA…', no session token, no expiry). */
+  issueUserKey(userName: string, now = Date.now()): IssuedCredentials {
+    const credentials: IssuedCredentials = {
+      accessKeyId: `AKIA${randomUpperAlnum(16)}`,
+      secretAccessKey: randomBytes(30).toString('base64'),
+      expiration: new Date(8_640_000_000_000_000),
+      issuedAt: new Date(now),
+      identityId: '',
+      roleArn: '',
+      sessionName: userName,
+      kind: 'user',
       forcedExpired: false,
     };
     this.#byAccessKey.set(credentials.accessKeyId, credentials);
@@ -59,7 +86,8 @@ export class CredentialsRegistry {
 
   /** Marks every credential issued so far as expired; later ones are unaffected. */
   expireAll(): void {
-    for (const credentials of this.#byAccessKey.values()) credentials.forcedExpired = true;
+    // An IAM user's access key does not expire; only what STS and Cognito issued does.
+    for (const credentials of this.#byAccessKey.values()) if (credentials.kind !== 'user') credentials.forcedExpired = true;
   }
 
   /** A lookup for verifySigV4. */

@@ -26,6 +26,7 @@ export type { SandboxUser } from './constants.js';
 export { SANDBOX_MODELS } from './bedrock-models.js';
 export type { BedrockPace, ReceivedRequest } from './bedrock-runtime.js';
 export { OTHER_CLIENT_ID } from './constants.js';
+export { SANDBOX_MFA_CODE } from './sts.js';
 
 export interface SandboxOptions {
   /** id_token and access_token lifetime, seconds (default 300) */
@@ -86,11 +87,15 @@ export interface Sandbox {
   };
   /** People who can sign in (ada, grace). */
   users: SandboxUser[];
+  /** A new long-term access key for the IAM user `name` (arn:aws:iam::123456789012:user/<name>), as an AWS profile holds one. */
+  iamUserKey(name: string): { accessKeyId: string; secretAccessKey: string };
   faults: {
     /** identity provider down: its port refuses connections (ECONNREFUSED) until set back to false, then listens again on the same port */
     setIdpDown(down: boolean): Promise<void>;
     /** the identity provider's token endpoint grants as usual but holds every answer from now until released */
     holdTokenAnswers(): TokenHold;
+    /** Role names STS AssumeRole refuses with AccessDenied (add and delete as needed). */
+    deniedRoles: Set<string>;
     /** Cognito answers GetId/GetCredentialsForIdentity with NotAuthorizedException while true */
     cognitoRejects: boolean;
     /** every credential issued so far is treated as expired from now on (STS answers ExpiredToken), though the Expiration the client holds is later */
@@ -118,6 +123,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const registry = new CredentialsRegistry();
   const users = defaultUsers();
   const closers: Array<() => Promise<void>> = [];
+  const deniedRoles = new Set<string>();
 
   try {
     // allSettled, so a server that did start is closed when the other fails (e.g. a taken fixed port).
@@ -130,7 +136,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         stats,
         log,
       }),
-      startSts({ port: options.ports?.sts ?? 0, region: REGION, registry, stats, log }),
+      startSts({ port: options.ports?.sts ?? 0, region: REGION, registry, stats, log, deniedRoles: () => deniedRoles }),
     ]);
     if (oidcStarted.status === 'fulfilled') closers.push(oidcStarted.value.close);
     if (stsStarted.status === 'fulfilled') closers.push(stsStarted.value.close);
@@ -188,7 +194,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...(network ? { network } : {}),
       bedrock: { setPace: (pace) => runtime.setPace(pace), requests: () => runtime.requests() },
       users,
+      iamUserKey: (name) => {
+        const key = registry.issueUserKey(name);
+        return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
+      },
       faults: {
+        deniedRoles,
         setIdpDown: (down) => oidc.setDown(down),
         holdTokenAnswers: () => oidc.holdTokenAnswers(),
         get cognitoRejects() {

@@ -1,10 +1,16 @@
 /**
- * STS emulator: GetCallerIdentity over the awsQuery protocol (form-encoded
- * Action/Version in, XML out), which is what @aws-sdk/client-sts 3.x speaks.
+ * STS emulator: GetCallerIdentity and AssumeRole over the awsQuery protocol
+ * (form-encoded Action/Version in, XML out), which is what @aws-sdk/client-sts
+ * 3.x and botocore speak. Any role of the sandbox account can be assumed with
+ * credentials the sandbox issued, unless denied; a role asked for with an MFA
+ * device needs the code SANDBOX_MFA_CODE.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ACCOUNT_ID, ROLE_ID, ROLE_NAME, ROLE_SESSION_NAME } from './constants.js';
+import { ACCOUNT_ID, ROLE_ID, ROLE_NAME } from './constants.js';
+
+/** 'AIDA' + 17 characters, the shape of a real IAM user id. */
+const USER_ID = 'AIDASTRATASANDBOX0001';
 import type { CredentialsRegistry } from './credentials-registry.js';
 import { readBody, send, startLoopbackServer, type Stats } from './http-util.js';
 import { verifySigV4 } from './sigv4.js';
@@ -18,7 +24,12 @@ export interface StsOptions {
   registry: CredentialsRegistry;
   stats: Stats;
   log: boolean;
+  /** Role names AssumeRole refuses (AccessDenied), read at each request. */
+  deniedRoles?: () => ReadonlySet<string>;
 }
+
+/** The one-time code the sandbox's MFA devices always show. */
+export const SANDBOX_MFA_CODE = '123456';
 
 /** The running STS emulator. */
 export interface StsServer {
@@ -78,23 +89,76 @@ export async function startSts(options: StsOptions): Promise<StsServer> {
       sendError(res, 400, 'MissingAction', 'Missing Action');
       return;
     }
-    if (action !== 'GetCallerIdentity' || (params.get('Version') ?? VERSION) !== VERSION) {
+    if ((action !== 'GetCallerIdentity' && action !== 'AssumeRole') || (params.get('Version') ?? VERSION) !== VERSION) {
       options.stats.inc(`sts:${action}:InvalidAction`);
       sendError(res, 400, 'InvalidAction', `Could not find operation ${action} for version ${params.get('Version') ?? 'NO_VERSION_SPECIFIED'}`);
       return;
     }
+    const caller = verified.credentials.credentials;
+    const requestId = randomUUID();
+
+    if (action === 'AssumeRole') {
+      const roleArn = params.get('RoleArn') ?? '';
+      const sessionName = params.get('RoleSessionName') ?? '';
+      const duration = Number(params.get('DurationSeconds') ?? 3600);
+      const roleName = new RegExp(`^arn:aws:iam::${ACCOUNT_ID}:role/(?:[\\w+=,.@-]+/)*([\\w+=,.@-]{1,64})$`).exec(roleArn)?.[1];
+      const refuse = (status: number, code: string, message: string) => {
+        options.stats.inc(`sts:AssumeRole:${code}`);
+        sendError(res, status, code, message);
+      };
+      if (!/^[\w+=,.@-]{2,64}$/.test(sessionName) || !Number.isInteger(duration) || duration < 900 || duration > 43_200) {
+        return refuse(400, 'ValidationError', '1 validation error detected: RoleSessionName or DurationSeconds does not satisfy its constraint.');
+      }
+      const callerArn = caller.kind === 'user' ? `arn:aws:iam::${ACCOUNT_ID}:user/${caller.sessionName}` : `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${caller.roleArn.split('/').pop()}/${caller.sessionName}`;
+      if (!roleName || options.deniedRoles?.().has(roleName)) {
+        return refuse(403, 'AccessDenied', `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+      }
+      const serial = params.get('SerialNumber');
+      if (serial !== null && params.get('TokenCode') !== SANDBOX_MFA_CODE) {
+        return refuse(403, 'AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code. ');
+      }
+      const issued = options.registry.issue('', roleArn, duration, Date.now(), sessionName);
+      options.stats.inc('sts:AssumeRole');
+      sendXml(
+        res,
+        200,
+        requestId,
+        `<AssumeRoleResponse xmlns="${XMLNS}">
+  <AssumeRoleResult>
+    <Credentials>
+      <AccessKeyId>${issued.accessKeyId}</AccessKeyId>
+      <SecretAccessKey>${xml(issued.secretAccessKey)}</SecretAccessKey>
+      <SessionToken>${xml(issued.sessionToken ?? '')}</SessionToken>
+      <Expiration>${issued.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z')}</Expiration>
+    </Credentials>
+    <AssumedRoleUser>
+      <AssumedRoleId>${ROLE_ID}:${xml(sessionName)}</AssumedRoleId>
+      <Arn>arn:aws:sts::${ACCOUNT_ID}:assumed-role/${xml(roleName)}/${xml(sessionName)}</Arn>
+    </AssumedRoleUser>
+  </AssumeRoleResult>
+  <ResponseMetadata>
+    <RequestId>${requestId}</RequestId>
+  </ResponseMetadata>
+</AssumeRoleResponse>`,
+      );
+      return;
+    }
 
     options.stats.inc('sts:GetCallerIdentity');
-    const requestId = randomUUID();
-    const roleName = verified.credentials.credentials.roleArn.split('/').pop() ?? ROLE_NAME;
+    const roleName = caller.roleArn.split('/').pop() ?? ROLE_NAME;
+    const arn =
+      caller.kind === 'user'
+        ? `arn:aws:iam::${ACCOUNT_ID}:user/${xml(caller.sessionName)}`
+        : `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${xml(roleName)}/${xml(caller.sessionName)}`;
+    const userId = caller.kind === 'user' ? USER_ID : `${ROLE_ID}:${xml(caller.sessionName)}`;
     sendXml(
       res,
       200,
       requestId,
       `<GetCallerIdentityResponse xmlns="${XMLNS}">
   <GetCallerIdentityResult>
-    <Arn>arn:aws:sts::${ACCOUNT_ID}:assumed-role/${xml(roleName)}/${ROLE_SESSION_NAME}</Arn>
-    <UserId>${ROLE_ID}:${ROLE_SESSION_NAME}</UserId>
+    <Arn>${arn}</Arn>
+    <UserId>${userId}</UserId>
     <Account>${ACCOUNT_ID}</Account>
   </GetCallerIdentityResult>
   <ResponseMetadata>
