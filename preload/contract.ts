@@ -353,10 +353,21 @@ export interface ChatMessage {
   /** Why it was interrupted, if by an error. */
   error?: AppError;
   modelId?: string;
+  /** Whose AWS credentials the answer was asked with: the source, the identity AWS named, the Region. */
+  answeredAs?: AnsweredAs;
   stopReason?: string;
   usage?: TokenUsage;
   /** Time to the whole answer, ms, as Bedrock measured it (metadata.metrics.latencyMs). */
   latencyMs?: number;
+}
+
+/** The sign-in an answer was asked with, kept with it: which source, as whom, where. */
+export interface AnsweredAs {
+  /** 'company': company sign-in (the only source so far). */
+  source: 'company';
+  /** The caller ARN AWS named for the session. */
+  arn: string;
+  region: string;
 }
 
 export interface ConversationSummary {

@@ -24,13 +24,17 @@ const TITLES: Record<ConnectionTestStep['id'], string> = {
   request: 'A short question to a model',
 };
 
-/** "role Strata-Users in account 1234-5678-9012", or the ARN's last part for a user. */
+/** "role Strata-Users" for a role session, "user ada" for an IAM user, else the ARN itself. */
+export function describePrincipal(arn: string): string {
+  const role = /:assumed-role\/([^/]+)\//.exec(arn)?.[1];
+  const user = /:user\/(.+)$/.exec(arn)?.[1];
+  return role ? `role ${role}` : user ? `user ${user}` : arn;
+}
+
+/** "role Strata-Users in account 1234-5678-9012". */
 export function describeIdentity(identity: AwsIdentity): string {
   const account = identity.account.replace(/^(\d{4})(\d{4})(\d{4})$/, '$1-$2-$3');
-  const role = /:assumed-role\/([^/]+)\//.exec(identity.arn)?.[1];
-  const user = /:user\/(.+)$/.exec(identity.arn)?.[1];
-  const who = role ? `role ${role}` : user ? `user ${user}` : identity.arn;
-  return `${who} in account ${account}`;
+  return `${describePrincipal(identity.arn)} in account ${account}`;
 }
 
 /** The model to ask: the preferred one if this person may use it, else the first the catalog lists that they may. */

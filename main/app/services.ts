@@ -131,6 +131,10 @@ export function createServices(platform: Platform): Services {
     credentials: () => session.credentialProvider(),
     renewCredentials: () => session.renewCredentials(),
     clients,
+    answeredAs: () => {
+      const status = session.getStatus();
+      return status.state === 'ready' ? { source: 'company', arn: status.identity.arn, region: status.region } : undefined;
+    },
     emit: (event) => events.emit('chat:event', event),
     log: platform.log,
     retry: { baseDelayMs: platform.timing?.chatRetryBaseMs },

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type {
+  AnsweredAs,
   AppError,
   ChatEvent,
   ChatMessage,
@@ -41,6 +42,8 @@ export interface ChatServiceOptions {
   renewCredentials: () => Promise<unknown>;
   /** Builds the Bedrock Runtime client (Region, endpoint, proxy, certificates, timeouts). */
   clients: AwsClients;
+  /** Whom an answer is asked as now (kept with it); undefined while that is not known. */
+  answeredAs?: () => AnsweredAs | undefined;
   emit: (event: ChatEvent) => void;
   log?: (message: string) => void;
   now?: () => number;
@@ -212,6 +215,8 @@ export class ChatService {
       status: 'streaming',
       modelId,
     };
+    const answeredAs = this.options.answeredAs?.();
+    if (answeredAs) message.answeredAs = answeredAs;
     const history = conversation.messages;
     const started = this.options.store.appendMessage(conversationId, message);
     const requestId = randomUUID();

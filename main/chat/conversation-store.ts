@@ -58,7 +58,7 @@ interface MessageRow {
 }
 
 /** The optional message fields kept as JSON in messages.extra. */
-const EXTRA_KEYS = ['error', 'modelId', 'stopReason', 'usage', 'latencyMs'] as const;
+const EXTRA_KEYS = ['error', 'modelId', 'answeredAs', 'stopReason', 'usage', 'latencyMs'] as const;
 
 export class ConversationStore {
   private readonly listeners = new Set<(change: ConversationsChange) => void>();

@@ -34,7 +34,7 @@ export const MIGRATIONS: readonly string[] = [
     reasoning TEXT,
     status TEXT NOT NULL CHECK (status IN ('complete', 'streaming', 'interrupted')),
     created_at INTEGER NOT NULL,
-    -- The optional fields (error, modelId, stopReason, usage, latencyMs) as one JSON object.
+    -- The optional fields (error, modelId, answeredAs, stopReason, usage, latencyMs) as one JSON object.
     extra TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(extra)),
     UNIQUE (conversation_id, id),
     UNIQUE (conversation_id, position)

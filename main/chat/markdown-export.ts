@@ -1,5 +1,6 @@
 /** A conversation as a Markdown document a person can keep, share or print. */
-import type { ChatMessage, Conversation } from '../../preload/contract';
+import type { AnsweredAs, ChatMessage, Conversation } from '../../preload/contract';
+import { describePrincipal } from '../app/connection-test';
 
 export interface ExportOptions {
   modelName?: (modelId: string) => string;
@@ -36,6 +37,7 @@ function messageLines(message: ChatMessage, name: (id: string) => string): strin
   }
   const facts = [
     message.modelId ? name(message.modelId) : undefined,
+    message.answeredAs ? answeredAsText(message.answeredAs) : undefined,
     message.usage ? `${message.usage.inputTokens} tokens in, ${message.usage.outputTokens} out` : undefined,
     message.latencyMs !== undefined ? `${(message.latencyMs / 1000).toFixed(1)} s` : undefined,
   ].filter(Boolean);
@@ -57,4 +59,9 @@ export function exportFileName(conversation: Pick<Conversation, 'title'>): strin
     .trim();
   if (!base || RESERVED.test(base)) base = base ? `${base} conversation` : 'Conversation';
   return `${base}.md`;
+}
+
+/** "company account, role StrataAuthenticated, us-east-1": whom the answer was asked as. */
+export function answeredAsText(answeredAs: AnsweredAs): string {
+  return `company account, ${describePrincipal(answeredAs.arn)}, ${answeredAs.region}`;
 }

@@ -24,6 +24,12 @@ test.describe('chat', () => {
     await expect(assistant.locator('[data-testid="code-block"] .hljs-keyword').first()).toBeVisible();
     await expect(assistant.getByTestId('code-block').first()).toContainText("import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';");
     await expect(assistant.getByTestId('message-usage')).toContainText(/\d/);
+    // Whom it was asked as stays with the answer: the Region in sight, the rest for a pointer or a screen reader.
+    await expect(assistant.getByTestId('message-usage')).toContainText(sandbox.region);
+    await expect(assistant.getByTestId('message-usage')).toHaveAttribute(
+      'title',
+      `Asked with your company account as StrataAuthenticated, in ${sandbox.region}`,
+    );
     // Links open in the system browser, through main's allow-list; the window stays on Strata.
     await assistant.getByRole('link', { name: 'Bedrock documentation' }).click();
     expect(await harness.nextOpenedUrl()).toBe('https://docs.aws.amazon.com/bedrock/');

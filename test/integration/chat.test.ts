@@ -231,9 +231,21 @@ describe('chat with Bedrock', () => {
     expect(messages).toHaveLength(2);
     expect(messages[1]!.id).not.toBe(before);
 
+    // Each answer keeps whom it was asked as: the company sign-in, the role AWS named, the Region.
+    expect(messages[1]!.answeredAs).toEqual({
+      source: 'company',
+      arn: expect.stringMatching(new RegExp(`^arn:aws:sts::${w.sandbox.accountId}:assumed-role/StrataAuthenticated/`)),
+      region: w.sandbox.region,
+    });
+    expect(messages[0]!.answeredAs).toBeUndefined();
+
     w.services.dispose();
     const restarted = await world({}, { sandbox: w.sandbox, dir: w.dir, key: w.key });
-    expect(restarted.services.conversations.get(c.id).messages.map((m) => m.text)).toEqual(messages.map((m) => m.text));
+    const kept = restarted.services.conversations.get(c.id).messages;
+    expect(kept.map((m) => m.text)).toEqual(messages.map((m) => m.text));
+    expect(kept[1]!.answeredAs).toEqual(messages[1]!.answeredAs);
+    const exported = await restarted.services.handlers['conversations:export']({ id: c.id });
+    expect(readFileSync(exported!.path, 'utf8')).toContain('company account, role StrataAuthenticated, us-east-1');
   });
 
   it('a new conversation is saved by its first message only, and a window that joins late gets all the text so far', async () => {

@@ -6,7 +6,7 @@ import { useChat, useModels, useStores } from '../app-stores';
 import { CopyButton } from '../shared/CopyButton';
 import { ErrorExplanation } from '../shared/ErrorNotice';
 import { AlertIcon } from '../shared/icons';
-import { findModel, stopReasonText, usageText } from './chat-format';
+import { answeredAsText, findModel, stopReasonText, usageText } from './chat-format';
 import { shownMessage } from './chat-store';
 import { Markdown } from './Markdown';
 
@@ -76,6 +76,7 @@ function AnswerMessage({ message: saved, last, busy }: AnswerProps) {
   const streaming = message.status === 'streaming';
   const usage = usageText(message);
   const stop = stopReasonText(message);
+  const askedAs = answeredAsText(message);
 
   return (
     <article
@@ -102,8 +103,9 @@ function AnswerMessage({ message: saved, last, busy }: AnswerProps) {
       {message.status === 'interrupted' && <Interruption message={message} busy={busy} />}
       {!streaming && (
         <footer className="message__footer">
-          <span className="message__meta" data-testid="message-usage">
-            {[modelName, usage, stop].filter(Boolean).join(' · ')}
+          <span className="message__meta" data-testid="message-usage" title={askedAs ?? undefined}>
+            {[modelName, message.answeredAs?.region, usage, stop].filter(Boolean).join(' · ')}
+            {askedAs && <span className="visually-hidden">. {askedAs}.</span>}
           </span>
           <span className="message__actions">
             {message.text && <CopyButton text={message.text} label="Copy answer" testId="copy-message-button" />}

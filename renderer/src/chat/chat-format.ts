@@ -1,5 +1,6 @@
 /** Words and numbers for the chat, kept pure so they can be tested. */
 import type { CatalogModel, ChatMessage, ModelCatalog } from '../../../preload/contract';
+import { describeArn } from '../session/session-format';
 
 export function formatRelativeTime(at: number, now = Date.now()): string {
   const seconds = Math.round((now - at) / 1000);
@@ -33,6 +34,13 @@ export function usageText(message: ChatMessage): string | null {
   if (message.usage) parts.push(`${message.usage.inputTokens.toLocaleString()} in · ${message.usage.outputTokens.toLocaleString()} out tokens`);
   if (message.latencyMs !== undefined) parts.push(`${(message.latencyMs / 1000).toFixed(1)} s`);
   return parts.length ? parts.join(' · ') : null;
+}
+
+/** "Asked with your company account as Strata-Users, in us-east-1": whom an answer was asked as, if kept. */
+export function answeredAsText(message: ChatMessage): string | null {
+  if (!message.answeredAs) return null;
+  const { arn, region } = message.answeredAs;
+  return `Asked with your company account as ${describeArn(arn).name}, in ${region}`;
 }
 
 /** A catalog entry as the picker shows it. */
