@@ -4,6 +4,7 @@
  * words, stopping at the first that fails (with what to do about it).
  */
 import type { AppError, AwsIdentity, ConnectionTest, ConnectionTestStep, ModelCatalog } from '../../preload/contract';
+import { describePrincipal } from '../auth/principal';
 import { StrataError, toAppError } from '../errors';
 
 export interface ConnectionTestDeps {
@@ -23,13 +24,6 @@ const TITLES: Record<ConnectionTestStep['id'], string> = {
   models: 'The models you can use',
   request: 'A short question to a model',
 };
-
-/** "role Strata-Users" for a role session, "user ada" for an IAM user, else the ARN itself. */
-export function describePrincipal(arn: string): string {
-  const role = /:assumed-role\/([^/]+)\//.exec(arn)?.[1];
-  const user = /:user\/(.+)$/.exec(arn)?.[1];
-  return role ? `role ${role}` : user ? `user ${user}` : arn;
-}
 
 /** "role Strata-Users in account 1234-5678-9012". */
 export function describeIdentity(identity: AwsIdentity): string {

@@ -85,6 +85,12 @@ export function createServices(platform: Platform): Services {
   const proxySignIn = new ProxySignIn({ file: path.join(platform.userDataDir, 'proxy.secret'), cipher: platform.cipher });
   const tokenStorage = () => (vault.persistent ? { persistent: true } : { persistent: false, reason: vault.reason });
   const view = () => settings.view({ tokenStorage: tokenStorage(), proxySignIn: proxySignIn.view() });
+  /** Tells every window what Settings shows now, and hands the same view to the caller. */
+  const announceSettings = () => {
+    const current = view();
+    events.emit('settings:changed', current);
+    return current;
+  };
 
   const clients = new AwsClients({
     settings: () => settings.effective(),
@@ -103,7 +109,7 @@ export function createServices(platform: Platform): Services {
     ...platform.timing,
   });
   settings.onChange(() => {
-    events.emit('settings:changed', view());
+    announceSettings();
     // The signed-out screen shows whether sign-in is set up; refresh it.
     const status = session.getStatus();
     if (status.state === 'signed-out') events.emit('auth:status', status);
@@ -165,7 +171,7 @@ export function createServices(platform: Platform): Services {
     'auth:sign-out': () => session.signOut(),
     'auth:test-connection': () =>
       testConnection({
-        identity: () => session.checkIdentity(),
+        identity: () => session.callerIdentity(),
         listModels: () => models.list(true),
         ask: (modelId) => chat.ask(modelId),
         preferredModel: () => models.defaultModelId() || undefined,
@@ -197,13 +203,11 @@ export function createServices(platform: Platform): Services {
     'preferences:update': (patch) => preferences.update(patch),
     'settings:set-proxy-sign-in': (credentials) => {
       proxySignIn.save(credentials);
-      events.emit('settings:changed', view());
-      return view();
+      return announceSettings();
     },
     'settings:clear-proxy-sign-in': () => {
       proxySignIn.clear();
-      events.emit('settings:changed', view());
-      return view();
+      return announceSettings();
     },
     'settings:dismiss-notice': ({ id }) => {
       settings.dismissNotice(id);

@@ -7,6 +7,9 @@ import { asStrataError, StrataError } from '../errors';
 import { loginsKeyFor } from './logins-key';
 import { refreshTokens, type TokenSet } from './oidc';
 
+/** What asking for AWS credentials says when nobody is signed in (any more). */
+export const notSignedIn = () => new StrataError('session-expired', "You're not signed in.", { action: 'Sign in to continue.' });
+
 /** Cognito credentials carry the identity they were issued for. */
 export type CompanyAwsCredentials = AwsCredentialIdentity & { expiration: Date; identityId?: string };
 
@@ -109,7 +112,7 @@ export class CompanyCredentials {
   }
 
   private throwIfForgotten(): void {
-    if (this.forgotten) throw new StrataError('session-expired', "You're not signed in.", { action: 'Sign in to continue.' });
+    if (this.forgotten) throw notSignedIn();
   }
 
   private margin(): number {

@@ -4,7 +4,7 @@ import type { AppError, AwsIdentity, CompanySettings, SessionStatus } from '../.
 import { asStrataError, StrataError, toAppError, type Stage } from '../errors';
 import type { AwsClients } from '../net/aws-clients';
 import { missingForSignIn, sessionScope } from '../settings/layers';
-import { CompanyCredentials } from './company-credentials';
+import { CompanyCredentials, notSignedIn } from './company-credentials';
 import { startLoopbackReceiver } from './loopback';
 import { buildAuthorizationUrl, discoverProvider, exchangeCode, newAuthorizationChecks, refreshTokens, revokeRefreshToken, type TokenSet } from './oidc';
 import type { TokenVault } from './token-vault';
@@ -120,17 +120,8 @@ export class CompanySession {
 
   /** The AWS credential provider of the signed-in person, for AWS SDK clients. */
   credentialProvider(): CompanyCredentials['provider'] {
-    if (!this.active) {
-      throw new StrataError('session-expired', "You're not signed in.", { action: 'Sign in to continue.' });
-    }
+    if (!this.active) throw notSignedIn();
     return this.active.credentials.provider;
-  }
-
-  /** Who AWS says the signed-in person is, asked afresh (Test connection). */
-  async checkIdentity(): Promise<AwsIdentity> {
-    const active = this.active;
-    if (!active) throw new StrataError('session-expired', "You're not signed in.", { action: 'Sign in to continue.' });
-    return this.fetchIdentity(active.settings, active.credentials);
   }
 
   /**
@@ -139,9 +130,7 @@ export class CompanySession {
    */
   async renewCredentials(): Promise<void> {
     const active = this.active;
-    if (!active) {
-      throw new StrataError('session-expired', "You're not signed in.", { action: 'Sign in to continue.' });
-    }
+    if (!active) throw notSignedIn();
     try {
       await active.credentials.renew();
     } catch (err) {
@@ -184,7 +173,7 @@ export class CompanySession {
 
     let receiver: Awaited<ReturnType<typeof startLoopbackReceiver>> | undefined;
     try {
-      const oidc = await abortable(step(discoverProvider(settings.issuer, settings.clientId, this.options.clients.fetch), 'idp'), attempt.signal);
+      const oidc = await this.discover(settings, attempt.signal);
       const checks = newAuthorizationChecks();
       receiver = await startLoopbackReceiver({
         port: settings.redirectPort,
@@ -276,7 +265,7 @@ export class CompanySession {
     const running = (async () => {
       this.setStatus({ state: 'signing-in', startedAt: this.now(), interactive: false });
       try {
-        const oidc = await abortable(step(discoverProvider(settings.issuer, settings.clientId, this.options.clients.fetch), 'idp'), attempt.signal);
+        const oidc = await this.discover(settings, attempt.signal);
         const tokens = await abortable(step(refreshTokens(oidc, record.refreshToken), 'idp'), attempt.signal);
         if (tokens.user.subject !== record.subject) {
           throw new StrataError('session-expired', 'Your saved sign-in belongs to someone else.', {
@@ -326,9 +315,7 @@ export class CompanySession {
   /** Who the AWS credentials belong to, renewing them once if AWS says they expired early. */
   async callerIdentity(): Promise<AwsIdentity> {
     const active = this.active;
-    if (!active) {
-      throw new StrataError('session-expired', "You're not signed in.", { action: 'Sign in to continue.' });
-    }
+    if (!active) throw notSignedIn();
     return this.fetchIdentity(active.settings, active.credentials);
   }
 
@@ -336,6 +323,11 @@ export class CompanySession {
   dispose(): void {
     this.attempt?.abort();
     clearTimeout(this.timer);
+  }
+
+  /** The provider's endpoints, found through the network settings; stops when the attempt is cancelled. */
+  private discover(settings: CompanySettings, signal: AbortSignal): Promise<Configuration> {
+    return abortable(step(discoverProvider(settings.issuer, settings.clientId, this.options.clients.fetch), 'idp'), signal);
   }
 
   private async establish(generation: number, oidc: Configuration, settings: CompanySettings, tokens: TokenSet) {

@@ -1,6 +1,6 @@
 /** A conversation as a Markdown document a person can keep, share or print. */
 import type { AnsweredAs, ChatMessage, Conversation } from '../../preload/contract';
-import { describePrincipal } from '../app/connection-test';
+import { describePrincipal } from '../auth/principal';
 
 export interface ExportOptions {
   modelName?: (modelId: string) => string;

@@ -128,7 +128,6 @@ export class ModelService {
       return buildCatalog(settings.region, models.modelSummaries ?? [], profiles, (this.options.now ?? Date.now)());
     } catch (err) {
       if (err instanceof StrataError) throw err;
-      if (signal.aborted) throw superseded();
       const error = bedrockError(err, { modelId: '', modelName: 'the model list', region: settings.region });
       if (error.code === 'model-access-denied') {
         throw new StrataError('model-access-denied', "Your company account isn't allowed to list Bedrock's models.", {

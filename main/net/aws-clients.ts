@@ -22,6 +22,19 @@ const ENDPOINT_SETTING = {
   bedrockRuntime: 'bedrockRuntimeEndpoint',
 } as const satisfies Record<AwsService, keyof CompanySettings>;
 
+/** The first label of each service's public endpoint, https://<prefix>.<region>.amazonaws.com */
+const ENDPOINT_PREFIX: Record<AwsService, string> = {
+  cognitoIdentity: 'cognito-identity',
+  sts: 'sts',
+  bedrock: 'bedrock',
+  bedrockRuntime: 'bedrock-runtime',
+};
+
+/** Where requests to `service` go: the endpoint from settings (a VPC endpoint), or AWS's public one for the Region. */
+export function endpointOf(service: AwsService, settings: CompanySettings): string {
+  return settings[ENDPOINT_SETTING[service]] || `https://${ENDPOINT_PREFIX[service]}.${settings.region}.amazonaws.com`;
+}
+
 /** Builds main's AWS clients, and the fetch the sign-in provider's requests use; one per app. */
 export class AwsClients {
   readonly network: Network;
@@ -50,8 +63,7 @@ export class AwsClients {
    * default), 'streaming' through a proxy's tunnel (HTTP/1.1, which the SDK must know before it signs).
    */
   async runtimeRoute(settings: CompanySettings): Promise<'h2' | 'streaming'> {
-    const url = settings.bedrockRuntimeEndpoint || `https://bedrock-runtime.${settings.region}.amazonaws.com`;
-    const route = await this.network.route(url);
+    const route = await this.network.route(endpointOf('bedrockRuntime', settings));
     return route.proxy ? 'streaming' : 'h2';
   }
 

@@ -7,24 +7,25 @@
  * made beyond opening the connection and the TLS handshake.
  */
 import { lookup } from 'node:dns/promises';
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
 import { isIP, connect as tcpConnect, type Socket } from 'node:net';
 import tls, { type PeerCertificate, type SecureContext } from 'node:tls';
 import type { CompanySettings, ConnectionCheck, ConnectionReport } from '../../preload/contract';
 import { isLoopbackHost } from '../../preload/contract';
 import { StrataError } from '../errors';
+import { endpointOf } from './aws-clients';
 import type { Network, Route } from './network';
 
 /** The addresses Strata uses with these settings: each service's endpoint, or AWS's public one for the Region. */
 export function endpointsToCheck(settings: CompanySettings): Array<{ name: string; url: string }> {
-  const aws = (prefix: string, setting: string) => setting || `https://${prefix}.${settings.region}.amazonaws.com`;
-  const list = [
-    { name: 'Company sign-in', url: settings.issuer },
-    { name: 'Cognito Identity', url: aws('cognito-identity', settings.cognitoIdentityEndpoint) },
-    { name: 'STS', url: aws('sts', settings.stsEndpoint) },
-    { name: 'Bedrock (model list)', url: aws('bedrock', settings.bedrockEndpoint) },
-    { name: 'Bedrock Runtime (chat)', url: aws('bedrock-runtime', settings.bedrockRuntimeEndpoint) },
+  const aws = [
+    { name: 'Cognito Identity', url: endpointOf('cognitoIdentity', settings) },
+    { name: 'STS', url: endpointOf('sts', settings) },
+    { name: 'Bedrock (model list)', url: endpointOf('bedrock', settings) },
+    { name: 'Bedrock Runtime (chat)', url: endpointOf('bedrockRuntime', settings) },
   ];
-  return list.filter((entry) => entry.url !== '');
+  return settings.issuer ? [{ name: 'Company sign-in', url: settings.issuer }, ...aws] : aws;
 }
 
 /** True for addresses that never leave a private network: RFC 1918, carrier-grade NAT, link-local, unique local, loopback. */
@@ -56,38 +57,35 @@ function within<T>(ms: number, what: string, work: (signal: AbortSignal) => Prom
   return Promise.race([work(controller.signal), timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Opens a TCP connection to host:port, through the proxy's tunnel when there is one. */
+/** Opens a TCP connection to host:port, through the proxy's tunnel (Node's own CONNECT) when there is one. */
 function openTcp(host: string, port: number, route: Route, signal: AbortSignal): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const proxy = route.proxy;
-    const socket = proxy
-      ? (proxy.protocol === 'https:' ? tls.connect({ host: proxy.hostname, port: Number(proxy.port || 443), servername: proxy.hostname }) : tcpConnect(Number(proxy.port || 80), proxy.hostname))
-      : tcpConnect(port, host);
-    const fail = (err: Error) => {
-      socket.destroy();
-      reject(err);
-    };
-    signal.addEventListener('abort', () => fail(new Error('aborted')), { once: true });
-    socket.once('error', fail);
-    socket.once(proxy?.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
-      if (!proxy) return resolve(socket);
-      const target = isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
-      const auth = proxy.username
-        ? `Proxy-Authorization: Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}\r\n`
-        : '';
-      socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n${auth}\r\n`);
-      let head = '';
-      const onData = (chunk: Buffer) => {
-        head += chunk.toString('latin1');
-        const end = head.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        socket.off('data', onData);
-        const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0);
-        if (status === 200) resolve(socket);
-        else fail(Object.assign(new Error(`The proxy answered ${status} to CONNECT ${target}`), { proxyStatus: status }));
-      };
-      socket.on('data', onData);
+    if (!proxy) {
+      const socket = tcpConnect({ host, port, signal });
+      socket.once('error', reject).once('connect', () => resolve(socket));
+      return;
+    }
+    const target = isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+    const auth = proxy.username
+      ? { 'proxy-authorization': `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}` }
+      : {};
+    const tunnel = (proxy.protocol === 'https:' ? https : http).request({
+      host: proxy.hostname,
+      port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
+      method: 'CONNECT',
+      path: target,
+      headers: { host: target, ...auth },
+      agent: false,
+      signal,
     });
+    tunnel.once('error', reject);
+    tunnel.once('connect', (answer: IncomingMessage, socket: Socket) => {
+      if (answer.statusCode === 200) return resolve(socket);
+      socket.destroy();
+      reject(Object.assign(new Error(`The proxy answered ${answer.statusCode} to CONNECT ${target}`), { proxyStatus: answer.statusCode }));
+    });
+    tunnel.end();
   });
 }
 
@@ -164,7 +162,7 @@ export async function checkEndpoint(name: string, url: string, network: Network)
       ? status === 407
         ? `The proxy ${route.proxy?.host} asks for a sign-in${route.proxy?.username ? ' and did not accept the one in Settings' : ''}.`
         : `The proxy ${route.proxy?.host} refused the connection to ${host} (it answered ${status}).`
-      : route.proxy && !check.connectMs
+      : route.proxy
         ? `No connection through the proxy ${route.proxy.host}: ${(err as Error).message}.`
         : `No connection to ${host}:${port}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`;
     return check;

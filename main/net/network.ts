@@ -157,7 +157,7 @@ export class Network {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   }
 
-  /** Changes whenever the proxy or certificate settings do (or the certificate file does); connections are pooled per revision. */
+  /** Changes whenever the certificate setting or its file does; connections are pooled per revision (and per proxy). */
   get revision(): number {
     return this.current().revision;
   }
@@ -178,7 +178,7 @@ export class Network {
       if (bypassesProxy(target, noProxy)) return { chosenBy: 'settings' };
       return { proxy: withCredentials(new URL(proxy), this.options.proxyCredentials?.()), chosenBy: 'settings' };
     }
-    if (isLoopbackHost(target.hostname) || bypassesProxy(target, noProxy)) return { chosenBy: 'system' };
+    if (bypassesProxy(target, noProxy)) return { chosenBy: 'system' };
     const pac = this.options.resolveSystemProxy ? await this.options.resolveSystemProxy(url) : 'DIRECT';
     return { proxy: proxyFromPac(pac), chosenBy: 'system' };
   }

@@ -72,6 +72,8 @@ interface Pooled {
 /** The connection pools of main's AWS clients, one per route; clients share them. */
 export class RequestHandlers {
   private readonly pools = new Map<string, Pooled>();
+  /** Pools replaced by new settings while requests still used them; closed as the last one ends. */
+  private readonly retired = new Set<Pooled>();
 
   constructor(private readonly network: Network) {}
 
@@ -87,8 +89,9 @@ export class RequestHandlers {
 
   /** Closes every pooled connection (at quit). */
   destroy(): void {
-    for (const pooled of this.pools.values()) pooled.handler.destroy();
+    for (const pooled of [...this.pools.values(), ...this.retired]) pooled.handler.destroy();
     this.pools.clear();
+    this.retired.clear();
   }
 
   private async handle(
@@ -151,8 +154,6 @@ export class RequestHandlers {
       : new https.Agent({ secureContext, keepAlive: true });
     return new NodeHttpHandler({ httpsAgent, connectionTimeout: connectMs, socketTimeout: idleMs });
   }
-
-  private retired = new Set<Pooled>();
 
   private retire(pooled: Pooled): void {
     if (pooled.active === 0) pooled.handler.destroy();

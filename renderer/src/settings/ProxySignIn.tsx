@@ -7,6 +7,7 @@ import { useState } from 'react';
 import type { AppError, SettingsView } from '../../../preload/contract';
 import { useSettings } from '../app-stores';
 import { ErrorNotice } from '../shared/ErrorNotice';
+import { TEXT_BOX } from './SettingField';
 
 export function ProxySignIn({ saved }: { saved: SettingsView['proxySignIn'] }) {
   const setProxySignIn = useSettings((state) => state.setProxySignIn);
@@ -68,13 +69,9 @@ export function ProxySignIn({ saved }: { saved: SettingsView['proxySignIn'] }) {
           </label>
           <input
             id="proxy-sign-in-username"
-            className="field__input"
-            type="text"
+            {...TEXT_BOX}
             value={username}
             maxLength={256}
-            autoComplete="off"
-            spellCheck={false}
-            autoCapitalize="off"
             onChange={(event) => setUsername(event.target.value)}
             data-testid="proxy-sign-in-username"
           />

@@ -10,7 +10,7 @@ export function settingInputId(key: SettingKey): string {
 }
 
 /** What every setting's text box shares: addresses, IDs and paths, not prose to correct or complete. */
-const TEXT_BOX = {
+export const TEXT_BOX = {
   className: 'field__input',
   type: 'text',
   spellCheck: false,
