@@ -84,23 +84,39 @@ export interface AwsIdentity {
   identityId?: string;
 }
 
-/** The company sign-in session as the renderer may see it: status only, never a token. */
-export type SessionStatus =
+/** What kind of AWS profile it is, as the AWS CLI would set it up. */
+export type ProfileKind = 'static' | 'assume-role' | 'process' | 'sso' | 'web-identity' | 'unknown';
+
+/** Where Strata's AWS credentials come from: the company sign-in, or an AWS profile on this computer. */
+export type CredentialSource = { kind: 'company' } | { kind: 'profile'; profile: string };
+
+/** The source a session status is about, with what the person needs to recognise it. */
+export type SessionSource = { kind: 'company' } | { kind: 'profile'; profile: string; profileKind: ProfileKind };
+
+/** A session as one source reports it; the app adds which source it is. */
+export type SourceStatus =
   | { state: 'signed-out'; configured: boolean; missing: SettingKey[] }
   /**
    * interactive: the browser was opened for the person; otherwise a saved sign-in is being resumed.
    * authorizationUrl: the sign-in page the browser was sent to (interactive only, once known), for
    * "copy link" when the browser did not open.
    */
-  | { state: 'signing-in'; startedAt: number; interactive: boolean; authorizationUrl?: string }
+  | {
+      state: 'signing-in';
+      startedAt: number;
+      interactive: boolean;
+      authorizationUrl?: string;
+      /** An MFA code is needed to go on: the device it comes from (an assume-role profile's mfa_serial). */
+      mfa?: { serial: string };
+    }
   | {
       state: 'ready';
       user: UserProfile;
       identity: AwsIdentity;
       /** The AWS Region the session's requests go to. */
       region: string;
-      /** When the current AWS credentials expire (epoch ms); renewed before then. */
-      expiresAt: number;
+      /** When the current AWS credentials expire (epoch ms), renewed before then; null for keys that do not expire. */
+      expiresAt: number | null;
       /** When the current credentials were issued to Strata (epoch ms). */
       renewedAt: number;
       /** Why the last background renewal failed, while Strata keeps retrying; absent once one succeeds. */
@@ -110,6 +126,9 @@ export type SessionStatus =
   | { state: 'expired'; user: UserProfile; error: AppError }
   /** The last sign-in attempt failed; signing in again is possible. */
   | { state: 'error'; error: AppError };
+
+/** The session as the renderer may see it: status only, never a token or key. */
+export type SessionStatus = SourceStatus & { source: SessionSource };
 
 export type SessionState = SessionStatus['state'];
 
@@ -130,6 +149,7 @@ export const SETTING_KEYS = [
   'proxy',
   'noProxy',
   'caBundle',
+  'credentialSource',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
@@ -164,6 +184,20 @@ const WEB_ADDRESS = 'Enter the full web address, starting with https://.';
 const PROXY = "Enter system, none, or the proxy's address, such as http://proxy.example.com:8080.";
 const NO_PROXY = 'Enter host names separated by commas, such as .example.com, intranet.example.com:8443.';
 const CA_BUNDLE = 'Enter the full path of a PEM file, such as /etc/ssl/company-ca.pem.';
+const CREDENTIAL_SOURCE = 'Enter company, or profile: and the name of an AWS profile, such as profile:dev.';
+
+/** An AWS profile's name as the config files may hold it: no spaces, no brackets. */
+export const PROFILE_NAME = /^[\w.@+\-/]{1,128}$/;
+
+/** The credentialSource setting's text for a source: "company" or "profile:<name>". */
+export function credentialSourceText(source: CredentialSource): string {
+  return source.kind === 'company' ? 'company' : `profile:${source.profile}`;
+}
+
+/** The source a credentialSource setting names. */
+export function parseCredentialSource(text: string): CredentialSource {
+  return text.startsWith('profile:') ? { kind: 'profile', profile: text.slice('profile:'.length) } : { kind: 'company' };
+}
 
 /** A proxy's address: http or https, a host and port, and nothing else (no path, no sign-in in the address). */
 export function isProxyAddress(value: string): boolean {
@@ -226,6 +260,12 @@ export const companySettingsSchema = z.object({
     ),
     CA_BUNDLE,
   ),
+  /** Which credentials Strata uses: "company" (the company sign-in) or "profile:<name>" (an AWS profile). */
+  credentialSource: z
+    .string({ error: CREDENTIAL_SOURCE })
+    .trim()
+    .max(SETTING_LIMITS.credentialSource, CREDENTIAL_SOURCE)
+    .refine((value) => value === 'company' || (value.startsWith('profile:') && PROFILE_NAME.test(value.slice(8))), CREDENTIAL_SOURCE),
 });
 export type CompanySettings = z.infer<typeof companySettingsSchema>;
 
@@ -296,6 +336,42 @@ export interface SettingsView {
   proxySignIn: { username: string; persistent: boolean; reason?: string } | null;
 }
 
+/** An AWS profile as Settings → Account lists it: what it is, never its keys. */
+export interface AwsProfileView {
+  name: string;
+  kind: ProfileKind;
+  region?: string;
+  /** assume-role: the role it takes, and where its own credentials come from. */
+  roleArn?: string;
+  sourceProfile?: string;
+  /** assume-role: an MFA code is asked for. */
+  mfa: boolean;
+  /** IAM Identity Center: the portal, account and role. */
+  sso?: { startUrl: string; accountId?: string; roleName?: string };
+  /** The profile AWS_PROFILE names for command-line tools. */
+  fromEnvironment: boolean;
+  /** Why it cannot be used as written, in words. */
+  problem?: string;
+}
+
+/** Settings → Account: the sources Strata can use and the one it uses. */
+export interface AccountsView {
+  active: CredentialSource;
+  /** Set when IT chose the source for everyone: the reason to show. */
+  locked?: string;
+  company: { configured: boolean };
+  profiles: AwsProfileView[];
+  /** Where the profiles were read from. */
+  files: { config: string; credentials: string };
+  /** Why the files could not be read, in words. */
+  problem?: string;
+}
+
+export const credentialSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('company') }).strict(),
+  z.object({ kind: z.literal('profile'), profile: z.string().regex(PROFILE_NAME, 'Choose one of the profiles listed.') }).strict(),
+]);
+
 // ---------------------------------------------------------------------------
 // Models and chat
 
@@ -363,8 +439,9 @@ export interface ChatMessage {
 
 /** The sign-in an answer was asked with, kept with it: which source, as whom, where. */
 export interface AnsweredAs {
-  /** 'company': company sign-in (the only source so far). */
-  source: 'company';
+  /** 'company': the company sign-in; 'profile': the AWS profile named. */
+  source: 'company' | 'profile';
+  profile?: string;
   /** The caller ARN AWS named for the session. */
   arn: string;
   region: string;
@@ -564,9 +641,22 @@ export const contract = {
     reopenSignInPage: request<null>()('auth:reopen-sign-in-page', noInput),
     /** Who AWS says the person is, which models they may use, and one short question, each step in words. */
     testConnection: request<ConnectionTest>()('auth:test-connection', noInput),
+    /** The code from the MFA device the sign-in under way asked for. */
+    submitMfaCode: request<null>()(
+      'auth:submit-mfa-code',
+      z.object({ code: z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code from your MFA device.') }).strict(),
+    ),
     /** The window saw the network come back: main checks the session now and renews what is due. */
     networkBack: request<null>()('auth:network-back', noInput),
     onStatus: event<SessionStatus>()('auth:status'),
+  },
+  accounts: {
+    /** The sources Strata can use (company sign-in, the AWS profiles on this computer) and the one in use. */
+    get: request<AccountsView>()('accounts:get', noInput),
+    /** Uses another source from now on (remembered); answers under way finish on the old credentials. */
+    choose: request<AccountsView>()('accounts:choose', z.object({ source: credentialSourceSchema }).strict()),
+    /** The profiles changed on disk, or the source in use changed. */
+    onChanged: event<AccountsView>()('accounts:changed'),
   },
   settings: {
     get: request<SettingsView>()('settings:get', noInput),

@@ -28,4 +28,5 @@ export const SETTING_LIMITS = {
   proxy: 2048,
   noProxy: 4096,
   caBundle: 4096,
+  credentialSource: 140,
 } as const;

@@ -1,5 +1,9 @@
+import os from 'node:os';
 import path from 'node:path';
+import { Accounts } from '../auth/accounts';
+import { awsConfigPaths, listProfiles } from '../auth/aws-profiles';
 import { CompanySession } from '../auth/company-session';
+import { ProfileSession } from '../auth/profile-session';
 import { ChatService } from '../chat/chat-service';
 import { ConversationStore } from '../chat/conversation-store';
 import { conversationToMarkdown, exportFileName } from '../chat/markdown-export';
@@ -32,6 +36,10 @@ export interface Platform {
   /** IT policy files, in increasing precedence. */
   policyPaths: readonly string[];
   env: Record<string, string | undefined>;
+  /** The person's home folder, where ~/.aws is (default: the operating system's). */
+  home?: string;
+  /** Watch the AWS files for changes (default true). */
+  watchAwsFiles?: boolean;
   openStore: OpenStore;
   /** Asks where to save a file (a Save dialog in the app) and writes it; null if the person cancelled. */
   saveFile(suggestedName: string, content: string): Promise<string | null>;
@@ -46,6 +54,7 @@ export interface Platform {
   timing?: {
     signInTimeoutMs?: number;
     renewalRetryMs?: number;
+    mfaTimeoutMs?: number;
     chatRetryBaseMs?: number;
     chatCheckpointMs?: number;
     now?: () => number;
@@ -58,7 +67,10 @@ export interface Services {
   handlers: Handlers;
   events: EventHub;
   clients: AwsClients;
+  /** The company sign-in, whether or not it is the source in use. */
   session: CompanySession;
+  /** The source in use (company sign-in or an AWS profile) and switching between them. */
+  accounts: Accounts;
   settings: SettingsService;
   vault: TokenVault;
   conversations: ConversationStore;
@@ -76,6 +88,7 @@ const SIGNED_OUT_BY_SETTINGS = 'signed-out:settings-changed';
 /** Builds the main-process services for one platform. */
 export function createServices(platform: Platform): Services {
   const events = new EventHub();
+  const awsPaths = awsConfigPaths(platform.env, platform.home ?? os.homedir());
   const vault = new TokenVault({ file: path.join(platform.userDataDir, 'session.vault'), cipher: platform.cipher });
   const settings = new SettingsService({
     store: new SettingsStore({ openStore: platform.openStore, directory: platform.userDataDir }),
@@ -104,14 +117,41 @@ export function createServices(platform: Platform): Services {
     vault,
     clients,
     openExternal: (url) => platform.openExternal(url),
-    onStatus: (status) => events.emit('auth:status', status),
+    onStatus: (status) => accounts.companyStatus(status),
     log: platform.log,
     ...platform.timing,
   });
+  const accounts: Accounts = new Accounts({
+    settings,
+    company: session,
+    profileSession: (profile, report) =>
+      new ProfileSession({
+        profile,
+        paths: awsPaths,
+        settings: () => settings.effective(),
+        describe: async () => (await listProfiles(awsPaths)).find((info) => info.name === profile),
+        clients,
+        onStatus: report,
+        log: platform.log,
+        ...platform.timing,
+      }),
+    paths: awsPaths,
+    env: platform.env,
+    watchFiles: platform.watchAwsFiles,
+    onStatus: (status) => events.emit('auth:status', status),
+    onChanged: (view) => events.emit('accounts:changed', view),
+    log: platform.log,
+  });
+  /** The settings AWS requests go with, in the session's Region (a profile may name its own). */
+  const awsSettings = () => {
+    const values = settings.effective();
+    const region = accounts.session.region();
+    return region ? { ...values, region } : values;
+  };
   settings.onChange(() => {
     announceSettings();
     // The signed-out screen shows whether sign-in is set up; refresh it.
-    const status = session.getStatus();
+    const status = accounts.status();
     if (status.state === 'signed-out') events.emit('auth:status', status);
   });
 
@@ -125,21 +165,23 @@ export function createServices(platform: Platform): Services {
   const preferences = new Preferences(platform.openStore, platform.userDataDir, platform.log);
   preferences.onChange((value) => events.emit('preferences:changed', value));
   const models = new ModelService({
-    settings: () => settings.effective(),
-    credentials: () => session.credentialProvider(),
+    settings: awsSettings,
+    credentials: () => accounts.session.credentialProvider(),
     clients,
     preferences,
   });
   const chat = new ChatService({
     store: conversations,
     models,
-    settings: () => settings.effective(),
-    credentials: () => session.credentialProvider(),
-    renewCredentials: () => session.renewCredentials(),
+    settings: awsSettings,
+    credentials: () => accounts.session.credentialProvider(),
+    renewCredentials: () => accounts.session.renewCredentials(),
     clients,
     answeredAs: () => {
-      const status = session.getStatus();
-      return status.state === 'ready' ? { source: 'company', arn: status.identity.arn, region: status.region } : undefined;
+      const status = accounts.status();
+      if (status.state !== 'ready') return undefined;
+      const source = status.source.kind === 'profile' ? { source: 'profile' as const, profile: status.source.profile } : { source: 'company' as const };
+      return { ...source, arn: status.identity.arn, region: status.region };
     },
     emit: (event) => events.emit('chat:event', event),
     log: platform.log,
@@ -147,17 +189,27 @@ export function createServices(platform: Platform): Services {
     checkpointMs: platform.timing?.chatCheckpointMs,
   });
   // Another person (or none) is signed in: answers under way stop, the catalog is theirs to fetch anew.
-  let signedInAs: string | undefined;
+  // Another source was chosen: the catalog is fetched anew, and answers under way finish on the credentials they began with.
+  let seen: { source: string; person: string | null | undefined } | undefined;
   events.attach((channel, payload) => {
     if (channel !== 'auth:status') return;
     const status = payload as SessionStatus;
     if (status.state === 'ready') settings.removeNotice(SIGNED_OUT_BY_SETTINGS);
-    const subject = status.state === 'ready' ? status.user.subject : status.state === 'expired' ? signedInAs : undefined;
-    if (subject !== signedInAs) {
-      signedInAs = subject;
+    const source = status.source.kind === 'profile' ? `profile:${status.source.profile}` : 'company';
+    // Signing in or expired says nothing new about who it is.
+    const person =
+      status.state === 'ready' ? status.user.subject : status.state === 'signed-out' || status.state === 'error' ? null : undefined;
+    if (seen?.source !== source) {
+      if (seen) models.forget();
+      seen = { source, person: status.state === 'ready' ? person : undefined };
+      return;
+    }
+    if (person === undefined || person === seen.person) return;
+    if (seen.person !== undefined) {
       models.forget();
       void chat.stopAll();
     }
+    seen.person = person;
   });
 
   /** The renderer's search under way, if any. */
@@ -165,21 +217,36 @@ export function createServices(platform: Platform): Services {
   /** Files exported in this run: the only ones "Show in folder" may reveal. */
   const exported = new Set<string>();
   const handlers: Handlers = {
-    'auth:get-status': () => session.getStatus(),
-    'auth:sign-in': () => session.signIn(),
-    'auth:cancel-sign-in': () => session.cancelSignIn(),
-    'auth:sign-out': () => session.signOut(),
+    'auth:get-status': () => accounts.status(),
+    'auth:sign-in': async () => {
+      await accounts.session.signIn();
+      return accounts.status();
+    },
+    'auth:cancel-sign-in': async () => {
+      await accounts.session.cancelSignIn();
+      return accounts.status();
+    },
+    'auth:sign-out': async () => {
+      await accounts.session.signOut();
+      return accounts.status();
+    },
+    'auth:submit-mfa-code': ({ code }) => {
+      accounts.submitMfaCode(code);
+      return null;
+    },
     'auth:test-connection': () =>
       testConnection({
-        identity: () => session.callerIdentity(),
+        identity: () => accounts.session.callerIdentity(),
         listModels: () => models.list(true),
         ask: (modelId) => chat.ask(modelId),
         preferredModel: () => models.defaultModelId() || undefined,
       }),
     'auth:network-back': () => {
-      session.wake();
+      accounts.session.wake();
       return null;
     },
+    'accounts:get': () => accounts.view(),
+    'accounts:choose': ({ source }) => accounts.choose(source),
     'auth:reopen-sign-in-page': async () => {
       await session.reopenSignInPage();
       return null;
@@ -278,6 +345,7 @@ export function createServices(platform: Platform): Services {
     events,
     clients,
     session,
+    accounts,
     settings,
     vault,
     conversations,
@@ -287,10 +355,11 @@ export function createServices(platform: Platform): Services {
     start: async () => {
       // The search thread starts now, so the person's first search doesn't wait for it.
       conversations.prepareSearch();
-      await session.restore();
+      await accounts.start();
     },
     dispose: () => {
       chat.dispose();
+      accounts.dispose();
       session.dispose();
       conversations.close();
       void clients.dispose();

@@ -5,18 +5,13 @@ import type { Configuration } from 'openid-client';
 import type { CompanySettings } from '../../preload/contract';
 import { asStrataError, StrataError } from '../errors';
 import { loginsKeyFor } from './logins-key';
+import { RenewableCredentials } from './renewable-credentials';
 import { refreshTokens, type TokenSet } from './oidc';
 
-/** What asking for AWS credentials says when nobody is signed in (any more). */
-export const notSignedIn = () => new StrataError('session-expired', "You're not signed in.", { action: 'Sign in to continue.' });
+export { notSignedIn, renewalMargin } from './renewable-credentials';
 
 /** Cognito credentials carry the identity they were issued for. */
 export type CompanyAwsCredentials = AwsCredentialIdentity & { expiration: Date; identityId?: string };
-
-/** How long before expiry to renew: a quarter of the lifetime, between 5 seconds and 5 minutes. */
-export function renewalMargin(lifetimeMs: number): number {
-  return Math.min(5 * 60_000, Math.max(5_000, lifetimeMs / 4));
-}
 
 /**
  * Re-use an id_token only while it has this long left, so Cognito never sees
@@ -47,13 +42,9 @@ export interface CompanyCredentialsOptions {
  */
 export class CompanyCredentials {
   private tokens: TokenSet;
-  private current?: CompanyAwsCredentials;
-  private issuedAt = 0;
-  private inflight?: Promise<CompanyAwsCredentials>;
+  private readonly cached: RenewableCredentials<CompanyAwsCredentials>;
   private readonly cognito: AwsCredentialIdentityProvider;
   private readonly now: () => number;
-  /** Set by forget(): what arrives afterwards for this session is dropped. */
-  private forgotten = false;
 
   constructor(private readonly options: CompanyCredentialsOptions) {
     this.tokens = options.tokens;
@@ -65,10 +56,12 @@ export class CompanyCredentials {
       identityPoolId: settings.identityPoolId,
       logins: { [loginsKeyFor(settings.issuer, settings.loginsKey)]: () => this.idToken() },
     });
+    this.cached = new RenewableCredentials(() => this.fetch(), { now: this.now, onRenewed: options.onRenewed });
+    this.provider = this.cached.provider;
   }
 
   /** The provider to give AWS SDK clients: cached credentials, renewed before they expire. */
-  readonly provider: AwsCredentialIdentityProvider = () => this.get();
+  readonly provider: AwsCredentialIdentityProvider;
 
   get user() {
     return this.tokens.user;
@@ -79,58 +72,41 @@ export class CompanyCredentials {
   }
 
   /** Credentials that are good for a while yet, renewing them first if not. */
-  async get(): Promise<CompanyAwsCredentials> {
-    const current = this.current;
-    if (current && current.expiration.getTime() - this.now() > this.margin()) return current;
-    return this.renew();
+  get(): Promise<CompanyAwsCredentials> {
+    return this.cached.get();
   }
 
   /** Fetches new credentials now (also after AWS said the current ones expired early). */
   renew(): Promise<CompanyAwsCredentials> {
-    this.inflight ??= this.fetch().finally(() => {
-      this.inflight = undefined;
-    });
-    return this.inflight;
+    return this.cached.renew();
   }
 
   /** When the current credentials should be renewed (epoch ms), or undefined before the first. */
   renewAt(): number | undefined {
-    return this.current ? this.current.expiration.getTime() - this.margin() : undefined;
+    return this.cached.renewAt();
   }
 
   get issued(): { expiresAt: number; issuedAt: number; identityId?: string } | undefined {
-    return this.current
-      ? { expiresAt: this.current.expiration.getTime(), issuedAt: this.issuedAt, identityId: this.current.identityId }
+    const issued = this.cached.issued;
+    return issued
+      ? { expiresAt: issued.credentials.expiration.getTime(), issuedAt: issued.issuedAt, identityId: issued.credentials.identityId }
       : undefined;
   }
 
   /** Forgets the credentials and tokens held in memory. */
   forget(): void {
-    this.forgotten = true;
-    this.current = undefined;
+    this.cached.forget();
     this.tokens = { ...this.tokens, idToken: '', idTokenIssuedAt: 0, idTokenExpiresAt: 0, refreshToken: undefined };
-  }
-
-  private throwIfForgotten(): void {
-    if (this.forgotten) throw notSignedIn();
-  }
-
-  private margin(): number {
-    return this.current ? renewalMargin(this.current.expiration.getTime() - this.issuedAt) : 0;
   }
 
   private async fetch(): Promise<CompanyAwsCredentials> {
     const credentials = await this.cognito();
-    this.throwIfForgotten();
     if (!credentials.expiration) {
       throw new StrataError('aws-rejected', 'AWS sent credentials without an expiry time.', {
         action: 'Tell IT: the identity pool returned unusual credentials.',
       });
     }
-    this.current = credentials as CompanyAwsCredentials;
-    this.issuedAt = this.now();
-    this.options.onRenewed?.();
-    return this.current;
+    return credentials as CompanyAwsCredentials;
   }
 
   /** The id_token for Cognito's Logins map, refreshed through the provider when it is about to expire. */
@@ -149,7 +125,7 @@ export class CompanyCredentials {
     const fresh = await refreshTokens(this.options.oidc, refreshToken).catch((err: unknown) => {
       throw asStrataError(err, 'idp');
     });
-    this.throwIfForgotten();
+    this.cached.throwIfForgotten();
     if (fresh.user.subject !== this.tokens.user.subject) {
       throw new StrataError('idp-rejected', 'Your company sign-in changed to a different person.', {
         action: 'Sign in again.',

@@ -44,7 +44,7 @@ export function bedrockError(err: unknown, context: BedrockErrorContext): AppErr
     case 'AccessDeniedException':
       return {
         code: 'model-access-denied',
-        message: `Your company account isn't allowed to use ${modelName}.`,
+        message: `The AWS identity you're signed in as isn't allowed to use ${modelName}.`,
         action:
           'Pick another model, or ask IT to enable this model in Amazon Bedrock (Model access) and to grant your role bedrock:InvokeModel for it.',
         details,

@@ -63,5 +63,6 @@ export function exportFileName(conversation: Pick<Conversation, 'title'>): strin
 
 /** "company account, role StrataAuthenticated, us-east-1": whom the answer was asked as. */
 export function answeredAsText(answeredAs: AnsweredAs): string {
-  return `company account, ${describePrincipal(answeredAs.arn)}, ${answeredAs.region}`;
+  const source = answeredAs.source === 'profile' ? `AWS profile ${answeredAs.profile ?? ''}` : 'company account';
+  return `${source}, ${describePrincipal(answeredAs.arn)}, ${answeredAs.region}`;
 }

@@ -130,7 +130,7 @@ export class ModelService {
       if (err instanceof StrataError) throw err;
       const error = bedrockError(err, { modelId: '', modelName: 'the model list', region: settings.region });
       if (error.code === 'model-access-denied') {
-        throw new StrataError('model-access-denied', "Your company account isn't allowed to list Bedrock's models.", {
+        throw new StrataError('model-access-denied', "The AWS identity you're signed in as isn't allowed to list Bedrock's models.", {
           action: 'Ask IT to grant your role bedrock:ListFoundationModels and bedrock:ListInferenceProfiles.',
           details: error.details,
           cause: err,

@@ -28,6 +28,7 @@ export const DEFAULT_SETTINGS: CompanySettings = {
   proxy: 'system',
   noProxy: '',
   caBundle: '',
+  credentialSource: 'company',
 };
 
 /** The environment variable that overrides each setting. */
@@ -47,6 +48,7 @@ export const ENV_VARS: Record<SettingKey, string> = {
   proxy: 'STRATA_PROXY',
   noProxy: 'STRATA_NO_PROXY',
   caBundle: 'STRATA_CA_BUNDLE',
+  credentialSource: 'STRATA_CREDENTIAL_SOURCE',
 };
 
 /** How each setting is named in messages a person reads. */
@@ -66,6 +68,7 @@ export const SETTING_LABELS: Record<SettingKey, string> = {
   proxy: 'Proxy',
   noProxy: 'Hosts reached without the proxy',
   caBundle: 'Company certificates (PEM file)',
+  credentialSource: 'Sign in with',
 };
 
 export const DEFAULT_LOCK_REASON = 'Set by your IT department';
@@ -128,10 +131,19 @@ export function resolveSettings(input: {
 
 /**
  * Settings that do not change where tokens and credentials go: a name to show, what to ask for at
- * sign-in, the local port, and how the connection travels (a proxy sees only TLS it cannot open
- * unless the person trusts its certificate, which is what the certificate setting is for).
+ * sign-in, the local port, how the connection travels (a proxy sees only TLS it cannot open
+ * unless the person trusts its certificate, which is what the certificate setting is for), and
+ * which source is used (switching sources is a session change of its own, not a sign-out).
  */
-const LOCAL_KEYS: ReadonlySet<SettingKey> = new Set(['companyName', 'scopes', 'redirectPort', 'proxy', 'noProxy', 'caBundle']);
+const LOCAL_KEYS: ReadonlySet<SettingKey> = new Set([
+  'companyName',
+  'scopes',
+  'redirectPort',
+  'proxy',
+  'noProxy',
+  'caBundle',
+  'credentialSource',
+]);
 
 /**
  * The settings a sign-in is bound to: where its tokens and credentials go. Changing any of them

@@ -54,6 +54,11 @@ export class SettingsService {
     return { values, sources, locked, notices: shown, ...secrets };
   }
 
+  /** The settings IT has locked, with the reason to show. */
+  locks(): Partial<Record<SettingKey, string>> {
+    return this.#resolve().locked;
+  }
+
   /**
    * The sign-in provider's address when IT (policy) or whoever started Strata (environment) set it:
    * links to it may open in the browser. One typed into Settings widens nothing.

@@ -31,9 +31,9 @@ function WelcomeContent({ screen, onOpenSettings }: { screen: WelcomeScreen; onO
     case 'not-configured':
       return <NotConfiguredScreen missing={screen.missing} onOpenSettings={onOpenSettings} />;
     case 'signed-out':
-      return <SignedOutScreen />;
+      return <SignedOutScreen source={screen.source} onOpenSettings={onOpenSettings} />;
     case 'signing-in':
-      return <SigningInScreen interactive={screen.interactive} />;
+      return <SigningInScreen source={screen.source} interactive={screen.interactive} mfa={screen.mfa} />;
   }
 }
 
@@ -44,6 +44,7 @@ export function App() {
   useEffect(() => followPerson(stores), [stores]);
   useEffect(() => session.getState().connect(), [session]);
   useEffect(() => settings.getState().connect(), [settings]);
+  useEffect(() => stores.accounts.getState().connect(), [stores.accounts]);
   useEffect(() => stores.preferences.getState().connect(), [stores.preferences]);
   useAppearance();
   // Connected for the window's whole life: an answer that ends while the person is signed out is still seen.

@@ -4,6 +4,7 @@
  */
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
+import type { AccountsStore, AccountsStoreState } from './accounts/accounts-store';
 import type { ChatStore, ChatStoreState } from './chat/chat-store';
 import type { ConversationsStore, ConversationsStoreState } from './chat/conversations-store';
 import type { ModelsStore, ModelsStoreState } from './chat/models-store';
@@ -13,6 +14,7 @@ import type { SettingsStoreState, SettingsStore } from './settings/settings-stor
 
 export interface AppStores {
   session: SessionStore;
+  accounts: AccountsStore;
   settings: SettingsStore;
   preferences: PreferencesStore;
   conversations: ConversationsStore;
@@ -36,6 +38,11 @@ export function useStores(): AppStores {
 /** Reads from the session store; re-renders when the selected value changes. */
 export function useSession<T>(selector: (state: SessionStoreState) => T): T {
   return useStore(useStores().session, selector);
+}
+
+/** Reads from the accounts store; re-renders when the selected value changes. */
+export function useAccounts<T>(selector: (state: AccountsStoreState) => T): T {
+  return useStore(useStores().accounts, selector);
 }
 
 /** Reads from the settings store; re-renders when the selected value changes. */

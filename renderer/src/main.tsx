@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { StoresProvider, type AppStores } from './app-stores';
+import { createAccountsStore } from './accounts/accounts-store';
 import { createChatStore } from './chat/chat-store';
 import { createConversationsStore } from './chat/conversations-store';
 import { createModelsStore } from './chat/models-store';
@@ -21,6 +22,7 @@ if ('strata' in window) {
   const models = createModelsStore(window.strata);
   const stores: AppStores = {
     session: createSessionStore(window.strata),
+    accounts: createAccountsStore(window.strata),
     settings: createSettingsStore(window.strata),
     preferences: createPreferencesStore(window.strata),
     conversations,

@@ -33,9 +33,9 @@ test.describe('settings', () => {
     const dialog = app.getByTestId('settings-dialog');
     await expect(dialog).toBeVisible();
 
-    // Personal comes first; the company part says who usually sets it up.
+    // Where the AWS access comes from, then Personal; the company part says who usually sets it up.
     const headings = await dialog.getByRole('heading', { level: 3 }).allTextContents();
-    expect(headings).toEqual(['Personal', 'Company']);
+    expect(headings).toEqual(['Account', 'Personal', 'Company']);
     await expect(app.getByTestId('settings-company')).toContainText('Usually set up by your IT team');
     // Not signed in: the model picker offers "the model you used last" and nothing it cannot list.
     await expect(app.getByTestId('preference-default-model')).toHaveValue('');

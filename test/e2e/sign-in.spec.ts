@@ -60,7 +60,7 @@ test.describe('company sign-in', () => {
     await expect(app.getByTestId('session-expiry')).toContainText('Renews automatically before');
     const status = harness.services.session.getStatus();
     if (status.state !== 'ready') throw new Error(`not signed in: ${status.state}`);
-    await expect(app.getByTestId('session-expires-in')).toHaveAttribute('datetime', new Date(status.expiresAt).toISOString());
+    await expect(app.getByTestId('session-expires-in')).toHaveAttribute('datetime', new Date(status.expiresAt!).toISOString());
     await expect(app.getByTestId('session-region')).toHaveText(sandbox.region);
     await expect(app.getByTestId('session-source')).toHaveText('Your company account');
 

@@ -31,6 +31,8 @@ export interface HarnessOptions {
   keychainKey?: Buffer | null;
   policyPaths?: string[];
   timing?: Platform['timing'];
+  /** The person's home folder, where ~/.aws is (default: a folder in the profile folder). */
+  home?: string;
   /** Port for the app page (default: any free port). */
   port?: number;
   /** Also called with each URL the app opens (the sandbox command uses it to open a real browser). */

@@ -42,6 +42,8 @@ export interface NodePlatformOptions {
   saveAs?: (suggestedName: string) => string | null;
   /** The "computer's" proxy for a URL, as a PAC result; default DIRECT. */
   resolveProxy?: (url: string) => Promise<string>;
+  /** The person's home folder (~/.aws lives there); default <userData>/home, so tests never read the real one. */
+  home?: string;
 }
 
 export type NodePlatform = Platform & {
@@ -69,6 +71,7 @@ export function nodePlatform(options: NodePlatformOptions): NodePlatform {
     userDataDir: options.userDataDir,
     policyPaths: options.policyPaths ?? [],
     env: options.env,
+    home: options.home ?? path.join(options.userDataDir, 'home'),
     openStore: ({ name, ...storeOptions }) => new Conf({ ...storeOptions, configName: name, projectName: 'strata' }),
     saveFile: async (suggestedName, content) => {
       const target = options.saveAs

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../main/app/services';
 import { StrataError } from '../../main/errors';
 import { sessionScope } from '../../main/settings/layers';
-import type { SessionStatus } from '../../preload/contract';
+import type { SessionStatus, SourceStatus } from '../../preload/contract';
 import { nodePlatform, type NodePlatform } from '../harness/node-platform';
 import { loginOverHttp } from '../sandbox/http-login';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index';
@@ -69,7 +69,7 @@ async function finishInBrowser(w: World, user = w.sandbox.users[0]!): Promise<st
   return page.text();
 }
 
-async function signIn(w: World): Promise<SessionStatus> {
+async function signIn(w: World): Promise<SourceStatus> {
   const signingIn = w.services.session.signIn();
   const page = await finishInBrowser(w);
   expect(page).toMatch(/signed in/i);
@@ -113,7 +113,7 @@ describe('company session', () => {
     const w = await world({ credentialsTtlSeconds: 8, idTokenTtlSeconds: 4 });
     const first = await signIn(w);
     if (first.state !== 'ready') throw new Error(`not signed in: ${first.state}`);
-    const renewed = () => w.statuses.some((s) => s.state === 'ready' && s.expiresAt > first.expiresAt);
+    const renewed = () => w.statuses.some((s) => s.state === 'ready' && s.expiresAt! > first.expiresAt!);
     await expect.poll(renewed, { timeout: 10_000 }).toBe(true);
     expect(w.sandbox.stats()['cognito:GetCredentialsForIdentity']).toBe(2);
     expect(w.sandbox.stats()['oidc:token:refresh_token']).toBe(1);
@@ -153,7 +153,7 @@ describe('company session', () => {
     expect(failing()).toHaveLength(1);
 
     await w.sandbox.faults.setIdpDown(false);
-    const renewed = () => w.statuses.find((s) => s.state === 'ready' && s.expiresAt > first.expiresAt);
+    const renewed = () => w.statuses.find((s) => s.state === 'ready' && s.expiresAt! > first.expiresAt!);
     await expect.poll(renewed, { timeout: 10_000 }).toBeTruthy();
     expect(renewed()).not.toHaveProperty('renewalError');
     expect(w.statuses.at(-1)).not.toHaveProperty('renewalError');

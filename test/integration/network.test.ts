@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../main/app/services';
-import type { ChatEvent, SessionStatus } from '../../preload/contract';
+import type { ChatEvent, SessionStatus, SourceStatus } from '../../preload/contract';
 import { nodePlatform, type NodePlatform } from '../harness/node-platform';
 import { loginOverHttp } from '../sandbox/http-login';
 import { SANDBOX_MODELS, startSandbox, type Sandbox, type SandboxNetwork } from '../sandbox/index';
@@ -66,7 +66,7 @@ function world(env: Record<string, string>, extra: Partial<Parameters<typeof nod
   return { platform, services, events, statuses };
 }
 
-async function signIn(w: World): Promise<SessionStatus> {
+async function signIn(w: World): Promise<SourceStatus> {
   const signingIn = w.services.session.signIn();
   const url = await w.platform.nextOpenedUrl();
   const callback = await loginOverHttp(url, sandbox.users[0]!.username, sandbox.users[0]!.password);

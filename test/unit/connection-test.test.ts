@@ -55,7 +55,7 @@ describe('Test connection', () => {
   });
 
   it('stops at the first step that fails, with its error and what to do; later steps say they were not tried', async () => {
-    const refused = new StrataError('model-access-denied', "Your company account isn't allowed to list Bedrock's models.", {
+    const refused = new StrataError('model-access-denied', "The AWS identity you're signed in as isn't allowed to list Bedrock's models.", {
       action: 'Ask IT to grant your role bedrock:ListFoundationModels.',
     });
     const d = deps({

@@ -15,6 +15,7 @@ import {
 } from '../../preload/contract';
 import { decode, encode } from '../harness/wire';
 
+const company = { kind: 'company' } as const;
 const message: ChatMessage = { id: 'a1', role: 'assistant', text: 'Hi', createdAt: 1, status: 'streaming', modelId: 'm' };
 const conversation: Conversation = {
   id: 'c1',
@@ -49,6 +50,9 @@ const REQUEST_SAMPLES: { [C in RequestChannel]: RequestInput<C>[] } = {
   'auth:reopen-sign-in-page': [undefined],
   'auth:network-back': [undefined],
   'auth:test-connection': [undefined],
+  'auth:submit-mfa-code': [{ code: '123456' }, { code: ' 012345 ' }],
+  'accounts:get': [undefined],
+  'accounts:choose': [{ source: { kind: 'profile', profile: 'dev' } }, { source: { kind: 'company' } }],
   'settings:get': [undefined],
   'settings:update': [{ region: 'eu-west-1' }, { issuer: '', redirectPort: 0, companyName: undefined }],
   'settings:set-proxy-sign-in': [{ username: 'ada', password: 'p@ss word:;' }],
@@ -84,9 +88,42 @@ const REQUEST_SAMPLES: { [C in RequestChannel]: RequestInput<C>[] } = {
 /** Sample payloads of every event channel. */
 const EVENT_SAMPLES: { [E in EventChannel]: EventPayload<E>[] } = {
   'auth:status': [
-    { state: 'signed-out', configured: false, missing: ['issuer'] },
-    { state: 'signing-in', startedAt: 1, interactive: true },
-    { state: 'error', error: { code: 'idp-unreachable', message: 'Down.', details: undefined } },
+    { state: 'signed-out', configured: false, missing: ['issuer'], source: company },
+    { state: 'signing-in', startedAt: 1, interactive: true, source: company },
+    { state: 'error', error: { code: 'idp-unreachable', message: 'Down.', details: undefined }, source: company },
+  ],
+  'accounts:changed': [
+    {
+      active: company,
+      company: { configured: true },
+      profiles: [],
+      files: { config: '/home/ada/.aws/config', credentials: '/home/ada/.aws/credentials' },
+    },
+    {
+      active: { kind: 'profile', profile: 'dev' },
+      locked: undefined,
+      company: { configured: false },
+      profiles: [
+        {
+          name: 'dev',
+          kind: 'assume-role',
+          region: 'eu-west-1',
+          roleArn: 'arn:aws:iam::123456789012:role/Dev',
+          sourceProfile: 'base',
+          mfa: true,
+          fromEnvironment: false,
+        },
+        {
+          name: 'sso-dev',
+          kind: 'sso',
+          mfa: false,
+          sso: { startUrl: 'https://acme.awsapps.com/start', accountId: undefined },
+          fromEnvironment: true,
+          problem: undefined,
+        },
+      ],
+      files: { config: 'C:\\Users\\ada\\.aws\\config', credentials: 'C:\\Users\\ada\\.aws\\credentials' },
+    },
   ],
   'settings:changed': [settingsView],
   'preferences:changed': [{ theme: 'system', textSize: 'normal', defaultModelId: '', defaultInstructions: '', enterToSend: true }],
@@ -169,6 +206,24 @@ describe('the IPC contract', () => {
     expect(JSON.parse(JSON.stringify(tricky))).not.toStrictEqual(structuredClone(tricky));
     expect(() => structuredClone({ f: () => 1 })).toThrow();
     expect(() => encode({ f: () => 1 })).toThrow();
+  });
+
+  it('an MFA code is six digits, and a chosen profile is a name the config files could hold', () => {
+    const mfa = requests['auth:submit-mfa-code'].input;
+    for (const bad of [{ code: '12ab' }, { code: '12345' }, { code: '1234567' }, {}, { code: 123456 }]) {
+      expect(mfa.safeParse(bad).success).toBe(false);
+    }
+    const choose = requests['accounts:choose'].input;
+    for (const bad of [
+      { source: { kind: 'profile', profile: 'has space' } },
+      { source: { kind: 'profile', profile: '' } },
+      { source: { kind: 'profile' } },
+      { source: { kind: 'company', profile: 'dev' } },
+      { source: { kind: 'keys' } },
+      {},
+    ]) {
+      expect(choose.safeParse(bad).success).toBe(false);
+    }
   });
 
   it('"back to the default" is an explicit null that main accepts, and a value it checks', () => {

@@ -5,6 +5,7 @@ import { requests } from '../../preload/contract';
 
 const APP = 'file:///opt/Strata/resources/app.asar/out/renderer/index.html';
 const fromApp = { url: APP, isMainFrame: true };
+const company = { kind: 'company' } as const;
 
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
   const fail = () => {
@@ -13,7 +14,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
   const all = Object.fromEntries(Object.keys(requests).map((channel) => [channel, fail])) as unknown as Handlers;
   return {
     ...all,
-    'auth:get-status': () => ({ state: 'signed-out', configured: true, missing: [] }),
+    'auth:get-status': () => ({ state: 'signed-out', configured: true, missing: [], source: company }),
     ...overrides,
   };
 }
@@ -25,7 +26,7 @@ describe('IPC dispatch', () => {
     const dispatch = createDispatcher(handlers(), trusted);
     await expect(dispatch('auth:get-status', undefined, fromApp)).resolves.toEqual({
       ok: true,
-      value: { state: 'signed-out', configured: true, missing: [] },
+      value: { state: 'signed-out', configured: true, missing: [], source: company },
     });
   });
 
@@ -38,7 +39,7 @@ describe('IPC dispatch', () => {
   });
 
   it('refuses senders other than the main frame of the app page', async () => {
-    const getStatus = vi.fn(() => ({ state: 'signed-out' as const, configured: true, missing: [] }));
+    const getStatus = vi.fn(() => ({ state: 'signed-out' as const, configured: true, missing: [], source: company }));
     const dispatch = createDispatcher(handlers({ 'auth:get-status': getStatus }), trusted);
     for (const sender of [
       { url: 'https://evil.example/', isMainFrame: true },

@@ -652,6 +652,7 @@ describe('state that cannot go stale', () => {
 });
 
 describe('following the person', () => {
+  const company = { kind: 'company' } as const;
   const person = (subject: string): SessionStatus => ({
     state: 'ready',
     user: { subject, name: subject },
@@ -659,8 +660,9 @@ describe('following the person', () => {
     region: 'us-east-1',
     expiresAt: 2,
     renewedAt: 1,
+    source: company,
   });
-  const signedOut: SessionStatus = { state: 'signed-out', configured: true, missing: [] };
+  const signedOut: SessionStatus = { state: 'signed-out', configured: true, missing: [], source: company };
 
   function follow() {
     const t = setup();
@@ -676,7 +678,7 @@ describe('following the person', () => {
     f.status(person('ada'));
     expect(f.catchUp).toHaveBeenCalledTimes(1);
     expect(f.resets.chat).not.toHaveBeenCalled();
-    f.status({ state: 'expired', user: { subject: 'ada' }, error: { code: 'session-expired', message: 'Expired.' } });
+    f.status({ state: 'expired', user: { subject: 'ada' }, error: { code: 'session-expired', message: 'Expired.' }, source: company });
     f.status(person('ada'));
     expect(f.resets.chat).not.toHaveBeenCalled();
     expect(f.catchUp).toHaveBeenCalledTimes(2);
@@ -688,5 +690,20 @@ describe('following the person', () => {
     f.stop();
     f.status(person('ada'));
     expect(f.resets.chat).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps the chat when the person switches to an AWS profile and back, and fetches the new source’s models', () => {
+    const f = follow();
+    const models = vi.spyOn(f.models.getState(), 'reset');
+    f.status(person('ada'));
+    const dev = { kind: 'profile', profile: 'dev', profileKind: 'static' } as const;
+    f.status({ state: 'signing-in', startedAt: 1, interactive: false, source: dev });
+    f.status({ ...person('arn:aws:iam::123456789012:user/ada'), source: dev });
+    expect(models).toHaveBeenCalledTimes(1);
+    f.status(person('ada'));
+    expect(models).toHaveBeenCalledTimes(2);
+    expect(f.resets.chat).not.toHaveBeenCalled();
+    expect(f.resets.conversations).not.toHaveBeenCalled();
+    expect(f.catchUp).toHaveBeenCalledTimes(2);
   });
 });

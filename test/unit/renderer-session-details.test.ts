@@ -3,6 +3,7 @@ import type { AppError, SessionStatus } from '../../preload/contract';
 import { COUNTDOWN_THRESHOLD_MS, describeExpiry, identityFacts, shouldShowCountdown } from '../../renderer/src/session/session-details';
 import { deriveScreen, signInLink } from '../../renderer/src/session/session-screen';
 
+const company = { kind: 'company' } as const;
 const now = 10_000_000;
 const renewalError: AppError = { code: 'idp-unreachable', message: "Strata couldn't reach your company's sign-in service." };
 const user = { subject: 'u-1', name: 'Jane Doe' };
@@ -43,7 +44,11 @@ describe('describeExpiry', () => {
 
   it('says it ended, without a time, once it has', () => {
     expect(describeExpiry({ expiresAt: now, renewalError }, true)).toEqual({ before: 'Ended', at: null, after: '' });
-    expect(describeExpiry({ expiresAt: null }, false)).toMatchObject({ before: 'Ended', at: null });
+    expect(describeExpiry({ expiresAt: null }, true)).toMatchObject({ before: 'Ended', at: null });
+  });
+
+  it("says an IAM user's keys do not expire, without a time", () => {
+    expect(describeExpiry({ expiresAt: null }, false)).toEqual({ before: "Doesn't expire (long-term access keys)", at: null, after: '' });
   });
 });
 
@@ -65,7 +70,7 @@ describe('identityFacts', () => {
 
 describe('the ready status carries renewal trouble to the header', () => {
   it('passes renewalError on to the workspace session, and leaves it out when renewal is fine', () => {
-    const ready: SessionStatus = { state: 'ready', user, identity, region: 'us-east-1', expiresAt: now, renewedAt: now - 1 };
+    const ready: SessionStatus = { state: 'ready', user, identity, region: 'us-east-1', expiresAt: now, renewedAt: now - 1, source: company };
     const failing: SessionStatus = { ...ready, renewalError };
     expect(deriveScreen(failing, failing)).toMatchObject({ kind: 'workspace', session: { renewalError } });
     const screen = deriveScreen(ready, ready);
@@ -77,13 +82,13 @@ describe('signInLink', () => {
   const url = 'http://127.0.0.1:4000/auth?client_id=strata&state=abc';
 
   it('is the page the browser was sent to, while an interactive sign-in waits', () => {
-    expect(signInLink({ state: 'signing-in', startedAt: 1, interactive: true, authorizationUrl: url })).toBe(url);
+    expect(signInLink({ state: 'signing-in', startedAt: 1, interactive: true, authorizationUrl: url, source: company })).toBe(url);
   });
 
   it('is absent before the page is known, for a saved sign-in, and after signing in', () => {
-    expect(signInLink({ state: 'signing-in', startedAt: 1, interactive: true })).toBeNull();
-    expect(signInLink({ state: 'signing-in', startedAt: 1, interactive: false, authorizationUrl: url })).toBeNull();
-    expect(signInLink({ state: 'signed-out', configured: true, missing: [] })).toBeNull();
+    expect(signInLink({ state: 'signing-in', startedAt: 1, interactive: true, source: company })).toBeNull();
+    expect(signInLink({ state: 'signing-in', startedAt: 1, interactive: false, authorizationUrl: url, source: company })).toBeNull();
+    expect(signInLink({ state: 'signed-out', configured: true, missing: [], source: company })).toBeNull();
     expect(signInLink(null)).toBeNull();
   });
 });

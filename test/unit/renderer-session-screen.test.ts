@@ -3,6 +3,7 @@ import type { AppError, SessionStatus } from '../../preload/contract';
 import { displayName } from '../../renderer/src/session/session-format';
 import { announceScreen, deriveScreen, retainSession, type ReadyStatus } from '../../renderer/src/session/session-screen';
 
+const company = { kind: 'company' } as const;
 const user = { subject: 'u-1', name: 'Jane Doe', email: 'jane@example.com' };
 const ready: ReadyStatus = {
   state: 'ready',
@@ -11,11 +12,12 @@ const ready: ReadyStatus = {
   region: 'us-east-1',
   expiresAt: 2_000_000,
   renewedAt: 1_000_000,
+  source: company,
 };
 const expiredError: AppError = { code: 'session-expired', message: 'Your session ended.' };
-const expired: SessionStatus = { state: 'expired', user, error: expiredError };
-const signedOut: SessionStatus = { state: 'signed-out', configured: true, missing: [] };
-const signingIn: SessionStatus = { state: 'signing-in', startedAt: 1, interactive: true };
+const expired: SessionStatus = { state: 'expired', user, error: expiredError, source: company };
+const signedOut: SessionStatus = { state: 'signed-out', configured: true, missing: [], source: company };
+const signingIn: SessionStatus = { state: 'signing-in', startedAt: 1, interactive: true, source: company };
 
 describe('deriveScreen', () => {
   it('waits for the first status', () => {
@@ -23,19 +25,19 @@ describe('deriveScreen', () => {
   });
 
   it('asks for setup when settings are missing', () => {
-    expect(deriveScreen({ state: 'signed-out', configured: false, missing: ['issuer', 'clientId'] }, null)).toEqual({
+    expect(deriveScreen({ state: 'signed-out', configured: false, missing: ['issuer', 'clientId'], source: company }, null)).toEqual({
       kind: 'not-configured',
       missing: ['issuer', 'clientId'],
     });
   });
 
   it('shows the sign-in screen when signed out or after a failed first sign-in', () => {
-    expect(deriveScreen(signedOut, null)).toEqual({ kind: 'signed-out' });
-    expect(deriveScreen({ state: 'error', error: expiredError }, null)).toEqual({ kind: 'signed-out' });
+    expect(deriveScreen(signedOut, null)).toEqual({ kind: 'signed-out', source: company });
+    expect(deriveScreen({ state: 'error', error: expiredError, source: company }, null)).toEqual({ kind: 'signed-out', source: company });
   });
 
   it('shows the browser step while signing in from scratch', () => {
-    expect(deriveScreen(signingIn, null)).toEqual({ kind: 'signing-in', startedAt: 1, interactive: true });
+    expect(deriveScreen(signingIn, null)).toEqual({ kind: 'signing-in', source: company, startedAt: 1, interactive: true });
   });
 
   it('shows the workspace when ready', () => {
@@ -45,7 +47,14 @@ describe('deriveScreen', () => {
   it('keeps the last workspace on screen with a banner when the session expires', () => {
     expect(deriveScreen(expired, ready)).toEqual({
       kind: 'workspace',
-      session: { user, identity: ready.identity, region: ready.region, expiresAt: ready.expiresAt, renewedAt: ready.renewedAt },
+      session: {
+        source: company,
+        user,
+        identity: ready.identity,
+        region: ready.region,
+        expiresAt: ready.expiresAt,
+        renewedAt: ready.renewedAt,
+      },
       interruption: { kind: 'expired', error: expiredError },
     });
   });
@@ -60,7 +69,7 @@ describe('deriveScreen', () => {
 
   it('keeps the workspace while signing in again, and after that sign-in fails or is cancelled', () => {
     expect(deriveScreen(signingIn, ready)).toMatchObject({ kind: 'workspace', interruption: { kind: 'signing-in', interactive: true } });
-    expect(deriveScreen({ state: 'error', error: expiredError }, ready)).toMatchObject({ kind: 'workspace', interruption: { kind: 'ended' } });
+    expect(deriveScreen({ state: 'error', error: expiredError, source: company }, ready)).toMatchObject({ kind: 'workspace', interruption: { kind: 'ended' } });
     expect(deriveScreen(signedOut, ready)).toMatchObject({ kind: 'workspace', interruption: { kind: 'ended' } });
   });
 });
@@ -79,7 +88,7 @@ describe('retainSession', () => {
   it('forgets it when signed out from a working session, when the person signs out, or when setup is gone', () => {
     expect(retainSession(ready, ready, signedOut)).toBeNull();
     expect(retainSession(expired, ready, signedOut, true)).toBeNull();
-    expect(retainSession(expired, ready, { state: 'signed-out', configured: false, missing: ['issuer'] })).toBeNull();
+    expect(retainSession(expired, ready, { state: 'signed-out', configured: false, missing: ['issuer'], source: company })).toBeNull();
   });
 });
 

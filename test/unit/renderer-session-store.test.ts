@@ -2,8 +2,9 @@ import { describe, expect, it, vi } from 'vitest';
 import type { AppError, ConnectionTest, Result, SessionStatus } from '../../preload/contract';
 import { createSessionStore, type SessionApi } from '../../renderer/src/session/session-store';
 
+const company = { kind: 'company' } as const;
 const user = { subject: 'u-1', name: 'Jane Doe', email: 'jane@example.com' };
-const signedOut: SessionStatus = { state: 'signed-out', configured: true, missing: [] };
+const signedOut: SessionStatus = { state: 'signed-out', configured: true, missing: [], source: company };
 const ready: SessionStatus = {
   state: 'ready',
   user,
@@ -11,8 +12,14 @@ const ready: SessionStatus = {
   region: 'us-east-1',
   expiresAt: 5_000_000,
   renewedAt: 1_000_000,
+  source: company,
 };
-const expired: SessionStatus = { state: 'expired', user, error: { code: 'session-expired', message: 'Your session ended.' } };
+const expired: SessionStatus = {
+  state: 'expired',
+  user,
+  error: { code: 'session-expired', message: 'Your session ended.' },
+  source: company,
+};
 const idpUnreachable: AppError = {
   code: 'idp-unreachable',
   message: "Strata couldn't reach your company's sign-in service.",
@@ -40,6 +47,7 @@ function fakeAuth(initial: SessionStatus = signedOut) {
     cancelSignIn: vi.fn((): Promise<Result<SessionStatus>> => Promise.resolve(ok(signedOut))),
     signOut: vi.fn((): Promise<Result<SessionStatus>> => Promise.resolve(ok(signedOut))),
     reopenSignInPage: vi.fn((): Promise<Result<null>> => Promise.resolve(ok(null))),
+    submitMfaCode: vi.fn((_input: { code: string }): Promise<Result<null>> => Promise.resolve(ok(null))),
     networkBack: vi.fn((): Promise<Result<null>> => Promise.resolve(ok(null))),
     testConnection: vi.fn((): Promise<Result<ConnectionTest>> => Promise.resolve(ok({ steps: [] }))),
     onStatus: vi.fn((listener: (status: SessionStatus) => void) => {
@@ -119,7 +127,7 @@ describe('session store', () => {
     await store.getState().load();
 
     const signingIn = store.getState().signIn();
-    expect(store.getState().status).toEqual({ state: 'signing-in', startedAt: 42, interactive: true });
+    expect(store.getState().status).toEqual({ state: 'signing-in', startedAt: 42, interactive: true, source: company });
 
     answer.resolve(ok(ready));
     await signingIn;
@@ -158,7 +166,7 @@ describe('session store', () => {
     await store.getState().signIn();
     expect(store.getState().error).toBeNull();
 
-    fake.emit({ state: 'error', error: { code: 'sign-in-cancelled', message: 'Sign-in cancelled.' } });
+    fake.emit({ state: 'error', error: { code: 'sign-in-cancelled', message: 'Sign-in cancelled.' }, source: company });
     expect(store.getState().error).toBeNull();
   });
 
@@ -167,13 +175,13 @@ describe('session store', () => {
     const store = createSessionStore(fake.api);
     store.getState().connect();
 
-    fake.emit({ state: 'error', error: idpUnreachable });
+    fake.emit({ state: 'error', error: idpUnreachable, source: company });
     expect(store.getState().error).toEqual(idpUnreachable);
 
     store.getState().dismissError();
     expect(store.getState().error).toBeNull();
 
-    fake.emit({ state: 'error', error: idpUnreachable });
+    fake.emit({ state: 'error', error: idpUnreachable, source: company });
     const signingIn = store.getState().signIn();
     expect(store.getState().error).toBeNull();
     await signingIn;

@@ -6,6 +6,7 @@ import {
   describeTokenStorage,
   SETTING_FIELDS,
   SETTING_GROUPS,
+  ACCOUNT_KEYS,
   SETTING_MAX_LENGTH,
 } from '../../renderer/src/settings/setting-fields';
 import {
@@ -32,6 +33,7 @@ const values: CompanySettings = {
   proxy: 'system',
   noProxy: '',
   caBundle: '',
+  credentialSource: 'company',
 };
 
 describe('settings form', () => {
@@ -141,8 +143,8 @@ describe('company settings rules', () => {
 });
 
 describe('setting wording', () => {
-  it('puts every setting in exactly one section of the form', () => {
-    const grouped = SETTING_GROUPS.flatMap((group) => group.keys);
+  it('puts every setting in exactly one section of the form, or under Account', () => {
+    const grouped = [...SETTING_GROUPS.flatMap((group) => group.keys), ...ACCOUNT_KEYS];
     expect([...grouped].sort()).toEqual([...SETTING_KEYS].sort());
     expect(Object.keys(SETTING_FIELDS).sort()).toEqual([...SETTING_KEYS].sort());
   });

@@ -20,6 +20,7 @@ function view(overrides: Partial<SettingsView> = {}): SettingsView {
       proxy: 'system',
       noProxy: '',
       caBundle: '',
+      credentialSource: 'company',
     },
     sources: {
       companyName: 'policy',
@@ -37,6 +38,7 @@ function view(overrides: Partial<SettingsView> = {}): SettingsView {
       proxy: 'default',
       noProxy: 'default',
       caBundle: 'default',
+      credentialSource: 'default',
     },
     locked: { issuer: 'Your company sets the sign-in service.' },
     notices: [],

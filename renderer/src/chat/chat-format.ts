@@ -39,8 +39,9 @@ export function usageText(message: ChatMessage): string | null {
 /** "Asked with your company account as Strata-Users, in us-east-1": whom an answer was asked as, if kept. */
 export function answeredAsText(message: ChatMessage): string | null {
   if (!message.answeredAs) return null;
-  const { arn, region } = message.answeredAs;
-  return `Asked with your company account as ${describeArn(arn).name}, in ${region}`;
+  const { arn, region, source, profile } = message.answeredAs;
+  const via = source === 'profile' ? `the AWS profile “${profile ?? ''}”` : 'your company account';
+  return `Asked with ${via} as ${describeArn(arn).name}, in ${region}`;
 }
 
 /** A catalog entry as the picker shows it. */

@@ -1,11 +1,13 @@
 /** "Strata isn't set up yet": which settings are missing and the way to Settings. */
 import type { SettingKey } from '../../../preload/contract';
+import { useAccounts } from '../app-stores';
 import { describeMissing } from '../settings/setting-fields';
 import { Wordmark } from '../shared/Wordmark';
 import { SessionErrorNotice } from './SessionErrorNotice';
 
 export function NotConfiguredScreen({ missing, onOpenSettings }: { missing: SettingKey[]; onOpenSettings: () => void }) {
   const missingNames = describeMissing(missing);
+  const profiles = useAccounts((state) => state.view?.profiles.length ?? 0);
   return (
     <>
       <Wordmark size="large" />
@@ -22,7 +24,10 @@ export function NotConfiguredScreen({ missing, onOpenSettings }: { missing: Sett
       ) : (
         <p className="welcome-card__text">Some company settings are missing before you can sign in.</p>
       )}
-      <p className="welcome-card__hint">Your IT team can tell you what to enter, or send you a ready-made setup.</p>
+      <p className="welcome-card__hint">
+        Your IT team can tell you what to enter, or send you a ready-made setup.
+        {profiles > 0 && ' Or use one of the AWS profiles on this computer, under Account in Settings.'}
+      </p>
       <SessionErrorNotice />
       <button type="button" className="button button--primary button--large" onClick={onOpenSettings} autoFocus data-testid="open-settings-button">
         Open Settings

@@ -4,6 +4,7 @@
  * The header stays calm; the technical facts are one click away.
  */
 import { useId } from 'react';
+import { sourceLabel } from '../accounts/source-words';
 import { formatClockTime } from '../shared/time-format';
 import { ConnectionTestPanel } from './ConnectionTestPanel';
 import { describeExpiry, identityFacts } from './session-details';
@@ -38,7 +39,7 @@ export function SessionDetails({ session, ended }: { session: WorkspaceSession; 
             {displayName(user)}
           </span>
           <span className={`session-person__state${ended ? ' session-person__state--ended' : ''}`} data-testid="session-state">
-            {ended ? 'Session ended' : 'Signed in'}
+            {ended ? 'Session ended' : session.source.kind === 'profile' ? `AWS profile ${session.source.profile}` : 'Signed in'}
           </span>
         </span>
         <span className="session-person__caret" aria-hidden="true" />
@@ -69,7 +70,7 @@ export function SessionDetails({ session, ended }: { session: WorkspaceSession; 
           )}
           <div className="session-popover__row">
             <dt>Signed in with</dt>
-            <dd data-testid="session-source">Your company account</dd>
+            <dd data-testid="session-source">{sourceLabel(session.source)}</dd>
           </div>
           <div className="session-popover__row">
             <dt>Session</dt>

@@ -6,14 +6,16 @@ import { useSession } from '../app-stores';
 import { ErrorExplanation } from '../shared/ErrorNotice';
 import { AlertIcon, BrowserIcon } from '../shared/icons';
 import { ProgressIndicator } from '../shared/ProgressIndicator';
+import { MfaCodeForm } from './MfaCodeForm';
 import type { SessionInterruption } from './session-screen';
 import { useCompanyName } from './use-company-name';
 
 const KEPT = 'Everything here stays as it was.';
 
-function title(interruption: SessionInterruption): string {
+function title(interruption: SessionInterruption, inBrowser: boolean): string {
   if (interruption.kind !== 'signing-in') return 'Your session ended — sign in again to continue';
-  return interruption.interactive ? 'Continue in your browser to sign in again' : 'Signing you in again…';
+  if (interruption.mfa) return 'Enter your MFA code to go on';
+  return inBrowser ? 'Continue in your browser to sign in again' : 'Signing you in again…';
 }
 
 export function SessionEndedBanner({ interruption }: { interruption: SessionInterruption }) {
@@ -22,13 +24,15 @@ export function SessionEndedBanner({ interruption }: { interruption: SessionInte
   const cancel = useSession((state) => state.cancel);
   const cancelling = useSession((state) => state.cancelling);
   const signingIn = interruption.kind === 'signing-in';
+  const company = !signingIn || interruption.source.kind === 'company';
+  const inBrowser = signingIn && interruption.interactive && company;
 
   return (
     <section className={`ended-banner${signingIn ? ' ended-banner--waiting' : ''}`} aria-labelledby="ended-banner-title" data-testid="session-ended-banner">
       {signingIn ? <BrowserIcon className="ended-banner__icon" /> : <AlertIcon className="ended-banner__icon" />}
       <div className="ended-banner__body">
         <h2 className="ended-banner__title" id="ended-banner-title">
-          {title(interruption)}
+          {title(interruption, inBrowser)}
         </h2>
         {interruption.kind === 'expired' && (
           <ErrorExplanation error={interruption.error}>
@@ -36,14 +40,17 @@ export function SessionEndedBanner({ interruption }: { interruption: SessionInte
           </ErrorExplanation>
         )}
         {interruption.kind === 'ended' && <p className="ended-banner__text">{KEPT}</p>}
-        {signingIn && (
+        {signingIn && interruption.mfa && <MfaCodeForm serial={interruption.mfa.serial} />}
+        {signingIn && !interruption.mfa && (
           <>
             <p className="ended-banner__text">
-              {interruption.interactive
+              {inBrowser
                 ? `A tab opened in your web browser to sign in with ${companyName ?? 'your company account'}. ${KEPT}`
-                : `Strata is using your saved sign-in. ${KEPT}`}
+                : company
+                  ? `Strata is using your saved sign-in. ${KEPT}`
+                  : `Strata is getting credentials from your AWS profile. ${KEPT}`}
             </p>
-            <ProgressIndicator label={interruption.interactive ? 'Waiting for you to sign in' : 'Signing in'} />
+            <ProgressIndicator label={inBrowser ? 'Waiting for you to sign in' : 'Signing in'} />
           </>
         )}
       </div>

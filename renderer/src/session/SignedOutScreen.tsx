@@ -1,18 +1,27 @@
-/** The front door: the Strata mark and one button to sign in with the company account. */
-import { useSession } from '../app-stores';
+/**
+ * The front door: the Strata mark and one button to sign in with the source
+ * in use (the company account, or an AWS profile), and the way to the others.
+ */
+import type { SessionSource } from '../../../preload/contract';
+import { useAccounts, useSession } from '../app-stores';
 import { Wordmark } from '../shared/Wordmark';
 import { SessionErrorNotice } from './SessionErrorNotice';
 import { useCompanyName } from './use-company-name';
 
-export function SignedOutScreen() {
+export function SignedOutScreen({ source, onOpenSettings }: { source: SessionSource; onOpenSettings: () => void }) {
   const companyName = useCompanyName();
   const signIn = useSession((state) => state.signIn);
+  // Other ways in are worth a link only where there are any (or the source in use is not the usual one).
+  const others = useAccounts((state) => (state.view?.profiles.length ?? 0) > 0 || source.kind !== 'company');
+  const profile = source.kind === 'profile' ? source.profile : null;
   return (
     <>
       <h1 className="welcome-card__brand">
         <Wordmark size="large" />
       </h1>
-      <p className="welcome-card__text">Chat with Amazon Bedrock using your company account.</p>
+      <p className="welcome-card__text">
+        {profile ? `Chat with Amazon Bedrock using your AWS profile “${profile}”.` : 'Chat with Amazon Bedrock using your company account.'}
+      </p>
       <SessionErrorNotice />
       <button
         type="button"
@@ -21,9 +30,18 @@ export function SignedOutScreen() {
         autoFocus
         data-testid="sign-in-button"
       >
-        {companyName ? `Sign in with ${companyName}` : 'Sign in'}
+        {profile ? `Use profile ${profile}` : companyName ? `Sign in with ${companyName}` : 'Sign in'}
       </button>
-      <p className="welcome-card__hint">You'll sign in with your company account in your web browser.</p>
+      <p className="welcome-card__hint">
+        {profile
+          ? 'Strata uses the credentials this profile has on this computer, as the AWS CLI does.'
+          : "You'll sign in with your company account in your web browser."}
+      </p>
+      {others && (
+        <button type="button" className="button button--quiet" onClick={onOpenSettings} data-testid="other-sign-in-button">
+          Other ways to sign in
+        </button>
+      )}
     </>
   );
 }

@@ -1,8 +1,9 @@
 /**
  * Keeps what belongs to a person with that person. When they sign out, or
  * someone else signs in, the chat, the conversations on screen and the
- * model list are forgotten; after every sign-in the chat asks main which
- * answers are running, since events may have been missed meanwhile.
+ * model list are forgotten; when they switch to other credentials (an AWS
+ * profile), only the model list is. After every sign-in the chat asks main
+ * which answers are running, since events may have been missed meanwhile.
  */
 import type { SessionStatus } from '../../../preload/contract';
 import type { ChatStore } from '../chat/chat-store';
@@ -28,12 +29,19 @@ function personOf(status: SessionStatus): string | null | undefined {
 export function followPerson(stores: PersonStores): () => void {
   /** The person the stores hold data for; undefined until the first status says. */
   let person: string | null | undefined;
+  /** The credential source of the statuses so far. */
+  let source: string | undefined;
   let ready = false;
 
   const follow = (status: SessionStatus | null) => {
     if (!status) return;
     const next = personOf(status);
-    if (next !== undefined) {
+    const nextSource = status.source.kind === 'profile' ? `profile:${status.source.profile}` : 'company';
+    if (source !== undefined && nextSource !== source) {
+      // The same person chose other credentials: their conversations stay open, the models are the new source's.
+      stores.models.getState().reset();
+      person = next;
+    } else if (next !== undefined) {
       if (person !== undefined && next !== person) {
         stores.chat.getState().reset();
         stores.conversations.getState().reset();
@@ -41,6 +49,7 @@ export function followPerson(stores: PersonStores): () => void {
       }
       person = next;
     }
+    source = nextSource;
     const nowReady = status.state === 'ready';
     if (nowReady && !ready) {
       void stores.chat.getState().catchUp();

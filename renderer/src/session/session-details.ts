@@ -32,7 +32,9 @@ export interface ExpiryWording {
 
 /** How the details say when the session renews or ends. */
 export function describeExpiry(session: SessionTiming, ended: boolean): ExpiryWording {
-  if (ended || session.expiresAt === null) return { before: 'Ended', at: null, after: '' };
+  if (ended) return { before: 'Ended', at: null, after: '' };
+  // An IAM user's access keys: nothing to renew, they last until someone deletes them.
+  if (session.expiresAt === null) return { before: "Doesn't expire (long-term access keys)", at: null, after: '' };
   if (session.renewalError) return { before: 'Ends at', at: session.expiresAt, after: 'unless Strata can renew it' };
   return { before: 'Renews automatically before', at: session.expiresAt, after: '' };
 }

@@ -2,12 +2,14 @@
  * Which screen the session calls for, and what it keeps on screen when a
  * session ends. Pure: the store and the screens share it, tests call it directly.
  */
-import type { AppError, AwsIdentity, SessionStatus, SettingKey, UserProfile } from '../../../preload/contract';
+import type { AppError, AwsIdentity, SessionSource, SessionStatus, SettingKey, UserProfile } from '../../../preload/contract';
 
 export type ReadyStatus = Extract<SessionStatus, { state: 'ready' }>;
 
 /** The signed-in session the workspace shows; identity and expiry are unknown after a cold-start expiry. */
 export interface WorkspaceSession {
+  /** Where the credentials come from: the company sign-in or an AWS profile. */
+  source: SessionSource;
   user: UserProfile;
   identity: AwsIdentity | null;
   /** The AWS Region requests go to; null when the session is not known in full (expired before this window saw it). */
@@ -21,20 +23,21 @@ export interface WorkspaceSession {
 /** Why the workspace is showing a "sign in again" banner, if it is. */
 export type SessionInterruption =
   | { kind: 'expired'; error: AppError }
-  /** interactive: the browser is open for the person; otherwise a saved sign-in is being resumed. */
-  | { kind: 'signing-in'; interactive: boolean }
+  /** interactive: the browser is open for the person (or a code is asked for); otherwise a saved sign-in is being resumed. */
+  | { kind: 'signing-in'; source: SessionSource; interactive: boolean; mfa?: { serial: string } }
   /** Signed out or a new sign-in failed after the session ended: sign in again. */
   | { kind: 'ended' };
 
 export type Screen =
   | { kind: 'loading' }
   | { kind: 'not-configured'; missing: SettingKey[] }
-  | { kind: 'signed-out' }
-  | { kind: 'signing-in'; startedAt: number; interactive: boolean }
+  | { kind: 'signed-out'; source: SessionSource }
+  | { kind: 'signing-in'; source: SessionSource; startedAt: number; interactive: boolean; mfa?: { serial: string } }
   | { kind: 'workspace'; session: WorkspaceSession; interruption: SessionInterruption | null };
 
 function fromReady(status: ReadyStatus): WorkspaceSession {
   return {
+    source: status.source,
     user: status.user,
     identity: status.identity,
     region: status.region,
@@ -71,18 +74,24 @@ export function deriveScreen(status: SessionStatus | null, retained: ReadyStatus
     case 'expired':
       return {
         kind: 'workspace',
-        session: kept ?? { user: status.user, identity: null, region: null, expiresAt: null, renewedAt: null },
+        session: kept ?? { source: status.source, user: status.user, identity: null, region: null, expiresAt: null, renewedAt: null },
         interruption: { kind: 'expired', error: status.error },
       };
-    case 'signing-in':
+    case 'signing-in': {
+      const mfa = status.mfa ? { mfa: status.mfa } : {};
       return kept
-        ? { kind: 'workspace', session: kept, interruption: { kind: 'signing-in', interactive: status.interactive } }
-        : { kind: 'signing-in', startedAt: status.startedAt, interactive: status.interactive };
+        ? { kind: 'workspace', session: kept, interruption: { kind: 'signing-in', source: status.source, interactive: status.interactive, ...mfa } }
+        : { kind: 'signing-in', source: status.source, startedAt: status.startedAt, interactive: status.interactive, ...mfa };
+    }
     case 'error':
-      return kept ? { kind: 'workspace', session: kept, interruption: { kind: 'ended' } } : { kind: 'signed-out' };
+      return kept
+        ? { kind: 'workspace', session: kept, interruption: { kind: 'ended' } }
+        : { kind: 'signed-out', source: status.source };
     case 'signed-out':
       if (!status.configured) return { kind: 'not-configured', missing: status.missing };
-      return kept ? { kind: 'workspace', session: kept, interruption: { kind: 'ended' } } : { kind: 'signed-out' };
+      return kept
+        ? { kind: 'workspace', session: kept, interruption: { kind: 'ended' } }
+        : { kind: 'signed-out', source: status.source };
   }
 }
 
@@ -96,11 +105,15 @@ export function announceScreen(screen: Screen, name: (user: UserProfile) => stri
     case 'signed-out':
       return 'Signed out.';
     case 'signing-in':
-      return screen.interactive ? 'Continue in your browser to sign in.' : 'Signing you in…';
+      if (screen.mfa) return 'Enter the code from your MFA device.';
+      return screen.interactive && screen.source.kind === 'company' ? 'Continue in your browser to sign in.' : 'Signing you in…';
     case 'workspace':
       if (screen.interruption === null) return `Signed in as ${name(screen.session.user)}.`;
       if (screen.interruption.kind === 'signing-in') {
-        return screen.interruption.interactive ? 'Continue in your browser to sign in again.' : 'Signing you in again…';
+        if (screen.interruption.mfa) return 'Enter the code from your MFA device.';
+        return screen.interruption.interactive && screen.interruption.source.kind === 'company'
+          ? 'Continue in your browser to sign in again.'
+          : 'Signing you in again…';
       }
       return 'Your session ended. Sign in again to continue.';
   }

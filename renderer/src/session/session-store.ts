@@ -28,6 +28,8 @@ export interface SessionStoreState {
   signIn: () => Promise<void>;
   /** Stops a sign-in that is waiting for the browser. */
   cancel: () => Promise<void>;
+  /** Sends the code from the MFA device the sign-in under way asked for; true once main took it. */
+  submitMfaCode: (code: string) => Promise<boolean>;
   /** Asks main to open the sign-in page again; true once it did. */
   reopenSignInPage: () => Promise<boolean>;
   /** Ends the session and forgets the signed-in screen. */
@@ -93,7 +95,7 @@ export function createSessionStore(
         const before = get().status;
         if (before?.state === 'signing-in') return;
         set({ error: null });
-        apply({ state: 'signing-in', startedAt: now(), interactive: true });
+        apply({ state: 'signing-in', startedAt: now(), interactive: true, source: before?.source ?? { kind: 'company' } });
         const optimistic = applied;
         const result = await api.auth.signIn();
         if (result.ok) {
@@ -111,6 +113,13 @@ export function createSessionStore(
         set({ cancelling: false });
         if (result.ok) apply(result.value);
         else report(result.error);
+      },
+
+      async submitMfaCode(code) {
+        set({ error: null });
+        const result = await api.auth.submitMfaCode({ code });
+        if (!result.ok) report(result.error);
+        return result.ok;
       },
 
       testConnection() {

@@ -1,7 +1,8 @@
 /**
- * Settings as a modal side sheet: the person's own preferences first, then
- * the company settings IT usually sets up.
+ * Settings as a modal side sheet: where the AWS access comes from, the
+ * person's own preferences, then the company settings IT usually sets up.
  */
+import { AccountSettings } from '../accounts/AccountSettings';
 import { useSettings } from '../app-stores';
 import { ErrorNotice } from '../shared/ErrorNotice';
 import { SideSheet } from '../shared/SideSheet';
@@ -39,6 +40,7 @@ function CompanySettings() {
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
   return (
     <SideSheet title="Settings" name="settings-dialog" closeLabel="Close settings" testId="settings-dialog" closeTestId="settings-close-button" onClose={onClose}>
+      <AccountSettings />
       <PersonalSettings />
       <section className="settings-section" aria-labelledby="settings-company-title" data-testid="settings-company">
         <h3 className="settings-section__title" id="settings-company-title">

@@ -116,6 +116,11 @@ export const SETTING_FIELDS: Record<SettingKey, SettingField> = {
     missingAs: 'The company certificate file',
     placeholder: '/etc/ssl/company-ca.pem',
   },
+  credentialSource: {
+    label: 'Sign in with',
+    help: 'Your company account, or an AWS profile set up on this computer. Chosen under Account.',
+    missingAs: 'How to sign in',
+  },
 };
 
 export interface SettingGroup {
@@ -123,7 +128,10 @@ export interface SettingGroup {
   keys: readonly SettingKey[];
 }
 
-/** The form's sections, in order; together they hold every setting exactly once. */
+/** Settings shown under Account instead of in the company form. */
+export const ACCOUNT_KEYS: readonly SettingKey[] = ['credentialSource'];
+
+/** The form's sections, in order; with ACCOUNT_KEYS they hold every setting exactly once. */
 export const SETTING_GROUPS: readonly SettingGroup[] = [
   { title: 'General', keys: ['companyName'] },
   { title: 'Sign-in', keys: ['issuer', 'clientId', 'scopes', 'redirectPort'] },

@@ -1,0 +1,260 @@
+/**
+ * The one credential source in use: the company sign-in or an AWS profile.
+ * Switching takes effect at once for new requests (answers under way finish
+ * on the credentials they started with); the choice is the credentialSource
+ * setting, so it is remembered and IT can preset or lock it; the AWS files are
+ * watched and read again when they change.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import {
+  credentialSourceText,
+  parseCredentialSource,
+  type AccountsView,
+  type AwsProfileView,
+  type CredentialSource,
+  type SessionSource,
+  type SessionStatus,
+  type SourceStatus,
+} from '../../preload/contract';
+import { StrataError } from '../errors';
+import { missingForSignIn } from '../settings/layers';
+import type { SettingsService } from '../settings/settings-service';
+import { environmentProfile, listProfiles, type AwsConfigPaths, type AwsProfileInfo } from './aws-profiles';
+import type { CompanySession } from './company-session';
+import type { ProfileSession } from './profile-session';
+import type { SourceSession } from './source-session';
+
+export interface AccountsOptions {
+  settings: SettingsService;
+  company: CompanySession;
+  /** A session for one profile, its statuses handed to `report`. */
+  profileSession: (profile: string, report: (status: SourceStatus) => void) => ProfileSession;
+  paths: AwsConfigPaths;
+  env: Record<string, string | undefined>;
+  onStatus: (status: SessionStatus) => void;
+  onChanged: (view: AccountsView) => void;
+  /** Watch the AWS files for changes (off in tests that change them by hand). */
+  watchFiles?: boolean;
+  log?: (message: string) => void;
+}
+
+const sameSource = (a: CredentialSource, b: CredentialSource) => credentialSourceText(a) === credentialSourceText(b);
+
+export class Accounts {
+  private source: CredentialSource;
+  private current: SourceSession;
+  private profiles: AwsProfileInfo[] = [];
+  private problem?: string;
+  private watchers: FSWatcher[] = [];
+  private reread?: NodeJS.Timeout;
+  /** The switch under way, so a second one waits for it. */
+  private switching: Promise<void> = Promise.resolve();
+  /** Set while the person's own choice is saved, which `choose` follows itself. */
+  private choosing = false;
+
+  constructor(private readonly options: AccountsOptions) {
+    this.source = this.chosen();
+    this.current = this.sessionFor(this.source);
+    options.settings.onChange(() => {
+      if (!this.choosing && !sameSource(this.chosen(), this.source)) void this.follow(false);
+    });
+  }
+
+  /** The session of the source in use. */
+  get session(): SourceSession {
+    return this.current;
+  }
+
+  /** The status of the session in use, with its source. */
+  status(): SessionStatus {
+    return this.withSource(this.current.getStatus());
+  }
+
+  /** Reads the profiles, starts watching the files, and resumes the source in use without asking anything. */
+  async start(): Promise<void> {
+    await this.readProfiles();
+    if (this.options.watchFiles !== false) this.watchFiles();
+    await this.current.restore();
+  }
+
+  /** What Settings → Account shows; the files are read again first. */
+  async view(): Promise<AccountsView> {
+    await this.readProfiles();
+    return this.snapshot();
+  }
+
+  /** Uses `source` from now on: remembered as the credentialSource setting, which IT may have locked. */
+  async choose(source: CredentialSource): Promise<AccountsView> {
+    if (source.kind === 'profile') {
+      await this.readProfiles();
+      if (!this.profiles.some((profile) => profile.name === source.profile)) {
+        throw new StrataError('invalid-input', `There's no AWS profile called “${source.profile}” on this computer.`, {
+          action: 'Choose one of the profiles listed.',
+        });
+      }
+    }
+    if (!sameSource(source, this.chosen())) {
+      this.choosing = true;
+      try {
+        this.options.settings.update({ credentialSource: credentialSourceText(source) });
+      } finally {
+        this.choosing = false;
+      }
+    }
+    await this.follow(true);
+    return this.snapshot();
+  }
+
+  /** The code from the MFA device the profile sign-in under way asked for. */
+  submitMfaCode(code: string): void {
+    const session = this.current as Partial<ProfileSession>;
+    if (typeof session.submitMfaCode !== 'function') {
+      throw new StrataError('invalid-input', "Strata isn't waiting for an MFA code.", { action: 'Sign in again.' });
+    }
+    session.submitMfaCode(code);
+  }
+
+  dispose(): void {
+    clearTimeout(this.reread);
+    for (const watcher of this.watchers) watcher.close();
+    this.current.dispose();
+  }
+
+  /** The source the settings name now. */
+  private chosen(): CredentialSource {
+    return parseCredentialSource(this.options.settings.effective().credentialSource);
+  }
+
+  /**
+   * Switches to the source the settings name, if it is not the one in use. The old session is left
+   * without signing out (coming back to company sign-in resumes it); the new one starts at once,
+   * asking for an MFA code when the person chose it (`interactive`), silently otherwise.
+   */
+  private follow(interactive: boolean): Promise<void> {
+    const next = this.switching.then(async () => {
+      const source = this.chosen();
+      if (sameSource(source, this.source)) return;
+      const previous = this.current;
+      this.source = source;
+      this.current = this.sessionFor(source);
+      await previous.suspend();
+      if (previous !== this.options.company) previous.dispose();
+      this.options.onChanged(this.snapshot());
+      const session = this.current;
+      const starting = source.kind === 'profile' && interactive ? session.signIn() : session.restore();
+      // A source that started tells its own progress; one with nothing to resume says so once it knows.
+      void starting
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.current === session && session.getStatus().state === 'signed-out') this.options.onStatus(this.status());
+        });
+    });
+    this.switching = next.catch(() => undefined);
+    return next;
+  }
+
+  private sessionFor(source: CredentialSource): SourceSession {
+    if (source.kind === 'company') return this.options.company;
+    const session = this.options.profileSession(source.profile, (status) => {
+      if (this.current === session) this.options.onStatus(this.withSource(status));
+    });
+    return session;
+  }
+
+  /** The company session reports here; heard only while it is the source in use. */
+  companyStatus(status: SourceStatus): void {
+    if (this.current === this.options.company) this.options.onStatus(this.withSource(status));
+  }
+
+  private withSource(status: SourceStatus): SessionStatus {
+    return { ...status, source: this.sessionSource() };
+  }
+
+  private sessionSource(): SessionSource {
+    const source = this.source;
+    if (source.kind === 'company') return source;
+    const kind = this.profiles.find((profile) => profile.name === source.profile)?.kind ?? 'unknown';
+    return { kind: 'profile', profile: source.profile, profileKind: kind };
+  }
+
+  private snapshot(): AccountsView {
+    const named = environmentProfile(this.options.env);
+    const locked = this.options.settings.locks().credentialSource;
+    return {
+      active: this.source,
+      ...(locked ? { locked } : {}),
+      company: { configured: missingForSignIn(this.options.settings.effective()).length === 0 },
+      profiles: this.profiles.map((profile) => viewOf(profile, profile.name === named)),
+      files: { ...this.options.paths },
+      ...(this.problem ? { problem: this.problem } : {}),
+    };
+  }
+
+  private async readProfiles(): Promise<void> {
+    try {
+      this.profiles = await listProfiles(this.options.paths);
+      this.problem = undefined;
+    } catch (err) {
+      this.profiles = [];
+      this.problem = `Strata couldn't read your AWS files: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  }
+
+  /** Watches the folders of both files (a file may not exist yet, and editors replace files). */
+  private watchFiles(): void {
+    const folders = new Set([path.dirname(this.options.paths.config), path.dirname(this.options.paths.credentials)]);
+    const names = new Set([path.basename(this.options.paths.config), path.basename(this.options.paths.credentials)]);
+    for (const folder of folders) {
+      try {
+        const watcher = watch(folder, { persistent: false }, (_event, file) => {
+          if (file === null || names.has(file.toString())) this.filesChanged();
+        });
+        watcher.on('error', () => watcher.close());
+        this.watchers.push(watcher);
+      } catch {
+        // No ~/.aws yet: the files are read again whenever Settings → Account opens.
+      }
+    }
+  }
+
+  /** Reads the files again (once for a burst of changes), tells Settings, and re-reads the profile in use. */
+  private filesChanged(): void {
+    clearTimeout(this.reread);
+    this.reread = setTimeout(() => {
+      void (async () => {
+        await this.readProfiles();
+        this.options.onChanged(this.snapshot());
+        if (this.source.kind !== 'profile') return;
+        const state = this.current.getStatus().state;
+        if (state === 'ready' || state === 'error') {
+          this.options.log?.('AWS files changed: the profile in use is read again');
+          await this.current.restore().catch(() => undefined);
+        }
+      })();
+    }, 300);
+    this.reread.unref?.();
+  }
+}
+
+function viewOf(profile: AwsProfileInfo, fromEnvironment: boolean): AwsProfileView {
+  return {
+    name: profile.name,
+    kind: profile.kind,
+    ...(profile.region ? { region: profile.region } : {}),
+    ...(profile.roleArn ? { roleArn: profile.roleArn } : {}),
+    ...(profile.sourceProfile ? { sourceProfile: profile.sourceProfile } : {}),
+    mfa: profile.mfaSerial !== undefined,
+    ...(profile.sso
+      ? {
+          sso: {
+            startUrl: profile.sso.startUrl,
+            ...(profile.sso.accountId ? { accountId: profile.sso.accountId } : {}),
+            ...(profile.sso.roleName ? { roleName: profile.sso.roleName } : {}),
+          },
+        }
+      : {}),
+    fromEnvironment,
+    ...(profile.problem ? { problem: profile.problem } : {}),
+  };
+}

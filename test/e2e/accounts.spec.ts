@@ -1,0 +1,135 @@
+/**
+ * Settings → Account as a person uses it: from the sign-in screen to an AWS
+ * profile, chatting with it, to a profile whose role asks for an MFA code,
+ * to the company sign-in in the browser and back, with the conversation on
+ * screen kept all along and each answer saying whom it was asked as.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { SANDBOX_MFA_CODE, SANDBOX_MODELS, type Sandbox } from '../sandbox/index';
+import { expect, signInInBrowser, test } from './fixtures';
+
+/** The AWS CLI's two files, in a folder named by AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE. */
+function awsFiles(sandbox: Sandbox): Record<string, string> {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'strata-aws-'));
+  mkdirSync(folder, { recursive: true });
+  const key = sandbox.iamUserKey('ada');
+  const credentials = path.join(folder, 'credentials');
+  const config = path.join(folder, 'config');
+  writeFileSync(credentials, `[dev]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`);
+  writeFileSync(
+    config,
+    [
+      '[profile dev]',
+      `region = ${sandbox.region}`,
+      '[profile admin-mfa]',
+      `role_arn = arn:aws:iam::${sandbox.accountId}:role/Admin`,
+      'source_profile = dev',
+      `mfa_serial = arn:aws:iam::${sandbox.accountId}:mfa/ada`,
+      `region = ${sandbox.region}`,
+      '',
+    ].join('\n'),
+  );
+  return { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials };
+}
+
+async function useSource(app: Page, key: string) {
+  await app.getByTestId('settings-button').click();
+  const row = app.getByTestId(`account-source-${key}`);
+  await row.getByTestId('account-use-button').click();
+  await expect(row.getByTestId('account-in-use')).toBeVisible();
+  await app.getByTestId('settings-close-button').click();
+}
+
+const lastAnswer = (app: Page) => app.locator('[data-testid="message"][data-role="assistant"]').last();
+
+async function ask(app: Page, text: string) {
+  await app.getByTestId('composer-input').fill(text);
+  await app.getByTestId('composer-input').press('Enter');
+  await expect(lastAnswer(app)).toHaveAttribute('data-status', 'complete', { timeout: 20_000 });
+}
+
+test.describe('accounts', () => {
+  test.use({
+    sandboxOptions: { bedrock: { tokensPerSecond: 0, answerWords: 20 } },
+    harnessEnv: { from: awsFiles },
+  });
+
+  test('switch between AWS profiles (one asking for an MFA code) and the company sign-in, chatting with each', async ({
+    app,
+    harness,
+    sandbox,
+  }, testInfo) => {
+    // The sign-in screen points to the other ways in, since this computer has AWS profiles.
+    await app.getByTestId('other-sign-in-button').click();
+    const account = app.getByTestId('settings-account');
+    await expect(account.getByTestId('account-source-company').getByTestId('account-in-use')).toBeVisible();
+    await expect(account.getByTestId('account-source-profile:dev')).toContainText('Access keys · us-east-1');
+    await expect(account.getByTestId('account-source-profile:admin-mfa')).toContainText('Takes the role Admin with dev · asks for an MFA code');
+    const axe = await new AxeBuilder({ page: app }).include('[data-testid="settings-dialog"]').analyze();
+    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    await account.getByTestId('account-source-profile:dev').getByTestId('account-use-button').click();
+    await app.getByTestId('settings-close-button').click();
+
+    // Signed in at once with the profile's keys: the IAM user AWS names, and where it came from.
+    await expect(app.getByTestId('session-user-name')).toHaveText('ada');
+    await expect(app.getByTestId('session-state')).toHaveText('AWS profile dev');
+    await app.getByTestId('session-details-button').click();
+    await expect(app.getByTestId('session-source')).toHaveText('AWS profile “dev”');
+    await expect(app.getByTestId('session-expiry')).toHaveText("Doesn't expire (long-term access keys)");
+    await app.getByTestId('session-details-button').click();
+
+    await app.getByTestId('new-conversation-button').click();
+    await app.getByTestId('model-picker').selectOption(SANDBOX_MODELS.writer);
+    await ask(app, 'Who am I talking as?');
+    await expect(lastAnswer(app).getByTestId('message-usage')).toHaveAttribute(
+      'title',
+      `Asked with the AWS profile “dev” as ada, in ${sandbox.region}`,
+    );
+
+    // A role behind an MFA code: the code box shows over the conversation, which stays.
+    await useSource(app, 'profile:admin-mfa');
+    await expect(app.getByTestId('session-ended-banner')).toContainText('Enter your MFA code');
+    await app.getByTestId('mfa-code-input').fill('12ab34');
+    await expect(app.getByTestId('mfa-code-input')).toHaveValue('1234');
+    await expect(app.getByTestId('mfa-submit-button')).toBeDisabled();
+    await app.getByTestId('mfa-code-input').fill(SANDBOX_MFA_CODE);
+    await app.getByTestId('mfa-submit-button').click();
+    await expect(app.getByTestId('session-user-name')).toHaveText('Admin');
+    await expect(app.getByTestId('session-state')).toHaveText('AWS profile admin-mfa');
+    await expect(app.locator('[data-testid="message"][data-role="user"]').first()).toContainText('Who am I talking as?');
+    await ask(app, 'And now?');
+    await expect(lastAnswer(app).getByTestId('message-usage')).toHaveAttribute(
+      'title',
+      `Asked with the AWS profile “admin-mfa” as Admin, in ${sandbox.region}`,
+    );
+
+    // The company account: nothing saved yet, so the browser sign-in.
+    await useSource(app, 'company');
+    await app.getByTestId('sign-in-button').click();
+    const tab = await signInInBrowser(app.context(), harness, sandbox.users[0]!);
+    await expect(tab.getByText(/You're signed in/i)).toBeVisible();
+    await tab.close();
+    await expect(app.getByTestId('session-user-name')).toHaveText(sandbox.users[0]!.name);
+    await expect(app.getByTestId('session-state')).toHaveText('Signed in');
+
+    // Back to the profile, then to the company account: resumed without the browser this time.
+    await useSource(app, 'profile:dev');
+    await expect(app.getByTestId('session-user-name')).toHaveText('ada');
+    await useSource(app, 'company');
+    await expect(app.getByTestId('session-user-name')).toHaveText(sandbox.users[0]!.name);
+    await expect(harness.nextOpenedUrl(300)).rejects.toThrow();
+
+    // The choice is remembered: a window that reloads is on the company account still, and its list shows it.
+    await app.reload();
+    await expect(app.getByTestId('session-user-name')).toHaveText(sandbox.users[0]!.name);
+    const shot = testInfo.outputPath('accounts.png');
+    await app.getByTestId('settings-button').click();
+    await expect(app.getByTestId('account-source-company').getByTestId('account-in-use')).toBeVisible();
+    await app.screenshot({ path: shot });
+    await testInfo.attach('Settings → Account', { path: shot, contentType: 'image/png' });
+  });
+});
