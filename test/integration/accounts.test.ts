@@ -71,7 +71,11 @@ function writeAwsFiles(sandbox: Sandbox, home: string, user = 'ada'): void {
   );
 }
 
-async function world(reuse?: Pick<World, 'sandbox' | 'dir' | 'home' | 'key'>, env: Record<string, string> = {}): Promise<World> {
+async function world(
+  reuse?: Pick<World, 'sandbox' | 'dir' | 'home' | 'key'>,
+  env: Record<string, string> = {},
+  policyPaths: string[] = [],
+): Promise<World> {
   const sandbox = reuse?.sandbox ?? (await startSandbox());
   if (!reuse) cleanups.push(() => sandbox.close());
   sandbox.faults.deniedRoles.add('Forbidden');
@@ -84,6 +88,7 @@ async function world(reuse?: Pick<World, 'sandbox' | 'dir' | 'home' | 'key'>, en
     userDataDir: dir,
     keychainKey: key,
     home,
+    policyPaths,
     timing: { signInTimeoutMs: 10_000, mfaTimeoutMs: 10_000 },
   });
   const services = createServices(platform);
@@ -278,5 +283,16 @@ describe('AWS profiles as the source', () => {
     expect(status).toMatchObject({ state: 'signed-out', configured: true, source: { kind: 'profile', profile: 'dev' } });
     expect(() => w.services.accounts.session.credentialProvider()).toThrow(/not signed in/);
     expect(await call(w, 'auth:sign-in')).toMatchObject({ state: 'ready', user: { name: 'ada' } });
+  });
+
+  it('keeps to the source IT chose: a locked choice cannot be changed, and Account says why', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'strata-policy-'));
+    const policy = path.join(dir, 'policy.json');
+    writeFileSync(policy, JSON.stringify({ settings: { credentialSource: 'company' }, locked: ['credentialSource'], lockReason: 'Managed by Example Corp IT' }));
+    const w = await world(undefined, { STRATA_CREDENTIAL_SOURCE: 'profile:dev' }, [policy]);
+    const view = await w.services.accounts.view();
+    expect(view).toMatchObject({ active: { kind: 'company' }, locked: 'Managed by Example Corp IT' });
+    await expect(w.services.accounts.choose({ kind: 'profile', profile: 'dev' })).rejects.toMatchObject({ code: 'invalid-input' });
+    expect(w.services.accounts.status()).toMatchObject({ state: 'signed-out', source: { kind: 'company' } });
   });
 });
