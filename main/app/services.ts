@@ -16,7 +16,7 @@ import { diagnose } from '../net/diagnostics';
 import { ProxySignIn } from '../net/proxy-sign-in';
 import type { Timeouts } from '../net/network';
 import type { Handlers } from '../ipc/dispatch';
-import type { SessionStatus } from '../../preload/contract';
+import { credentialSourceText, type SessionStatus } from '../../preload/contract';
 import { sessionScope } from '../settings/layers';
 import { loadPolicy } from '../settings/policy';
 import { SettingsService } from '../settings/settings-service';
@@ -195,7 +195,7 @@ export function createServices(platform: Platform): Services {
     if (channel !== 'auth:status') return;
     const status = payload as SessionStatus;
     if (status.state === 'ready') settings.removeNotice(SIGNED_OUT_BY_SETTINGS);
-    const source = status.source.kind === 'profile' ? `profile:${status.source.profile}` : 'company';
+    const source = credentialSourceText(status.source);
     // Signing in or expired says nothing new about who it is.
     const person =
       status.state === 'ready' ? status.user.subject : status.state === 'signed-out' || status.state === 'error' ? null : undefined;

@@ -108,11 +108,7 @@ export class Accounts {
 
   /** The code from the MFA device the profile sign-in under way asked for. */
   submitMfaCode(code: string): void {
-    const session = this.current as Partial<ProfileSession>;
-    if (typeof session.submitMfaCode !== 'function') {
-      throw new StrataError('invalid-input', "Strata isn't waiting for an MFA code.", { action: 'Sign in again.' });
-    }
-    session.submitMfaCode(code);
+    this.current.submitMfaCode(code);
   }
 
   dispose(): void {

@@ -8,8 +8,6 @@ import { loginsKeyFor } from './logins-key';
 import { RenewableCredentials } from './renewable-credentials';
 import { refreshTokens, type TokenSet } from './oidc';
 
-export { notSignedIn, renewalMargin } from './renewable-credentials';
-
 /** Cognito credentials carry the identity they were issued for. */
 export type CompanyAwsCredentials = AwsCredentialIdentity & { expiration: Date; identityId?: string };
 

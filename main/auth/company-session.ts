@@ -14,8 +14,6 @@ import {
 } from './source-session';
 import type { TokenVault } from './token-vault';
 
-export { isExpiredCredentialsError, withRenewalRetry } from './source-session';
-
 export interface CompanySessionOptions extends SourceSessionOptions {
   /** The effective company settings, read at each sign-in. */
   settings: () => CompanySettings;
@@ -51,19 +49,10 @@ export class CompanySession extends SourceSession<CompanyActive> {
     this.status = this.signedOut();
   }
 
-  /** Signs in through the system browser; resolves once AWS credentials are ready. */
-  signIn(): Promise<SourceStatus> {
-    if (this.status.state === 'signing-in') {
-      return Promise.reject(
-        new StrataError('sign-in-in-progress', 'Sign-in is already under way.', {
-          action: 'Finish signing in in your browser, or cancel and start again.',
-        }),
-      );
-    }
-    return this.track(this.interactiveSignIn());
-  }
+  protected readonly signInUnderWay = 'Finish signing in in your browser, or cancel and start again.';
 
-  private async interactiveSignIn(): Promise<SourceStatus> {
+  /** Signs in through the system browser; resolves once AWS credentials are ready. */
+  protected async attemptSignIn(): Promise<SourceStatus> {
     const settings = this.options.settings();
     this.requireConfigured(settings);
     const { generation, attempt } = this.begin();

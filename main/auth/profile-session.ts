@@ -51,34 +51,27 @@ export class ProfileSession extends SourceSession {
     return this.options.profile;
   }
 
+  protected readonly signInUnderWay = 'Finish it, or cancel and start again.';
+
   /** Gets credentials from the profile; an MFA code is asked of the person when the profile needs one. */
-  signIn(): Promise<SourceStatus> {
-    if (this.status.state === 'signing-in') {
-      return Promise.reject(
-        new StrataError('sign-in-in-progress', 'Sign-in is already under way.', {
-          action: 'Finish it, or cancel and start again.',
-        }),
-      );
-    }
-    return this.track(this.start(true));
+  protected attemptSignIn(): Promise<SourceStatus> {
+    return this.start(true, this.options.describe());
   }
 
   /**
    * At start-up, and when the files changed: uses the profile without asking anything. A profile
-   * that asks for an MFA code waits for the person to choose Sign in.
+   * that asks for an MFA code waits for the person to choose Sign in. The files are read once.
    */
   async restore(): Promise<SourceStatus> {
     const info = await this.options.describe();
     if (info?.mfaSerial) return this.getStatus();
-    return this.track(this.start(false));
+    return this.track(this.start(false, Promise.resolve(info)));
   }
 
   /** The code the person typed for the MFA request under way. */
-  submitMfaCode(code: string): void {
+  override submitMfaCode(code: string): void {
     const mfa = this.mfa;
-    if (!mfa) {
-      throw new StrataError('invalid-input', "Strata isn't waiting for an MFA code.", { action: 'Sign in again.' });
-    }
+    if (!mfa) return super.submitMfaCode(code);
     this.mfa = undefined;
     mfa.resolve(code);
   }
@@ -98,13 +91,14 @@ export class ProfileSession extends SourceSession {
     return { state: 'signed-out', configured: true, missing: [] };
   }
 
-  private async start(interactive: boolean): Promise<SourceStatus> {
+  /** One attempt with the profile as `described` (read from the files for it). */
+  private async start(interactive: boolean, described: Promise<AwsProfileInfo | undefined>): Promise<SourceStatus> {
     const { generation, attempt } = this.begin();
     const startedAt = this.now();
     this.setStatus({ state: 'signing-in', startedAt, interactive });
     let credentials: RenewableCredentials | undefined;
     try {
-      const info = await abortable(this.options.describe(), attempt.signal);
+      const info = await abortable(described, attempt.signal);
       if (!info) {
         throw new StrataError('not-configured', `The AWS profile “${this.profile}” is no longer in your AWS files.`, {
           action: 'Choose another way to sign in under Settings → Account.',

@@ -107,14 +107,31 @@ export abstract class SourceSession<A extends ActiveSession = ActiveSession> {
 
   /** The status when nobody is signed in with this source. */
   protected abstract signedOut(): SourceStatus;
-  /** Signs in, asking the person where the source needs it. */
-  abstract signIn(): Promise<SourceStatus>;
+  /** What to do when Sign in is asked for while one is under way. */
+  protected abstract readonly signInUnderWay: string;
+  /** The sign-in itself, asking the person where the source needs it. */
+  protected abstract attemptSignIn(): Promise<SourceStatus>;
   /** Resumes at start-up, without asking the person anything; stays signed out when it cannot. */
   abstract restore(): Promise<SourceStatus>;
   /** Signs out: forgets this source's credentials (and what it saved). */
   abstract signOut(): Promise<SourceStatus>;
   /** Called when renewal failed for good and the session ended: forget what would only fail again. */
   protected abstract lost(error: AppError): void;
+
+  /** Signs in, asking the person where the source needs it; refused while a sign-in is under way. */
+  signIn(): Promise<SourceStatus> {
+    if (this.status.state === 'signing-in') {
+      return Promise.reject(
+        new StrataError('sign-in-in-progress', 'Sign-in is already under way.', { action: this.signInUnderWay }),
+      );
+    }
+    return this.track(this.attemptSignIn());
+  }
+
+  /** The code from an MFA device, for a source that asked for one; the others ask for none. */
+  submitMfaCode(_code: string): void {
+    throw new StrataError('invalid-input', "Strata isn't waiting for an MFA code.", { action: 'Sign in again.' });
+  }
 
   getStatus(): SourceStatus {
     if (this.status.state === 'signed-out') this.status = this.signedOut();

@@ -23,7 +23,7 @@ import type {
   RunningAnswer,
   TokenUsage,
 } from '../../preload/contract';
-import { isExpiredCredentialsError } from '../auth/company-session';
+import { isExpiredCredentialsError } from '../auth/source-session';
 import { StrataError } from '../errors';
 import { ChatEventCoalescer, type FrameTimer } from './event-coalescer';
 import { bedrockError, isThrottling, streamCutError } from './bedrock-errors';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isAllowedExternalUrl } from '../../main/app/external-links';
-import { renewalMargin } from '../../main/auth/company-credentials';
+import { renewalMargin } from '../../main/auth/renewable-credentials';
 import { loginsKeyFor } from '../../main/auth/logins-key';
 import { isLoopbackHttp } from '../../main/auth/oidc';
 

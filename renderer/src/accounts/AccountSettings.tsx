@@ -6,6 +6,7 @@
  */
 import type { CredentialSource } from '../../../preload/contract';
 import { useAccounts } from '../app-stores';
+import { SectionNotLoaded, SettingsSection } from '../settings/SettingsSection';
 import { ErrorNotice } from '../shared/ErrorNotice';
 import { CheckIcon } from '../shared/icons';
 import { sourceKey } from './accounts-store';
@@ -63,24 +64,15 @@ export function AccountSettings() {
   const error = useAccounts((state) => state.error);
   const dismissError = useAccounts((state) => state.dismissError);
   const load = useAccounts((state) => state.load);
+  const activeProfile = view?.active.kind === 'profile' ? view.active.profile : null;
 
   return (
-    <section className="settings-section" aria-labelledby="settings-account-title" data-testid="settings-account">
-      <h3 className="settings-section__title" id="settings-account-title">
-        Account
-      </h3>
-      <p className="settings-section__lead">Where Strata gets your AWS access. Most people use their company account.</p>
-      {error && <ErrorNotice error={error} onDismiss={dismissError} testId="account-error" />}
+    <SettingsSection name="account" title="Account" lead="Where Strata gets your AWS access. Most people use their company account.">
       {!view ? (
-        error ? (
-          <button type="button" className="button button--secondary" onClick={() => void load()}>
-            Try again
-          </button>
-        ) : (
-          <p className="muted">Loading…</p>
-        )
+        <SectionNotLoaded error={error} onRetry={() => void load()} loading="Loading the ways to sign in…" />
       ) : (
         <>
+          {error && <ErrorNotice error={error} onDismiss={dismissError} testId="account-error" />}
           {view.locked && (
             <p className="account-locked" data-testid="account-locked">
               {view.locked}: Strata uses the sign-in your IT team chose.
@@ -102,14 +94,14 @@ export function AccountSettings() {
                 details={profileDetails(profile)}
                 problem={profile.problem}
                 badge={profile.fromEnvironment ? 'AWS_PROFILE' : undefined}
-                inUse={view.active.kind === 'profile' && view.active.profile === profile.name}
+                inUse={profile.name === activeProfile}
                 disabled={Boolean(view.locked) || profile.problem !== undefined}
               />
             ))}
           </ul>
-          {view.active.kind === 'profile' && !view.profiles.some((p) => view.active.kind === 'profile' && p.name === view.active.profile) && (
+          {activeProfile !== null && !view.profiles.some((profile) => profile.name === activeProfile) && (
             <p className="account-source__problem" data-testid="account-missing-profile">
-              The profile “{view.active.profile}” Strata was using is no longer in your AWS files.
+              The profile “{activeProfile}” Strata was using is no longer in your AWS files.
             </p>
           )}
           {view.problem && <p className="account-source__problem">{view.problem}</p>}
@@ -119,6 +111,6 @@ export function AccountSettings() {
           </p>
         </>
       )}
-    </section>
+    </SettingsSection>
   );
 }

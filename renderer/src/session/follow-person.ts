@@ -6,6 +6,7 @@
  * which answers are running, since events may have been missed meanwhile.
  */
 import type { SessionStatus } from '../../../preload/contract';
+import { sourceKey } from '../accounts/accounts-store';
 import type { ChatStore } from '../chat/chat-store';
 import type { ConversationsStore } from '../chat/conversations-store';
 import type { ModelsStore } from '../chat/models-store';
@@ -36,7 +37,7 @@ export function followPerson(stores: PersonStores): () => void {
   const follow = (status: SessionStatus | null) => {
     if (!status) return;
     const next = personOf(status);
-    const nextSource = status.source.kind === 'profile' ? `profile:${status.source.profile}` : 'company';
+    const nextSource = sourceKey(status.source);
     if (source !== undefined && nextSource !== source) {
       // The same person chose other credentials: their conversations stay open, the models are the new source's.
       stores.models.getState().reset();

@@ -13,6 +13,7 @@ import { CheckIcon } from '../shared/icons';
 import { TEXT_SIZE_LABELS, THEME_LABELS } from './appearance';
 import { sendHint, usesCommandKey } from './enter-to-send';
 import { preferenceProblems } from './personal-settings';
+import { SectionNotLoaded, SettingsSection } from './SettingsSection';
 
 type Save = (patch: PreferencesPatch) => Promise<AppError | null>;
 
@@ -251,23 +252,12 @@ export function PersonalSettings() {
   const preferences = usePreferences((state) => state.preferences);
   const loadError = usePreferences((state) => state.loadError);
   return (
-    <section className="settings-section" aria-labelledby="settings-personal-title" data-testid="settings-personal">
-      <h3 className="settings-section__title" id="settings-personal-title">
-        Personal
-      </h3>
-      <p className="settings-section__lead">Just for you, on this computer. Changes apply at once.</p>
+    <SettingsSection name="personal" title="Personal" lead="Just for you, on this computer. Changes apply at once.">
       {preferences ? (
         <PreferencesFields preferences={preferences} />
-      ) : loadError ? (
-        <div className="settings-dialog__state">
-          <ErrorNotice error={loadError} />
-          <button type="button" className="button button--primary" onClick={() => void store.getState().load()}>
-            Try again
-          </button>
-        </div>
       ) : (
-        <p className="settings-dialog__state muted">Loading your preferences…</p>
+        <SectionNotLoaded error={loadError} onRetry={() => void store.getState().load()} loading="Loading your preferences…" />
       )}
-    </section>
+    </SettingsSection>
   );
 }

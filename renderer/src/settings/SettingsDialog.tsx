@@ -4,11 +4,11 @@
  */
 import { AccountSettings } from '../accounts/AccountSettings';
 import { useSettings } from '../app-stores';
-import { ErrorNotice } from '../shared/ErrorNotice';
 import { SideSheet } from '../shared/SideSheet';
 import { PersonalSettings } from './PersonalSettings';
 import { SettingsForm } from './SettingsForm';
 import { SettingsNotices } from './SettingsNotices';
+import { SectionNotLoaded, SettingsSection } from './SettingsSection';
 import { TokenStorageNote } from './TokenStorageNote';
 import './settings.css';
 
@@ -16,18 +16,7 @@ function CompanySettings() {
   const view = useSettings((state) => state.view);
   const loadError = useSettings((state) => state.loadError);
   const load = useSettings((state) => state.load);
-  if (!view) {
-    return loadError ? (
-      <div className="settings-dialog__state">
-        <ErrorNotice error={loadError} />
-        <button type="button" className="button button--primary" onClick={() => void load()}>
-          Try again
-        </button>
-      </div>
-    ) : (
-      <p className="settings-dialog__state muted">Loading settings…</p>
-    );
-  }
+  if (!view) return <SectionNotLoaded error={loadError} onRetry={() => void load()} loading="Loading settings…" />;
   return (
     <>
       <TokenStorageNote tokenStorage={view.tokenStorage} />
@@ -42,13 +31,9 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
     <SideSheet title="Settings" name="settings-dialog" closeLabel="Close settings" testId="settings-dialog" closeTestId="settings-close-button" onClose={onClose}>
       <AccountSettings />
       <PersonalSettings />
-      <section className="settings-section" aria-labelledby="settings-company-title" data-testid="settings-company">
-        <h3 className="settings-section__title" id="settings-company-title">
-          Company
-        </h3>
-        <p className="settings-section__lead">Usually set up by your IT team. Change these only if they ask you to.</p>
+      <SettingsSection name="company" title="Company" lead="Usually set up by your IT team. Change these only if they ask you to.">
         <CompanySettings />
-      </section>
+      </SettingsSection>
     </SideSheet>
   );
 }
