@@ -108,6 +108,8 @@ export type SourceStatus =
       authorizationUrl?: string;
       /** An MFA code is needed to go on: the device it comes from (an assume-role profile's mfa_serial). */
       mfa?: { serial: string };
+      /** IAM Identity Center's device code sign-in: the code to confirm on its page, and the page. */
+      device?: { userCode: string; verificationUri: string };
     }
   | {
       state: 'ready';
@@ -121,6 +123,8 @@ export type SourceStatus =
       renewedAt: number;
       /** Why the last background renewal failed, while Strata keeps retrying; absent once one succeeds. */
       renewalError?: AppError;
+      /** An IAM Identity Center profile: when its session ends (epoch ms), and whether Strata renews it on its own. */
+      sso?: { expiresAt: number; renewable: boolean };
     }
   /** The session could not be renewed: sign-in needed. */
   | { state: 'expired'; user: UserProfile; error: AppError }
@@ -146,6 +150,8 @@ export const SETTING_KEYS = [
   'stsEndpoint',
   'bedrockEndpoint',
   'bedrockRuntimeEndpoint',
+  'ssoEndpoint',
+  'ssoOidcEndpoint',
   'proxy',
   'noProxy',
   'caBundle',
@@ -244,6 +250,9 @@ export const companySettingsSchema = z.object({
   stsEndpoint: optional(httpUrl(SETTING_LIMITS.stsEndpoint), WEB_ADDRESS),
   bedrockEndpoint: optional(httpUrl(SETTING_LIMITS.bedrockEndpoint), WEB_ADDRESS),
   bedrockRuntimeEndpoint: optional(httpUrl(SETTING_LIMITS.bedrockRuntimeEndpoint), WEB_ADDRESS),
+  /** IAM Identity Center's portal (role credentials) and its OIDC service (sign-in), for AWS profiles that use it. */
+  ssoEndpoint: optional(httpUrl(SETTING_LIMITS.ssoEndpoint), WEB_ADDRESS),
+  ssoOidcEndpoint: optional(httpUrl(SETTING_LIMITS.ssoOidcEndpoint), WEB_ADDRESS),
   /** 'system' (the computer's proxy settings), 'none' (connect directly), or a proxy's address. */
   proxy: z
     .string({ error: PROXY })
@@ -346,8 +355,14 @@ export interface AwsProfileView {
   sourceProfile?: string;
   /** assume-role: an MFA code is asked for. */
   mfa: boolean;
-  /** IAM Identity Center: the portal, account and role. */
-  sso?: { startUrl: string; accountId?: string; roleName?: string };
+  /** IAM Identity Center: the portal, account and role, and the session the AWS CLI and Strata share. */
+  sso?: {
+    startUrl: string;
+    accountId?: string;
+    roleName?: string;
+    /** From the cache the AWS CLI shares: `renewable` when Strata can renew it without the person. */
+    session: { state: 'signed-out' } | { state: 'signed-in' | 'expired'; expiresAt: number; renewable: boolean };
+  };
   /** The profile AWS_PROFILE names for command-line tools. */
   fromEnvironment: boolean;
   /** Why it cannot be used as written, in words. */
@@ -635,6 +650,8 @@ export const contract = {
   auth: {
     getStatus: request<SessionStatus>()('auth:get-status', noInput),
     signIn: request<SessionStatus>()('auth:sign-in', noInput),
+    /** Signs in with a code confirmed on IAM Identity Center's page instead (its device code flow), for an SSO profile. */
+    signInWithCode: request<SessionStatus>()('auth:sign-in-with-code', noInput),
     cancelSignIn: request<SessionStatus>()('auth:cancel-sign-in', noInput),
     signOut: request<SessionStatus>()('auth:sign-out', noInput),
     /** Opens the sign-in page of the sign-in under way in the browser again, for when it did not show up. */

@@ -1,8 +1,12 @@
 /**
- * The size limits main enforces on what the renderer sends. Plain values in
- * a module of their own, so the renderer can give its inputs the same limits
- * without loading the contract's schemas.
+ * The size limits main enforces on what the renderer sends, and the other
+ * plain values both sides share. In a module of their own, so the renderer
+ * can use them without loading the contract's schemas.
  */
+
+/** How long before an IAM Identity Center session ends that the window warns, and Sign in starts a new one. */
+export const SSO_SESSION_WARNING_MS = 15 * 60_000;
+
 export const LIMITS = {
   systemPrompt: 20_000,
   title: 200,
@@ -25,6 +29,8 @@ export const SETTING_LIMITS = {
   stsEndpoint: 2048,
   bedrockEndpoint: 2048,
   bedrockRuntimeEndpoint: 2048,
+  ssoEndpoint: 2048,
+  ssoOidcEndpoint: 2048,
   proxy: 2048,
   noProxy: 4096,
   caBundle: 4096,

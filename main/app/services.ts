@@ -3,7 +3,9 @@ import path from 'node:path';
 import { Accounts } from '../auth/accounts';
 import { awsConfigPaths, listProfiles } from '../auth/aws-profiles';
 import { CompanySession } from '../auth/company-session';
+import { IdentityCenter } from '../auth/identity-center';
 import { ProfileSession } from '../auth/profile-session';
+import { ssoCacheDirectory } from '../auth/sso-cache';
 import { ChatService } from '../chat/chat-service';
 import { ConversationStore } from '../chat/conversation-store';
 import { conversationToMarkdown, exportFileName } from '../chat/markdown-export';
@@ -88,7 +90,8 @@ const SIGNED_OUT_BY_SETTINGS = 'signed-out:settings-changed';
 /** Builds the main-process services for one platform. */
 export function createServices(platform: Platform): Services {
   const events = new EventHub();
-  const awsPaths = awsConfigPaths(platform.env, platform.home ?? os.homedir());
+  const home = platform.home ?? os.homedir();
+  const awsPaths = awsConfigPaths(platform.env, home);
   const vault = new TokenVault({ file: path.join(platform.userDataDir, 'session.vault'), cipher: platform.cipher });
   const settings = new SettingsService({
     store: new SettingsStore({ openStore: platform.openStore, directory: platform.userDataDir }),
@@ -121,9 +124,18 @@ export function createServices(platform: Platform): Services {
     log: platform.log,
     ...platform.timing,
   });
+  const identityCenter = new IdentityCenter({
+    clients,
+    settings: () => settings.effective(),
+    cacheDirectory: ssoCacheDirectory(home),
+    openExternal: (url) => platform.openExternal(url),
+    log: platform.log,
+    ...platform.timing,
+  });
   const accounts: Accounts = new Accounts({
     settings,
     company: session,
+    identityCenter,
     profileSession: (profile, report) =>
       new ProfileSession({
         profile,
@@ -131,6 +143,7 @@ export function createServices(platform: Platform): Services {
         settings: () => settings.effective(),
         describe: async () => (await listProfiles(awsPaths)).find((info) => info.name === profile),
         clients,
+        identityCenter,
         onStatus: report,
         log: platform.log,
         ...platform.timing,
@@ -222,6 +235,10 @@ export function createServices(platform: Platform): Services {
       await accounts.session.signIn();
       return accounts.status();
     },
+    'auth:sign-in-with-code': async () => {
+      await accounts.session.signInWithCode();
+      return accounts.status();
+    },
     'auth:cancel-sign-in': async () => {
       await accounts.session.cancelSignIn();
       return accounts.status();
@@ -248,7 +265,7 @@ export function createServices(platform: Platform): Services {
     'accounts:get': () => accounts.view(),
     'accounts:choose': ({ source }) => accounts.choose(source),
     'auth:reopen-sign-in-page': async () => {
-      await session.reopenSignInPage();
+      await accounts.session.reopenSignInPage();
       return null;
     },
     'settings:get': () => view(),

@@ -2,10 +2,11 @@
  * The one credential source in use: the company sign-in or an AWS profile.
  * Switching takes effect at once for new requests (answers under way finish
  * on the credentials they started with); the choice is the credentialSource
- * setting, so it is remembered and IT can preset or lock it; the AWS files are
- * watched and read again when they change.
+ * setting, so it is remembered and IT can preset or lock it; the AWS files
+ * and IAM Identity Center's sign-in cache are watched and read again when
+ * they change (the AWS CLI signing in is picked up at once).
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { mkdirSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import {
   credentialSourceText,
@@ -22,12 +23,15 @@ import { missingForSignIn } from '../settings/layers';
 import type { SettingsService } from '../settings/settings-service';
 import { environmentProfile, listProfiles, type AwsConfigPaths, type AwsProfileInfo } from './aws-profiles';
 import type { CompanySession } from './company-session';
+import type { IdentityCenter } from './identity-center';
 import type { ProfileSession } from './profile-session';
 import type { SourceSession } from './source-session';
 
 export interface AccountsOptions {
   settings: SettingsService;
   company: CompanySession;
+  /** The IAM Identity Center sessions (shared with the AWS CLI) of SSO profiles. */
+  identityCenter: IdentityCenter;
   /** A session for one profile, its statuses handed to `report`. */
   profileSession: (profile: string, report: (status: SourceStatus) => void) => ProfileSession;
   paths: AwsConfigPaths;
@@ -48,6 +52,9 @@ export class Accounts {
   private problem?: string;
   private watchers: FSWatcher[] = [];
   private reread?: NodeJS.Timeout;
+  private recheck?: NodeJS.Timeout;
+  private watching = false;
+  private ssoCacheWatched = false;
   /** The switch under way, so a second one waits for it. */
   private switching: Promise<void> = Promise.resolve();
   /** Set while the person's own choice is saved, which `choose` follows itself. */
@@ -113,6 +120,7 @@ export class Accounts {
 
   dispose(): void {
     clearTimeout(this.reread);
+    clearTimeout(this.recheck);
     for (const watcher of this.watchers) watcher.close();
     this.current.dispose();
   }
@@ -181,7 +189,7 @@ export class Accounts {
       active: this.source,
       ...(locked ? { locked } : {}),
       company: { configured: missingForSignIn(this.options.settings.effective()).length === 0 },
-      profiles: this.profiles.map((profile) => viewOf(profile, profile.name === named)),
+      profiles: this.profiles.map((profile) => this.viewOf(profile, profile.name === named)),
       files: { ...this.options.paths },
       ...(this.problem ? { problem: this.problem } : {}),
     };
@@ -197,21 +205,67 @@ export class Accounts {
     }
   }
 
-  /** Watches the folders of both files (a file may not exist yet, and editors replace files). */
+  /**
+   * Watches the folders of both files (a file may not exist yet, and editors replace files), and
+   * the sign-in cache IAM Identity Center sessions live in.
+   */
   private watchFiles(): void {
+    this.watching = true;
     const folders = new Set([path.dirname(this.options.paths.config), path.dirname(this.options.paths.credentials)]);
     const names = new Set([path.basename(this.options.paths.config), path.basename(this.options.paths.credentials)]);
     for (const folder of folders) {
-      try {
-        const watcher = watch(folder, { persistent: false }, (_event, file) => {
-          if (file === null || names.has(file.toString())) this.filesChanged();
-        });
-        watcher.on('error', () => watcher.close());
-        this.watchers.push(watcher);
-      } catch {
-        // No ~/.aws yet: the files are read again whenever Settings → Account opens.
-      }
+      this.watch(folder, (file) => {
+        if (file === null || names.has(file)) this.filesChanged();
+      });
     }
+    this.watchSsoCache();
+  }
+
+  /**
+   * Watches IAM Identity Center's sign-in cache once there is an SSO profile, making the folder as
+   * the AWS CLI would if it is not there yet (a first `aws sso login` is then seen too).
+   */
+  private watchSsoCache(): void {
+    if (this.ssoCacheWatched || !this.profiles.some((profile) => profile.kind === 'sso')) return;
+    this.ssoCacheWatched = true;
+    const folder = this.options.identityCenter.cacheDirectory;
+    try {
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
+    } catch {
+      // Not ours to make (a read-only home): the cache is read again whenever Settings → Account opens.
+    }
+    this.watch(folder, () => this.cacheChanged());
+  }
+
+  private watch(folder: string, changed: (file: string | null) => void): void {
+    try {
+      const watcher = watch(folder, { persistent: false }, (_event, file) => changed(file === null ? null : file.toString()));
+      watcher.on('error', () => watcher.close());
+      this.watchers.push(watcher);
+    } catch {
+      // No such folder yet: what is in it is read again whenever Settings → Account opens.
+    }
+  }
+
+  /**
+   * A session in the sign-in cache changed (the AWS CLI signed in or out, or Strata renewed one):
+   * Settings hears it, and an IAM Identity Center profile in use that is waiting for a session
+   * takes the new one without a click.
+   */
+  private cacheChanged(): void {
+    clearTimeout(this.recheck);
+    this.recheck = setTimeout(() => {
+      this.options.onChanged(this.snapshot());
+      const source = this.source;
+      const state = this.current.getStatus().state;
+      const waiting = state === 'signed-out' || state === 'expired' || state === 'error';
+      const sso = source.kind === 'profile' && this.profiles.find((profile) => profile.name === source.profile)?.kind === 'sso';
+      if (sso && waiting) {
+        this.options.log?.('IAM Identity Center sign-in cache changed: the profile in use is tried again');
+        void this.current.restore().catch(() => undefined);
+      }
+    }, 300);
+    this.recheck.unref?.();
   }
 
   /** Reads the files again (once for a burst of changes), tells Settings, and re-reads the profile in use. */
@@ -220,6 +274,7 @@ export class Accounts {
     this.reread = setTimeout(() => {
       void (async () => {
         await this.readProfiles();
+        if (this.watching) this.watchSsoCache();
         this.options.onChanged(this.snapshot());
         if (this.source.kind !== 'profile') return;
         const state = this.current.getStatus().state;
@@ -231,26 +286,27 @@ export class Accounts {
     }, 300);
     this.reread.unref?.();
   }
-}
 
-function viewOf(profile: AwsProfileInfo, fromEnvironment: boolean): AwsProfileView {
-  return {
-    name: profile.name,
-    kind: profile.kind,
-    ...(profile.region ? { region: profile.region } : {}),
-    ...(profile.roleArn ? { roleArn: profile.roleArn } : {}),
-    ...(profile.sourceProfile ? { sourceProfile: profile.sourceProfile } : {}),
-    mfa: profile.mfaSerial !== undefined,
-    ...(profile.sso
-      ? {
-          sso: {
-            startUrl: profile.sso.startUrl,
-            ...(profile.sso.accountId ? { accountId: profile.sso.accountId } : {}),
-            ...(profile.sso.roleName ? { roleName: profile.sso.roleName } : {}),
-          },
-        }
-      : {}),
-    fromEnvironment,
-    ...(profile.problem ? { problem: profile.problem } : {}),
-  };
+  private viewOf(profile: AwsProfileInfo, fromEnvironment: boolean): AwsProfileView {
+    return {
+      name: profile.name,
+      kind: profile.kind,
+      ...(profile.region ? { region: profile.region } : {}),
+      ...(profile.roleArn ? { roleArn: profile.roleArn } : {}),
+      ...(profile.sourceProfile ? { sourceProfile: profile.sourceProfile } : {}),
+      mfa: profile.mfaSerial !== undefined,
+      ...(profile.sso
+        ? {
+            sso: {
+              startUrl: profile.sso.startUrl,
+              ...(profile.sso.accountId ? { accountId: profile.sso.accountId } : {}),
+              ...(profile.sso.roleName ? { roleName: profile.sso.roleName } : {}),
+              session: profile.sso.startUrl ? this.options.identityCenter.state(profile.sso) : { state: 'signed-out' as const },
+            },
+          }
+        : {}),
+      fromEnvironment,
+      ...(profile.problem ? { problem: profile.problem } : {}),
+    };
+  }
 }

@@ -56,6 +56,9 @@ function classify(name: string, section: Section, ssoSessions: Record<string, Se
     info.kind = 'sso';
     if (sessionName && !session) info.problem = `The sso-session “${sessionName}” it names is not in the config file.`;
     else if (!startUrl || !region) info.problem = 'It has no start URL or no SSO Region.';
+    else if (!section.sso_account_id || !section.sso_role_name) {
+      info.problem = 'It names no AWS account and role (sso_account_id and sso_role_name).';
+    }
     info.sso = {
       ...(sessionName ? { sessionName } : {}),
       startUrl: startUrl ?? '',

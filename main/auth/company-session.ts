@@ -7,6 +7,7 @@ import { startLoopbackReceiver } from './loopback';
 import { buildAuthorizationUrl, discoverProvider, exchangeCode, newAuthorizationChecks, refreshTokens, revokeRefreshToken, type TokenSet } from './oidc';
 import {
   abortable,
+  openInBrowser,
   PASSING_FAILURES,
   SourceSession,
   type ActiveSession,
@@ -41,9 +42,6 @@ const step = <T>(promise: Promise<T>, stage: Stage) =>
  * every token in main; publishes only a status.
  */
 export class CompanySession extends SourceSession<CompanyActive> {
-  /** The sign-in page of the interactive attempt, while it waits for the person. */
-  private signInPage?: string;
-
   constructor(private readonly options: CompanySessionOptions) {
     super(options);
     this.status = this.signedOut();
@@ -75,7 +73,7 @@ export class CompanySession extends SourceSession<CompanyActive> {
       // The renderer offers this link to copy, for when the browser does not open.
       this.signInPage = url.href;
       this.setStatus({ state: 'signing-in', startedAt, interactive: true, authorizationUrl: url.href });
-      await this.openSignInPage(url.href, 'Check that a default web browser is set on this computer, then try again.');
+      await openInBrowser(this.options.openExternal, url.href, 'Check that a default web browser is set on this computer, then try again.');
       const callbackUrl = await receiver.callback;
       this.signInPage = undefined;
       const tokens = await abortable(step(exchangeCode(oidc, callbackUrl, checks), 'idp'), attempt.signal);
@@ -86,31 +84,12 @@ export class CompanySession extends SourceSession<CompanyActive> {
       throw asStrataError(err, 'idp');
     } finally {
       await receiver?.close();
-      if (this.attempt === attempt) this.signInPage = undefined;
       this.finishAttempt(attempt);
     }
   }
 
-  /** Opens the sign-in page of the sign-in under way again, for when the browser did not show it. */
-  async reopenSignInPage(): Promise<void> {
-    const page = this.signInPage;
-    if (!page || this.status.state !== 'signing-in') {
-      throw new StrataError('invalid-input', "There's no sign-in waiting for you in the browser.", {
-        action: 'Start signing in again.',
-      });
-    }
-    // The attempt goes on if this fails: the link can still be copied into a browser.
-    await this.openSignInPage(page, 'Copy the sign-in link into your browser instead.');
-  }
-
-  /** Opens the sign-in page; `action` says what to do if the browser cannot be opened. */
-  private async openSignInPage(url: string, action: string): Promise<void> {
-    await this.options.openExternal(url).catch((err: unknown) => {
-      throw new StrataError('internal', "Strata couldn't open your web browser.", {
-        action,
-        details: err instanceof Error ? err.message : String(err),
-      });
-    });
+  protected openPage(url: string): Promise<void> {
+    return openInBrowser(this.options.openExternal, url, 'Copy the sign-in link into your browser instead.');
   }
 
   /**

@@ -18,12 +18,14 @@ export interface LoopbackOptions {
   signal?: AbortSignal;
   /** shown on the pages: "Sign in with <companyName>" context */
   companyName: string;
+  /** where the answer is expected (default /callback; IAM Identity Center's clients use /oauth/callback) */
+  path?: string;
   /** told (without secrets) about each request that did not carry this attempt's state and was turned away */
   onIgnored?: (reason: string) => void;
 }
 
 export interface LoopbackReceiver {
-  /** http://127.0.0.1:<actual port>/callback */
+  /** http://127.0.0.1:<actual port><path> */
   redirectUri: string;
   /** resolves with the full callback URL once a valid callback arrived (state matched, code present); rejects with StrataError otherwise */
   callback: Promise<URL>;
@@ -60,7 +62,8 @@ export async function startLoopbackReceiver(options: LoopbackOptions): Promise<L
   });
 
   const { port } = server.address() as AddressInfo;
-  const redirectUri = `http://${HOST}:${port}${CALLBACK_PATH}`;
+  const callbackPath = options.path ?? CALLBACK_PATH;
+  const redirectUri = `http://${HOST}:${port}${callbackPath}`;
   // Anything else could be a web page reaching us through DNS rebinding.
   const allowedHosts = new Set([`${HOST}:${port}`, `localhost:${port}`]);
   const closed = new Promise<void>((resolve) => server.once('close', () => resolve()));
@@ -103,7 +106,7 @@ export async function startLoopbackReceiver(options: LoopbackOptions): Promise<L
     if (!allowedHosts.has(req.headers.host?.toLowerCase() ?? '')) return reply(res, 400, pages.badHost);
     const url = URL.parse(req.url ?? '', redirectUri);
     if (!url) return reply(res, 400, pages.badRequest);
-    const misdirected = url.pathname !== CALLBACK_PATH;
+    const misdirected = url.pathname !== callbackPath;
     // Browsers ask for /favicon.ico and the like; such strays must not end the attempt.
     if (misdirected && !isAuthorizationResponse(url.searchParams)) return reply(res, 404, pages.notFound);
     if (req.method !== 'GET') return reply(res, 405, pages.methodNotAllowed, { Allow: 'GET' });
@@ -116,7 +119,7 @@ export async function startLoopbackReceiver(options: LoopbackOptions): Promise<L
       return reply(res, 400, pages.notThisSignIn);
     }
     // A sign-in answer at another address ends the attempt too: it never carries a code Strata will use.
-    const verdict = misdirected ? misdirectedVerdict() : readCallback(url.searchParams);
+    const verdict = misdirected ? misdirectedVerdict(callbackPath) : readCallback(url.searchParams);
     const callbackUrl = new URL(redirectUri);
     callbackUrl.search = url.search;
     // Settle before replying: the reply then carries Connection: close, and closing the server
@@ -152,13 +155,13 @@ function isAuthorizationResponse(params: URLSearchParams): boolean {
   return params.has('code') || params.has('state') || params.has('error');
 }
 
-function misdirectedVerdict(): Verdict {
+function misdirectedVerdict(callbackPath: string): Verdict {
   return {
     status: 404,
     page: pages.wrongAddress,
     error: new StrataError('sign-in-callback-invalid', 'The sign-in came back to the wrong address.', {
       action: 'Try again. If it keeps happening, ask IT to check the redirect address registered for Strata.',
-      details: `Expected the answer at ${CALLBACK_PATH}.`,
+      details: `Expected the answer at ${callbackPath}.`,
     }),
   };
 }

@@ -1,20 +1,25 @@
 /**
  * An AWS profile as the credential source: the SDK's own profile provider
  * (`fromIni`: static keys, assume-role with or without an MFA code,
- * credential_process, IAM Identity Center) reading the same files as the AWS
- * CLI, its STS calls built by Strata's client factory (Region, endpoint,
- * proxy, certificates, timeouts). Keys never leave main; the window sees the
- * identity AWS names and when the credentials end.
+ * credential_process) reading the same files as the AWS CLI, its STS calls
+ * built by Strata's client factory (Region, endpoint, proxy, certificates,
+ * timeouts); an IAM Identity Center profile signs in and gets its role's
+ * credentials through `IdentityCenter`, sharing the AWS CLI's session. Keys
+ * never leave main; the window sees the identity AWS names and when the
+ * credentials and the session end.
  */
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { AppError, CompanySettings, SourceStatus, UserProfile } from '../../preload/contract';
+import { SSO_SESSION_WARNING_MS } from '../../preload/limits';
 import { asStrataError, StrataError, toAppError } from '../errors';
 import { describePrincipal } from './principal';
 import type { AwsConfigPaths, AwsProfileInfo } from './aws-profiles';
+import type { IdentityCenter, SignInMethod, SsoSessionRef } from './identity-center';
 import { RenewableCredentials } from './renewable-credentials';
-import { abortable, SourceSession, type SourceSessionOptions } from './source-session';
+import { abortable, SourceSession, type ActiveSession, type SourceSessionOptions } from './source-session';
+import { canRenew } from './sso-cache';
 
 export interface ProfileSessionOptions extends SourceSessionOptions {
   profile: string;
@@ -25,6 +30,19 @@ export interface ProfileSessionOptions extends SourceSessionOptions {
   describe: () => Promise<AwsProfileInfo | undefined>;
   /** How long to wait for an MFA code (default 5 minutes). */
   mfaTimeoutMs?: number;
+  /** Sign-in and role credentials for IAM Identity Center profiles. */
+  identityCenter: IdentityCenter;
+}
+
+/** An IAM Identity Center profile's session, and the account and role it uses. */
+interface SsoRole {
+  session: SsoSessionRef;
+  accountId: string;
+  roleName: string;
+}
+
+interface ProfileActive extends ActiveSession {
+  sso?: SsoRole;
 }
 
 /** What the window is waiting on while an MFA code is asked for. */
@@ -33,14 +51,21 @@ interface MfaRequest {
   resolve: (code: string) => void;
 }
 
-/** The person behind a profile's credentials, named as AWS names them. */
+/**
+ * The person behind a profile's credentials, named as AWS names them; for IAM Identity Center's
+ * roles (AWSReservedSSO_<permission set>_<id>), the person it signed in.
+ */
 function profileUser(arn: string): UserProfile {
+  const ssoUser = /:assumed-role\/AWSReservedSSO_[^/]+\/(.+)$/.exec(arn)?.[1];
+  if (ssoUser) return { subject: arn, name: ssoUser };
   const principal = describePrincipal(arn);
   return { subject: arn, name: principal.replace(/^(role|user) /, '') };
 }
 
-export class ProfileSession extends SourceSession {
+export class ProfileSession extends SourceSession<ProfileActive> {
   private mfa?: MfaRequest;
+  /** The IAM Identity Center session of the last attempt, which Sign out ends. */
+  private ssoSession?: SsoSessionRef;
 
   constructor(private readonly options: ProfileSessionOptions) {
     super(options);
@@ -53,18 +78,32 @@ export class ProfileSession extends SourceSession {
 
   protected readonly signInUnderWay = 'Finish it, or cancel and start again.';
 
-  /** Gets credentials from the profile; an MFA code is asked of the person when the profile needs one. */
+  /**
+   * Gets credentials from the profile; an MFA code is asked of the person when the profile needs
+   * one, and an IAM Identity Center profile without a session signs in in the browser.
+   */
   protected attemptSignIn(): Promise<SourceStatus> {
-    return this.start(true, this.options.describe());
+    return this.start(true, this.options.describe(), 'browser');
+  }
+
+  /** Signs in to IAM Identity Center with a code confirmed on its page, in place of a browser sign-in under way. */
+  override async signInWithCode(): Promise<SourceStatus> {
+    const info = await this.options.describe();
+    if (info?.kind !== 'sso') return super.signInWithCode();
+    // The browser attempt stops; being older, whatever it still reports is dropped.
+    this.attempt?.abort();
+    return this.track(this.start(true, Promise.resolve(info), 'device'));
   }
 
   /**
-   * At start-up, and when the files changed: uses the profile without asking anything. A profile
-   * that asks for an MFA code waits for the person to choose Sign in. The files are read once.
+   * At start-up, and when the files or the sign-in cache changed: uses the profile without asking
+   * anything. A profile that asks for an MFA code, or an IAM Identity Center profile without a
+   * session it can use, waits for the person to choose Sign in. The files are read once.
    */
   async restore(): Promise<SourceStatus> {
     const info = await this.options.describe();
     if (info?.mfaSerial) return this.getStatus();
+    if (info?.kind === 'sso' && !info.problem && info.sso && !this.options.identityCenter.usable(info.sso)) return this.getStatus();
     return this.track(this.start(false, Promise.resolve(info)));
   }
 
@@ -76,12 +115,27 @@ export class ProfileSession extends SourceSession {
     mfa.resolve(code);
   }
 
-  /** Stops using the profile's credentials; the files are left as they are. */
+  /**
+   * Stops using the profile's credentials; the files are left as they are. An IAM Identity Center
+   * session ends as `aws sso logout` ends it, for the AWS CLI too, since they share it.
+   */
   async signOut(): Promise<SourceStatus> {
     this.attempt?.abort();
     this.end();
     this.setStatus(this.signedOut());
+    if (this.ssoSession) await this.options.identityCenter.signOut(this.ssoSession);
     return this.status;
+  }
+
+  protected openPage(url: string): Promise<void> {
+    return this.options.identityCenter.open(url);
+  }
+
+  /** An IAM Identity Center profile's ready status says when its session ends, and whether Strata renews it. */
+  protected override readyDetails(active: ProfileActive): Partial<Extract<SourceStatus, { state: 'ready' }>> {
+    if (!active.sso) return {};
+    const state = this.options.identityCenter.state(active.sso.session);
+    return state.state === 'signed-out' ? {} : { sso: { expiresAt: state.expiresAt, renewable: state.renewable } };
   }
 
   /** Nothing of a profile is saved by Strata: the files are the person's. */
@@ -92,7 +146,11 @@ export class ProfileSession extends SourceSession {
   }
 
   /** One attempt with the profile as `described` (read from the files for it). */
-  private async start(interactive: boolean, described: Promise<AwsProfileInfo | undefined>): Promise<SourceStatus> {
+  private async start(
+    interactive: boolean,
+    described: Promise<AwsProfileInfo | undefined>,
+    method: SignInMethod = 'browser',
+  ): Promise<SourceStatus> {
     const { generation, attempt } = this.begin();
     const startedAt = this.now();
     this.setStatus({ state: 'signing-in', startedAt, interactive });
@@ -111,14 +169,17 @@ export class ProfileSession extends SourceSession {
       }
       const base = this.options.settings();
       const settings = info.region ? { ...base, region: info.region } : base;
+      const sso = ssoRoleOf(info);
+      this.ssoSession = sso?.session;
+      if (sso && interactive) await this.signInToIdentityCenter(sso.session, method, { generation, startedAt, signal: attempt.signal });
       const fresh: RenewableCredentials = new RenewableCredentials(
-        this.provider(settings, info, { interactive, generation, startedAt, signal: attempt.signal }),
+        sso ? this.ssoProvider(sso) : this.provider(settings, info, { interactive, generation, startedAt, signal: attempt.signal }),
         { now: this.now, onRenewed: () => this.renewed(fresh) },
       );
       credentials = fresh;
       await abortable(fresh.get(), attempt.signal);
       const identity = await abortable(this.fetchIdentity(settings, fresh), attempt.signal);
-      this.activate(generation, { credentials: fresh, identity, settings, user: profileUser(identity.arn) });
+      this.activate(generation, { credentials: fresh, identity, settings, user: profileUser(identity.arn), ...(sso ? { sso } : {}) });
       return this.status;
     } catch (err) {
       // An abandoned attempt's credentials are dropped; whatever it was still fetching saves nothing.
@@ -178,6 +239,49 @@ export class ProfileSession extends SourceSession {
         }
       },
     });
+  }
+
+  /**
+   * Signs in to IAM Identity Center when the person asked and the shared session will not do: there
+   * is none, it ended and cannot be renewed, or it ends within the warning time (the person was
+   * warned and chose to sign in again), or they chose a code (`device`).
+   */
+  private async signInToIdentityCenter(
+    session: SsoSessionRef,
+    method: SignInMethod,
+    attempt: { generation: number; startedAt: number; signal: AbortSignal },
+  ): Promise<void> {
+    const center = this.options.identityCenter;
+    if (method === 'browser' && center.usable(session, SSO_SESSION_WARNING_MS)) return;
+    await center.signIn(session, method, attempt.signal, (step) => {
+      if (attempt.generation !== this.generation) return;
+      if (step.kind === 'browser') this.signInPage = step.authorizationUrl;
+      this.setStatus({
+        state: 'signing-in',
+        startedAt: attempt.startedAt,
+        interactive: true,
+        ...(step.kind === 'browser'
+          ? { authorizationUrl: step.authorizationUrl }
+          : { device: { userCode: step.userCode, verificationUri: step.verificationUri } }),
+      });
+    });
+    this.signInPage = undefined;
+  }
+
+  /**
+   * An IAM Identity Center profile's credentials: the role's, from the portal, with the shared
+   * session's token (renewed first when it is nearly out). A session Strata can renew is renewed
+   * before it ends, so the credentials are renewed no later than that.
+   */
+  private ssoProvider(sso: SsoRole): () => Promise<AwsCredentialIdentity> {
+    const center = this.options.identityCenter;
+    return async () => {
+      const token = await center.accessToken(sso.session);
+      const credentials = await center.roleCredentials(sso.session, sso, token);
+      const sessionEnds = Date.parse(token.expiresAt);
+      const renewBefore = canRenew(token, this.now()) && credentials.expiration && sessionEnds < credentials.expiration.getTime();
+      return renewBefore ? { ...credentials, expiration: new Date(sessionEnds) } : credentials;
+    };
   }
 
   /** Shows the code box in the window and waits for the code, the person cancelling, or the time running out. */
@@ -243,4 +347,15 @@ export class ProfileSession extends SourceSession {
     }
     return error;
   }
+}
+
+/** The IAM Identity Center session, account and role of a profile that signs in there. */
+function ssoRoleOf(info: AwsProfileInfo): SsoRole | undefined {
+  const sso = info.sso;
+  if (info.kind !== 'sso' || !sso?.accountId || !sso.roleName) return undefined;
+  return {
+    session: { ...(sso.sessionName ? { sessionName: sso.sessionName } : {}), startUrl: sso.startUrl, region: sso.region },
+    accountId: sso.accountId,
+    roleName: sso.roleName,
+  };
 }

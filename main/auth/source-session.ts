@@ -47,6 +47,16 @@ export const PASSING_FAILURES = new Set<AppError['code']>(['idp-unreachable', 'a
 export const cancelled = () =>
   new StrataError('sign-in-cancelled', 'Sign-in was cancelled.', { action: "Sign in again when you're ready." });
 
+/** Opens `url` in the person's browser; `action` says what to do when it cannot be opened. */
+export async function openInBrowser(openExternal: (url: string) => Promise<void>, url: string, action: string): Promise<void> {
+  await openExternal(url).catch((err: unknown) => {
+    throw new StrataError('internal', "Strata couldn't open your web browser.", {
+      action,
+      details: err instanceof Error ? err.message : String(err),
+    });
+  });
+}
+
 /** Settles with `promise`, or rejects as cancelled as soon as `signal` aborts. */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(cancelled());
@@ -94,6 +104,8 @@ export abstract class SourceSession<A extends ActiveSession = ActiveSession> {
   protected status!: SourceStatus;
   /** The sign-in under way (interactive or resumed), with its cancel handle. */
   protected attempt?: AbortController;
+  /** The page in the browser the sign-in under way waits on, while it waits. */
+  protected signInPage?: string;
   protected running?: Promise<SourceStatus>;
   protected active?: A;
   /** Bumped whenever a session starts or ends, so late results of an older one are dropped. */
@@ -127,6 +139,30 @@ export abstract class SourceSession<A extends ActiveSession = ActiveSession> {
     }
     return this.track(this.attemptSignIn());
   }
+
+  /** Signs in with a one-time code instead of a browser redirect, for a source that offers it. */
+  signInWithCode(): Promise<SourceStatus> {
+    return Promise.reject(
+      new StrataError('invalid-input', 'Signing in with a code is only for IAM Identity Center profiles.', {
+        action: 'Sign in with the button instead.',
+      }),
+    );
+  }
+
+  /** Opens the sign-in page of the sign-in under way again, for when the browser did not show it. */
+  async reopenSignInPage(): Promise<void> {
+    const page = this.signInPage;
+    if (!page || this.status.state !== 'signing-in') {
+      throw new StrataError('invalid-input', "There's no sign-in waiting for you in the browser.", {
+        action: 'Start signing in again.',
+      });
+    }
+    // The attempt goes on if this fails: the link can still be copied into a browser.
+    await this.openPage(page);
+  }
+
+  /** Opens a sign-in page in the person's browser. */
+  protected abstract openPage(url: string): Promise<void>;
 
   /** The code from an MFA device, for a source that asked for one; the others ask for none. */
   submitMfaCode(_code: string): void {
@@ -220,7 +256,9 @@ export abstract class SourceSession<A extends ActiveSession = ActiveSession> {
 
   /** Clears the attempt once it is over, unless a newer one took its place. */
   protected finishAttempt(attempt: AbortController): void {
-    if (this.attempt === attempt) this.attempt = undefined;
+    if (this.attempt !== attempt) return;
+    this.attempt = undefined;
+    this.signInPage = undefined;
   }
 
   /** A failed attempt of `generation`: cancelling returns to signed out, anything else is an error to show. */
@@ -283,7 +321,13 @@ export abstract class SourceSession<A extends ActiveSession = ActiveSession> {
       expiresAt: issued.expiresAt,
       renewedAt: issued.issuedAt,
       ...(active.renewalError ? { renewalError: active.renewalError } : {}),
+      ...this.readyDetails(active),
     };
+  }
+
+  /** What a source adds to its ready status (an IAM Identity Center session's end, say). */
+  protected readyDetails(_active: A): Partial<Extract<SourceStatus, { state: 'ready' }>> {
+    return {};
   }
 
   /** Tells the renderer that renewal is failing (once per kind of failure), so it can warn before time runs out. */

@@ -75,16 +75,20 @@ export function writeSsoToken(file: string, token: SsoToken): void {
 
 export type SsoSessionState =
   | { state: 'signed-out' }
-  | { state: 'signed-in'; expiresAt: number }
-  /** Expired; `renewable` when the cache holds a refresh token and a client registration still valid. */
-  | { state: 'expired'; expiredAt: number; renewable: boolean };
+  /** `renewable`: the cache holds a refresh token and a client registration still valid. */
+  | { state: 'signed-in'; expiresAt: number; renewable: boolean }
+  | { state: 'expired'; expiresAt: number; renewable: boolean };
+
+/** True when the cached token carries what renewing it takes: a refresh token and a registration still valid. */
+export function canRenew(token: SsoToken, now: number): boolean {
+  const registrationValid = token.registrationExpiresAt !== undefined && Date.parse(token.registrationExpiresAt) > now;
+  return Boolean(token.refreshToken && token.clientId && token.clientSecret && registrationValid);
+}
 
 /** What the cached token means now. */
 export function ssoSessionState(token: SsoToken | undefined, now: number): SsoSessionState {
   if (!token) return { state: 'signed-out' };
   const expiresAt = Date.parse(token.expiresAt);
-  if (expiresAt > now) return { state: 'signed-in', expiresAt };
-  const registrationValid = token.registrationExpiresAt !== undefined && Date.parse(token.registrationExpiresAt) > now;
-  const renewable = Boolean(token.refreshToken && token.clientId && token.clientSecret && registrationValid);
-  return { state: 'expired', expiredAt: expiresAt, renewable };
+  const renewable = canRenew(token, now);
+  return expiresAt > now ? { state: 'signed-in', expiresAt, renewable } : { state: 'expired', expiresAt, renewable };
 }

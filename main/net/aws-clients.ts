@@ -6,6 +6,8 @@
 import { BedrockClient } from '@aws-sdk/client-bedrock';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
+import { SSOClient } from '@aws-sdk/client-sso';
+import { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { CompanySettings } from '../../preload/contract';
@@ -13,13 +15,15 @@ import { createNetworkFetch, type NetworkFetch } from './fetch';
 import { Network, type NetworkOptions } from './network';
 import { RequestHandlers, type HandlerKind } from './request-handler';
 
-export type AwsService = 'cognitoIdentity' | 'sts' | 'bedrock' | 'bedrockRuntime';
+export type AwsService = 'cognitoIdentity' | 'sts' | 'bedrock' | 'bedrockRuntime' | 'sso' | 'ssoOidc';
 
 const ENDPOINT_SETTING = {
   cognitoIdentity: 'cognitoIdentityEndpoint',
   sts: 'stsEndpoint',
   bedrock: 'bedrockEndpoint',
   bedrockRuntime: 'bedrockRuntimeEndpoint',
+  sso: 'ssoEndpoint',
+  ssoOidc: 'ssoOidcEndpoint',
 } as const satisfies Record<AwsService, keyof CompanySettings>;
 
 /** The first label of each service's public endpoint, https://<prefix>.<region>.amazonaws.com */
@@ -28,6 +32,8 @@ const ENDPOINT_PREFIX: Record<AwsService, string> = {
   sts: 'sts',
   bedrock: 'bedrock',
   bedrockRuntime: 'bedrock-runtime',
+  sso: 'portal.sso',
+  ssoOidc: 'oidc',
 };
 
 /** Where requests to `service` go: the endpoint from settings (a VPC endpoint), or AWS's public one for the Region. */
@@ -78,6 +84,19 @@ export class AwsClients {
 
   bedrock(settings: CompanySettings, credentials: AwsCredentialIdentityProvider): BedrockClient {
     return new BedrockClient({ ...this.config('bedrock', settings), credentials });
+  }
+
+  /**
+   * IAM Identity Center's portal, in the Region of the profile's sso-session. Its calls carry the
+   * session's bearer token and are not signed, so the client has no credentials.
+   */
+  sso(settings: CompanySettings, ssoRegion: string): SSOClient {
+    return new SSOClient(this.config('sso', { ...settings, region: ssoRegion }));
+  }
+
+  /** IAM Identity Center's OIDC service (sign-in and token renewal), in the sso-session's Region; unsigned too. */
+  ssoOidc(settings: CompanySettings, ssoRegion: string): SSOOIDCClient {
+    return new SSOOIDCClient(this.config('ssoOidc', { ...settings, region: ssoRegion }));
   }
 
   /** Strata retries chat requests itself (only before the first token), so the SDK makes one attempt. */

@@ -24,6 +24,9 @@ export function endpointsToCheck(settings: CompanySettings): Array<{ name: strin
     { name: 'STS', url: endpointOf('sts', settings) },
     { name: 'Bedrock (model list)', url: endpointOf('bedrock', settings) },
     { name: 'Bedrock Runtime (chat)', url: endpointOf('bedrockRuntime', settings) },
+    // IAM Identity Center's public endpoints are in each profile's own SSO Region: checked here when set.
+    ...(settings.ssoOidcEndpoint ? [{ name: 'IAM Identity Center sign-in', url: settings.ssoOidcEndpoint }] : []),
+    ...(settings.ssoEndpoint ? [{ name: 'IAM Identity Center portal', url: settings.ssoEndpoint }] : []),
   ];
   return settings.issuer ? [{ name: 'Company sign-in', url: settings.issuer }, ...aws] : aws;
 }

@@ -33,7 +33,7 @@ function WelcomeContent({ screen, onOpenSettings }: { screen: WelcomeScreen; onO
     case 'signed-out':
       return <SignedOutScreen source={screen.source} onOpenSettings={onOpenSettings} />;
     case 'signing-in':
-      return <SigningInScreen source={screen.source} interactive={screen.interactive} mfa={screen.mfa} />;
+      return <SigningInScreen source={screen.source} interactive={screen.interactive} mfa={screen.mfa} device={screen.device} />;
   }
 }
 

@@ -4,52 +4,20 @@
  * to the company sign-in in the browser and back, with the conversation on
  * screen kept all along and each answer saying whom it was asked as.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { awsFilesFolder } from '../harness/aws-files';
 import { SANDBOX_MFA_CODE, SANDBOX_MODELS, type Sandbox } from '../sandbox/index';
-import { expect, signInInBrowser, test } from './fixtures';
+import { ask, expect, lastAnswer, signInInBrowser, test, useSource } from './fixtures';
 
 /** The AWS CLI's two files, in a folder named by AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE. */
 function awsFiles(sandbox: Sandbox): Record<string, string> {
-  const folder = mkdtempSync(path.join(os.tmpdir(), 'strata-aws-'));
-  mkdirSync(folder, { recursive: true });
-  const key = sandbox.iamUserKey('ada');
-  const credentials = path.join(folder, 'credentials');
-  const config = path.join(folder, 'config');
-  writeFileSync(credentials, `[dev]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`);
-  writeFileSync(
-    config,
-    [
-      '[profile dev]',
-      `region = ${sandbox.region}`,
-      '[profile admin-mfa]',
-      `role_arn = arn:aws:iam::${sandbox.accountId}:role/Admin`,
-      'source_profile = dev',
-      `mfa_serial = arn:aws:iam::${sandbox.accountId}:mfa/ada`,
-      `region = ${sandbox.region}`,
-      '',
-    ].join('\n'),
-  );
-  return { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials };
-}
-
-async function useSource(app: Page, key: string) {
-  await app.getByTestId('settings-button').click();
-  const row = app.getByTestId(`account-source-${key}`);
-  await row.getByTestId('account-use-button').click();
-  await expect(row.getByTestId('account-in-use')).toBeVisible();
-  await app.getByTestId('settings-close-button').click();
-}
-
-const lastAnswer = (app: Page) => app.locator('[data-testid="message"][data-role="assistant"]').last();
-
-async function ask(app: Page, text: string) {
-  await app.getByTestId('composer-input').fill(text);
-  await app.getByTestId('composer-input').press('Enter');
-  await expect(lastAnswer(app)).toHaveAttribute('data-status', 'complete', { timeout: 20_000 });
+  return awsFilesFolder(sandbox, [
+    '[profile admin-mfa]',
+    `role_arn = arn:aws:iam::${sandbox.accountId}:role/Admin`,
+    'source_profile = dev',
+    `mfa_serial = arn:aws:iam::${sandbox.accountId}:mfa/ada`,
+    `region = ${sandbox.region}`,
+  ]);
 }
 
 test.describe('accounts', () => {

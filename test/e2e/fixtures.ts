@@ -62,3 +62,22 @@ export async function signIn(app: Page, harness: Harness, user: SandboxUser): Pr
   await tab.close();
   await expect(app.getByTestId('session-user-name')).toHaveText(user.name);
 }
+
+/** Uses another source from Settings → Account, and closes Settings once it is in use. */
+export async function useSource(app: Page, key: string): Promise<void> {
+  await app.getByTestId('settings-button').click();
+  const row = app.getByTestId(`account-source-${key}`);
+  await row.getByTestId('account-use-button').click();
+  await expect(row.getByTestId('account-in-use')).toBeVisible();
+  await app.getByTestId('settings-close-button').click();
+}
+
+/** The newest answer on screen. */
+export const lastAnswer = (app: Page) => app.locator('[data-testid="message"][data-role="assistant"]').last();
+
+/** Asks `text` in the open conversation and waits for the whole answer. */
+export async function ask(app: Page, text: string): Promise<void> {
+  await app.getByTestId('composer-input').fill(text);
+  await app.getByTestId('composer-input').press('Enter');
+  await expect(lastAnswer(app)).toHaveAttribute('data-status', 'complete', { timeout: 20_000 });
+}

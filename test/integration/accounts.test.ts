@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../main/app/services';
 import type { SessionStatus } from '../../preload/contract';
 import { nodePlatform, type NodePlatform } from '../harness/node-platform';
+import { callHandler, untilStatus } from '../harness/services-calls';
 import { loginOverHttp } from '../sandbox/http-login';
 import { SANDBOX_MFA_CODE, startSandbox, type Sandbox } from '../sandbox/index';
 
@@ -101,19 +102,9 @@ async function world(
   return { sandbox, platform, services, statuses, dir, home, key };
 }
 
-const call = async <C extends keyof Services['handlers']>(w: World, channel: C, input?: unknown) =>
-  (w.services.handlers[channel] as (input: unknown) => unknown)(input) as ReturnType<Services['handlers'][C]>;
-
+const call = <C extends keyof Services['handlers']>(w: World, channel: C, input?: unknown) => callHandler(w.services, channel, input);
 /** Waits until the status in use satisfies `test`. */
-async function until(w: World, test: (status: SessionStatus) => boolean, timeoutMs = 10_000): Promise<SessionStatus> {
-  const started = Date.now();
-  for (;;) {
-    const status = w.services.accounts.status();
-    if (test(status)) return status;
-    if (Date.now() - started > timeoutMs) throw new Error(`status stayed ${JSON.stringify(status)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const until = (w: World, test: (status: SessionStatus) => boolean, timeoutMs?: number) => untilStatus(w.services, test, timeoutMs);
 
 const ready = (w: World) => until(w, (status) => status.state === 'ready');
 

@@ -45,6 +45,8 @@ const endpointsEnv = (endpoints: SandboxNetwork['httpsEndpoints']) => ({
   STRATA_STS_ENDPOINT: endpoints.sts,
   STRATA_BEDROCK_ENDPOINT: endpoints.bedrock,
   STRATA_BEDROCK_RUNTIME_ENDPOINT: endpoints.bedrockRuntime,
+  STRATA_SSO_ENDPOINT: endpoints.sso,
+  STRATA_SSO_OIDC_ENDPOINT: endpoints.ssoOidc,
 });
 
 function world(env: Record<string, string>, extra: Partial<Parameters<typeof nodePlatform>[0]> = {}): World {
@@ -314,6 +316,8 @@ describe('network: Check connection', () => {
       'STS',
       'Bedrock (model list)',
       'Bedrock Runtime (chat)',
+      'IAM Identity Center sign-in',
+      'IAM Identity Center portal',
     ]);
     expect(report.checks.every((c) => c.ok)).toBe(true);
     expect(byName(report, 'STS')).toMatchObject({

@@ -11,10 +11,17 @@ import { electronBinary } from '../harness/electron-binary';
 import { startSandbox } from './index';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const sandbox = await startSandbox({ ports: { oidc: 4100, cognito: 4101, sts: 4102, bedrock: 4103, bedrockRuntime: 4104 }, bedrock: { tokensPerSecond: 60, answerWords: 350 }, log: true });
+const sandbox = await startSandbox({
+  ports: { oidc: 4100, cognito: 4101, sts: 4102, bedrock: 4103, bedrockRuntime: 4104, sso: 4105, ssoOidc: 4106 },
+  bedrock: { tokensPerSecond: 60, answerWords: 350 },
+  log: true,
+});
 
 console.log(`\nSandbox identity provider: ${sandbox.issuer}`);
 for (const user of sandbox.users) console.log(`  user ${user.username} / password ${user.password}  (${user.name})`);
+const sso = sandbox.identityCenter;
+console.log(`\nSandbox IAM Identity Center: start URL ${sso.startUrl}, Region ${sso.region}, account ${sso.accountId}, roles ${sso.roles.join(', ')}`);
+console.log(`  sign-in (OIDC) ${sso.oidcEndpoint}, portal ${sso.portalEndpoint}; the same users and passwords`);
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
@@ -35,8 +42,12 @@ if (electronBinary()) {
   console.log('\nElectron is not installed here; starting the browser preview.');
   if ((await run(npx, ['electron-vite', 'build'], env)) !== 0) process.exit(1);
   const { startHarness } = await import('../harness/harness');
+  // The AWS files the person named, so their profiles (an IAM Identity Center one against the sandbox, say) are listed.
+  const awsFiles = Object.fromEntries(
+    ['AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_PROFILE'].flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])),
+  );
   const harness = await startHarness({
-    env: sandbox.env(),
+    env: { ...awsFiles, ...sandbox.env() },
     port: 4173,
     onOpenExternal: (url) => {
       console.log(`\nStrata asks your browser to open the sign-in page:\n  ${url}\n`);

@@ -24,6 +24,16 @@ export const ROLE_SESSION_NAME = 'CognitoIdentityCredentials';
 export const ROLE_ID = 'AROASTRATASANDBOX0001';
 export const SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
 
+/** The sandbox's IAM Identity Center: its AWS access portal, in REGION. */
+export const SSO_START_URL = 'https://sandbox-corp.awsapps.com/start';
+/** The permission sets every sandbox user is assigned in ACCOUNT_ID. */
+export const SSO_ROLES = ['PowerUser', 'ReadOnly'] as const;
+
+/** The role IAM Identity Center makes in the account for a permission set (AWSReservedSSO_<name>_<16 hex>). */
+export function ssoRoleArn(roleName: string): string {
+  return `arn:aws:iam::${ACCOUNT_ID}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${roleName}_5f2c1a9e7b3d4c60`;
+}
+
 /** Fresh copies each time, so one test cannot change another's users. */
 export function defaultUsers(): SandboxUser[] {
   return [

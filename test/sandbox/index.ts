@@ -1,7 +1,8 @@
 /**
- * The Strata sandbox: a real OIDC identity provider plus Cognito Identity and
- * STS emulators on 127.0.0.1, speaking the real wire protocols, so the
- * unmodified AWS SDK and openid-client can be tested without AWS or internet.
+ * The Strata sandbox: a real OIDC identity provider plus Cognito Identity,
+ * STS, Bedrock and IAM Identity Center emulators on 127.0.0.1, speaking the
+ * real wire protocols, so the unmodified AWS SDK and openid-client can be
+ * tested without AWS or internet.
  */
 import { startBedrock } from './bedrock.js';
 import { startBedrockRuntime, type BedrockPace, type BedrockRuntimeFaults, type ReceivedRequest } from './bedrock-runtime.js';
@@ -13,11 +14,14 @@ import {
   IDENTITY_POOL_ID,
   REGION,
   ROLE_ARN,
+  SSO_ROLES,
+  SSO_START_URL,
   defaultUsers,
   type SandboxUser,
 } from './constants.js';
 import { CredentialsRegistry } from './credentials-registry.js';
 import { Stats } from './http-util.js';
+import { startIdentityCenter, type SsoCacheEntry } from './identity-center.js';
 import { makeCertificates, startBlackHole, startProxy, startTlsFront, type SandboxProxy } from './network.js';
 import { startOidc, type TokenHold } from './oidc.js';
 import { startSts } from './sts.js';
@@ -25,7 +29,8 @@ import { startSts } from './sts.js';
 export type { SandboxUser } from './constants.js';
 export { SANDBOX_MODELS } from './bedrock-models.js';
 export type { BedrockPace, ReceivedRequest } from './bedrock-runtime.js';
-export { OTHER_CLIENT_ID } from './constants.js';
+export { OTHER_CLIENT_ID, ssoRoleArn } from './constants.js';
+export type { SsoCacheEntry } from './identity-center.js';
 export { SANDBOX_MFA_CODE } from './sts.js';
 
 export interface SandboxOptions {
@@ -35,8 +40,10 @@ export interface SandboxOptions {
   credentialsTtlSeconds?: number;
   /** refresh token lifetime, seconds (default 86400) */
   refreshTokenTtlSeconds?: number;
+  /** IAM Identity Center access token lifetime, seconds (default 28800, 8 hours; see identityCenter.setTokenTtl) */
+  ssoTokenTtlSeconds?: number;
   /** fixed ports for people running it by hand; default 0 = free ports */
-  ports?: { oidc?: number; cognito?: number; sts?: number; bedrock?: number; bedrockRuntime?: number };
+  ports?: { oidc?: number; cognito?: number; sts?: number; bedrock?: number; bedrockRuntime?: number; sso?: number; ssoOidc?: number };
   /** How the scripted models answer (default: 400 words per second, 300-word answers). */
   bedrock?: Partial<BedrockPace>;
   /** quiet by default; log one line per request when true */
@@ -45,7 +52,7 @@ export interface SandboxOptions {
   network?: boolean;
 }
 
-type AwsEndpoints = { cognitoIdentity: string; sts: string; bedrock: string; bedrockRuntime: string };
+type AwsEndpoints = { cognitoIdentity: string; sts: string; bedrock: string; bedrockRuntime: string; sso: string; ssoOidc: string };
 
 /** The sandbox's network pieces (with `network: true`). */
 export interface SandboxNetwork {
@@ -85,8 +92,32 @@ export interface Sandbox {
     /** Every Converse / ConverseStream request received, oldest first. */
     requests(): ReceivedRequest[];
   };
-  /** People who can sign in (ada, grace). */
+  /** People who can sign in (ada, grace); the same people and passwords at IAM Identity Center. */
   users: SandboxUser[];
+  /** IAM Identity Center: SSO OIDC (with its sign-in pages) and the AWS access portal. */
+  identityCenter: {
+    /** 'https://sandbox-corp.awsapps.com/start' */
+    startUrl: string;
+    /** Where Identity Center lives (sso_region): 'us-east-1' */
+    region: string;
+    /** The one account people have roles in: '123456789012' */
+    accountId: string;
+    /** The permission sets every user is assigned there: ['PowerUser', 'ReadOnly'] */
+    roles: string[];
+    /** SSO OIDC, e.g. http://127.0.0.1:PORT; the sign-in pages are its /authorize and /device. */
+    oidcEndpoint: string;
+    /** The access portal (GetRoleCredentials, Logout); the same as endpoints.sso. */
+    portalEndpoint: string;
+    /** Access tokens issued from now on live `seconds`. */
+    setTokenTtl(seconds: number): void;
+    /**
+     * What the AWS CLI caches in ~/.aws/sso/cache after signing in as `username`, backed by a
+     * real client registration and tokens the emulator accepts. `ttlSeconds`: the access token's
+     * life (default the current lifetime; 0 or less: already expired); `refreshable` (default
+     * ssoIssuesRefreshTokens): with refreshToken, clientId, clientSecret and registrationExpiresAt.
+     */
+    cliSession(username: string, options?: { ttlSeconds?: number; refreshable?: boolean }): SsoCacheEntry;
+  };
   /** A new long-term access key for the IAM user `name` (arn:aws:iam::123456789012:user/<name>), as an AWS profile holds one. */
   iamUserKey(name: string): { accessKeyId: string; secretAccessKey: string };
   faults: {
@@ -94,20 +125,26 @@ export interface Sandbox {
     setIdpDown(down: boolean): Promise<void>;
     /** the identity provider's token endpoint grants as usual but holds every answer from now until released */
     holdTokenAnswers(): TokenHold;
-    /** Role names STS AssumeRole refuses with AccessDenied (add and delete as needed). */
+    /** Role names STS AssumeRole refuses with AccessDenied, and the access portal's GetRoleCredentials with ForbiddenException (add and delete as needed). */
     deniedRoles: Set<string>;
     /** Cognito answers GetId/GetCredentialsForIdentity with NotAuthorizedException while true */
     cognitoRejects: boolean;
     /** every credential issued so far is treated as expired from now on (STS answers ExpiredToken), though the Expiration the client holds is later */
     expireIssuedCredentials(): void;
+    /** every IAM Identity Center access token issued so far is expired from now (the portal answers 401); refresh tokens keep working */
+    expireSsoTokens(): void;
+    /** IAM Identity Center gives refresh tokens to clients registered for them while true (the default) */
+    ssoIssuesRefreshTokens: boolean;
     /** Bedrock Runtime faults: throttling, a stream error or a cut connection part-way, a slow first token. */
     bedrock: BedrockRuntimeFaults;
   };
   /**
    * Counts of handled operations. Successes count under the operation
-   * ('oidc:token:authorization_code', 'cognito:GetId', 'sts:GetCallerIdentity', 'oidc:login');
+   * ('oidc:token:authorization_code', 'cognito:GetId', 'sts:GetCallerIdentity', 'oidc:login',
+   * 'sso-oidc:CreateToken:refresh_token', 'sso:GetRoleCredentials');
    * failures under the operation plus the error ('sts:GetCallerIdentity:ExpiredToken',
-   * 'cognito:GetId:NotAuthorizedException', 'oidc:token:refresh_token:invalid_grant', 'oidc:login:failed').
+   * 'cognito:GetId:NotAuthorizedException', 'oidc:token:refresh_token:invalid_grant', 'oidc:login:failed',
+   * 'sso-oidc:CreateToken:device_code:AuthorizationPendingException', 'sso:GetRoleCredentials:UnauthorizedException').
    */
   stats(): Record<string, number>;
   /** Strata's environment-variable configuration for this sandbox */
@@ -116,7 +153,7 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-/** Starts the identity provider, Cognito Identity and STS on free (or given) loopback ports. */
+/** Starts the identity provider, Cognito Identity, STS, Bedrock and IAM Identity Center on free (or given) loopback ports. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const log = options.log ?? false;
   const stats = new Stats();
@@ -174,11 +211,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       pace: { tokensPerSecond: 400, answerWords: 300, ...options.bedrock },
     });
     closers.push(runtime.close);
+    let ssoIssuesRefreshTokens = true;
+    const identityCenter = await startIdentityCenter({
+      oidcPort: options.ports?.ssoOidc ?? 0,
+      portalPort: options.ports?.sso ?? 0,
+      users,
+      registry,
+      stats,
+      log,
+      tokenTtlSeconds: options.ssoTokenTtlSeconds ?? 28_800,
+      credentialsTtlSeconds: options.credentialsTtlSeconds ?? 3600,
+      deniedRoles: () => deniedRoles,
+      issuesRefreshTokens: () => ssoIssuesRefreshTokens,
+    });
+    closers.push(identityCenter.close);
     const endpoints: AwsEndpoints = {
       cognitoIdentity: cognito.endpoint,
       sts: sts.endpoint,
       bedrock: bedrock.endpoint,
       bedrockRuntime: runtime.endpoint,
+      sso: identityCenter.portalEndpoint,
+      ssoOidc: identityCenter.oidcEndpoint,
     };
     const network = options.network ? await startNetwork(endpoints, stats, log, closers) : undefined;
 
@@ -194,6 +247,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...(network ? { network } : {}),
       bedrock: { setPace: (pace) => runtime.setPace(pace), requests: () => runtime.requests() },
       users,
+      identityCenter: {
+        startUrl: SSO_START_URL,
+        region: REGION,
+        accountId: ACCOUNT_ID,
+        roles: [...SSO_ROLES],
+        oidcEndpoint: identityCenter.oidcEndpoint,
+        portalEndpoint: identityCenter.portalEndpoint,
+        setTokenTtl: (seconds) => identityCenter.setTokenTtl(seconds),
+        cliSession: (username, sessionOptions) => identityCenter.cliSession(username, sessionOptions),
+      },
       iamUserKey: (name) => {
         const key = registry.issueUserKey(name);
         return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
@@ -209,6 +272,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           cognitoRejects = value;
         },
         expireIssuedCredentials: () => registry.expireAll(),
+        expireSsoTokens: () => identityCenter.expireTokens(),
+        get ssoIssuesRefreshTokens() {
+          return ssoIssuesRefreshTokens;
+        },
+        set ssoIssuesRefreshTokens(value: boolean) {
+          ssoIssuesRefreshTokens = value;
+        },
         bedrock: runtime.faults,
       },
       stats: () => stats.snapshot(),
@@ -221,6 +291,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         STRATA_STS_ENDPOINT: sts.endpoint,
         STRATA_BEDROCK_ENDPOINT: bedrock.endpoint,
         STRATA_BEDROCK_RUNTIME_ENDPOINT: runtime.endpoint,
+        STRATA_SSO_ENDPOINT: identityCenter.portalEndpoint,
+        STRATA_SSO_OIDC_ENDPOINT: identityCenter.oidcEndpoint,
         STRATA_COMPANY_NAME: COMPANY_NAME,
       }),
       close: async () => {
@@ -239,6 +311,9 @@ const HOST_NAMES: AwsEndpoints = {
   sts: 'sts',
   bedrock: 'bedrock',
   bedrockRuntime: 'bedrock-runtime',
+  // As in AWS: portal.sso.<region>.amazonaws.com and oidc.<region>.amazonaws.com.
+  sso: 'portal.sso',
+  ssoOidc: 'oidc',
 };
 
 async function startNetwork(

@@ -1,4 +1,4 @@
-/** The identity provider's own HTML: the sign-in page and the error page. */
+/** The sandbox's own HTML: the identity provider's sign-in and error pages, and IAM Identity Center's pages. */
 import { COMPANY_NAME } from './constants.js';
 import { escapeHtml } from './http-util.js';
 
@@ -76,5 +76,62 @@ export function logoutPage(form: string | undefined): string {
 ${form}
 <button class="primary" autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Sign out</button>
 <button class="secondary" type="submit" form="op.logoutForm">Stay signed in</button>`,
+  );
+}
+
+const PORTAL_TITLE = `AWS access portal – ${COMPANY_NAME}`;
+
+function alert(error: string | undefined): string {
+  return error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : '';
+}
+
+/**
+ * IAM Identity Center's sign-in page for the authorization code flow: "Sign in" approves, "Deny"
+ * refuses. `fields` (the /authorize request) travel along in hidden inputs.
+ */
+export function ssoSignInPage(options: { action: string; clientName: string; fields: URLSearchParams; username?: string; error?: string }): string {
+  const focusPassword = Boolean(options.username);
+  const hidden = [...options.fields].map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join('\n');
+  return page(
+    PORTAL_TITLE,
+    `<h1>${escapeHtml(COMPANY_NAME)}</h1>
+<p class="lead">Sign in to the AWS access portal to allow ${escapeHtml(options.clientName)} to use your AWS accounts.</p>
+${alert(options.error)}<form method="post" action="${escapeHtml(options.action)}" autocomplete="off">
+${hidden}
+<label for="username">Username</label>
+<input id="username" name="username" type="text" autocapitalize="none" spellcheck="false" required${focusPassword ? '' : ' autofocus'} value="${escapeHtml(options.username ?? '')}">
+<label for="password">Password</label>
+<input id="password" name="password" type="password" required${focusPassword ? ' autofocus' : ''}>
+<button class="primary" type="submit" name="action" value="login">Sign in</button>
+<button class="secondary" type="submit" name="action" value="deny" formnovalidate>Deny</button>
+</form>`,
+  );
+}
+
+/** IAM Identity Center's device page: the code (prefilled from the link, editable), username, password, "Allow" or "Deny". */
+export function ssoDevicePage(options: { action: string; userCode: string; username?: string; error?: string }): string {
+  return page(
+    PORTAL_TITLE,
+    `<h1>${escapeHtml(COMPANY_NAME)}</h1>
+<p class="lead">AWS access portal: check that this code is the one the app shows, then sign in to allow it.</p>
+${alert(options.error)}<form method="post" action="${escapeHtml(options.action)}" autocomplete="off">
+<label for="user_code">Code</label>
+<input id="user_code" name="user_code" type="text" autocapitalize="characters" spellcheck="false" required value="${escapeHtml(options.userCode)}">
+<label for="username">Username</label>
+<input id="username" name="username" type="text" autocapitalize="none" spellcheck="false" required autofocus value="${escapeHtml(options.username ?? '')}">
+<label for="password">Password</label>
+<input id="password" name="password" type="password" required>
+<button class="primary" type="submit" name="action" value="allow">Allow</button>
+<button class="secondary" type="submit" name="action" value="deny" formnovalidate>Deny</button>
+</form>`,
+  );
+}
+
+/** After the device page: the app goes on by itself. */
+export function ssoDonePage(approved: boolean): string {
+  return page(
+    PORTAL_TITLE,
+    `<h1>${escapeHtml(COMPANY_NAME)}</h1>
+<p class="lead">${approved ? 'Request approved.' : 'Request denied.'} You can close this window.</p>`,
   );
 }

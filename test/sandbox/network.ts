@@ -54,7 +54,7 @@ function certificate(
   return cert;
 }
 
-/** A fresh CA and a server certificate for localhost, 127.0.0.1 and *.sandbox.test. */
+/** A fresh CA and a server certificate for localhost, 127.0.0.1, *.sandbox.test and *.sso.sandbox.test. */
 export function makeCertificates(): SandboxCertificates {
   const caName = 'Strata Sandbox CA';
   const ca = keyPair();
@@ -72,6 +72,8 @@ export function makeCertificates(): SandboxCertificates {
       altNames: [
         { type: 2, value: 'localhost' },
         { type: 2, value: '*.sandbox.test' },
+        // A wildcard covers one label: the access portal's portal.sso.sandbox.test needs its own.
+        { type: 2, value: '*.sso.sandbox.test' },
         { type: 7, ip: '127.0.0.1' },
       ],
     },

@@ -187,9 +187,9 @@ describe('the IAM Identity Center token cache', () => {
     const now = Date.UTC(2026, 10, 23, 18, 0, 0);
     const base = { startUrl: 'u', region: 'r', accessToken: 'a' };
     expect(ssoSessionState(undefined, now)).toEqual({ state: 'signed-out' });
-    expect(ssoSessionState({ ...base, expiresAt: '2026-11-23T19:00:00Z' }, now)).toEqual({ state: 'signed-in', expiresAt: now + 3600_000 });
+    expect(ssoSessionState({ ...base, expiresAt: '2026-11-23T19:00:00Z' }, now)).toEqual({ state: 'signed-in', expiresAt: now + 3600_000, renewable: false });
     const expired = { ...base, expiresAt: '2026-11-23T17:00:00Z' };
-    expect(ssoSessionState(expired, now)).toEqual({ state: 'expired', expiredAt: now - 3600_000, renewable: false });
+    expect(ssoSessionState(expired, now)).toEqual({ state: 'expired', expiresAt: now - 3600_000, renewable: false });
     const refreshable = { ...expired, refreshToken: 'r', clientId: 'c', clientSecret: 's', registrationExpiresAt: '2027-01-01T00:00:00Z' };
     expect(ssoSessionState(refreshable, now)).toMatchObject({ renewable: true });
     expect(ssoSessionState({ ...refreshable, registrationExpiresAt: '2026-01-01T00:00:00Z' }, now)).toMatchObject({ renewable: false });

@@ -45,6 +45,7 @@ const settingsView = {
 const REQUEST_SAMPLES: { [C in RequestChannel]: RequestInput<C>[] } = {
   'auth:get-status': [undefined],
   'auth:sign-in': [undefined],
+  'auth:sign-in-with-code': [undefined],
   'auth:cancel-sign-in': [undefined],
   'auth:sign-out': [undefined],
   'auth:reopen-sign-in-page': [undefined],
@@ -117,7 +118,7 @@ const EVENT_SAMPLES: { [E in EventChannel]: EventPayload<E>[] } = {
           name: 'sso-dev',
           kind: 'sso',
           mfa: false,
-          sso: { startUrl: 'https://acme.awsapps.com/start', accountId: undefined },
+          sso: { startUrl: 'https://acme.awsapps.com/start', accountId: undefined, session: { state: 'signed-out' } },
           fromEnvironment: true,
           problem: undefined,
         },

@@ -271,6 +271,20 @@ describe('loopback receiver', () => {
     expect(error.action).toMatch(/redirect address/);
   });
 
+  it("waits at the path it was given (IAM Identity Center's /oauth/callback), and nowhere else", async () => {
+    const receiver = await start({ path: '/oauth/callback' });
+    expect(receiver.redirectUri).toBe(`http://127.0.0.1:${receiver.port}/oauth/callback`);
+    const elsewhere = await get(receiver.port, callbackPath({ code: CODE, state: STATE }));
+    expect(elsewhere.status).toBe(404);
+    const error = await expectStrataError(receiver.callback, 'sign-in-callback-invalid');
+    expect(error.details).toBe('Expected the answer at /oauth/callback.');
+
+    const second = await start({ path: '/oauth/callback' });
+    const reply = await get(second.port, `/oauth/callback?code=${CODE}&state=${STATE}`);
+    expect(reply.status).toBe(200);
+    expect((await second.callback).searchParams.get('code')).toBe(CODE);
+  });
+
   it('answers stray requests with 404 and keeps waiting', async () => {
     const receiver = await start();
 

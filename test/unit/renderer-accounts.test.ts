@@ -13,7 +13,7 @@ describe('credential sources in words', () => {
     expect(
       profileDetails(profile({ kind: 'assume-role', roleArn: 'arn:aws:iam::123456789012:role/team/Admin', sourceProfile: 'dev', mfa: true })),
     ).toBe('Takes the role Admin with dev · asks for an MFA code');
-    expect(profileDetails(profile({ kind: 'sso', sso: { startUrl: 'https://x.awsapps.com/start', roleName: 'Reader', accountId: '123456789012' } }))).toBe(
+    expect(profileDetails(profile({ kind: 'sso', sso: { startUrl: 'https://x.awsapps.com/start', roleName: 'Reader', accountId: '123456789012', session: { state: 'signed-out' } } }))).toBe(
       'IAM Identity Center · Reader in 123456789012',
     );
     expect(profileDetails(profile({ kind: 'process' }))).toBe('Credential process');

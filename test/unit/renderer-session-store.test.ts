@@ -44,6 +44,7 @@ function fakeAuth(initial: SessionStatus = signedOut) {
   const auth = {
     getStatus: vi.fn((): Promise<Result<SessionStatus>> => Promise.resolve(ok(initial))),
     signIn: vi.fn((): Promise<Result<SessionStatus>> => Promise.resolve(ok(ready))),
+    signInWithCode: vi.fn((): Promise<Result<SessionStatus>> => Promise.resolve(ok(ready))),
     cancelSignIn: vi.fn((): Promise<Result<SessionStatus>> => Promise.resolve(ok(signedOut))),
     signOut: vi.fn((): Promise<Result<SessionStatus>> => Promise.resolve(ok(signedOut))),
     reopenSignInPage: vi.fn((): Promise<Result<null>> => Promise.resolve(ok(null))),

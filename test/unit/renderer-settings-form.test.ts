@@ -30,6 +30,8 @@ const values: CompanySettings = {
   stsEndpoint: '',
   bedrockEndpoint: '',
   bedrockRuntimeEndpoint: '',
+  ssoEndpoint: '',
+  ssoOidcEndpoint: '',
   proxy: 'system',
   noProxy: '',
   caBundle: '',

@@ -10,20 +10,22 @@ import { SectionNotLoaded, SettingsSection } from '../settings/SettingsSection';
 import { ErrorNotice } from '../shared/ErrorNotice';
 import { CheckIcon } from '../shared/icons';
 import { sourceKey } from './accounts-store';
-import { profileDetails } from './source-words';
+import { profileDetails, ssoSessionText } from './source-words';
 import './accounts.css';
 
 interface SourceRowProps {
   source: CredentialSource;
   title: string;
   details: string;
+  /** An IAM Identity Center profile's session, in words. */
+  session?: string | null;
   problem?: string;
   badge?: string;
   inUse: boolean;
   disabled: boolean;
 }
 
-function SourceRow({ source, title, details, problem, badge, inUse, disabled }: SourceRowProps) {
+function SourceRow({ source, title, details, session, problem, badge, inUse, disabled }: SourceRowProps) {
   const choose = useAccounts((state) => state.choose);
   const choosing = useAccounts((state) => state.choosing);
   const key = sourceKey(source);
@@ -37,6 +39,11 @@ function SourceRow({ source, title, details, problem, badge, inUse, disabled }: 
           {badge && <span className="account-source__badge">{badge}</span>}
         </span>
         <span className="account-source__details">{details}</span>
+        {session && (
+          <span className="account-source__details" data-testid="account-sso-session">
+            {session}
+          </span>
+        )}
         {problem && <span className="account-source__problem">{problem}</span>}
       </div>
       {inUse ? (
@@ -92,6 +99,7 @@ export function AccountSettings() {
                 source={{ kind: 'profile', profile: profile.name }}
                 title={`AWS profile “${profile.name}”`}
                 details={profileDetails(profile)}
+                session={ssoSessionText(profile)}
                 problem={profile.problem}
                 badge={profile.fromEnvironment ? 'AWS_PROFILE' : undefined}
                 inUse={profile.name === activeProfile}

@@ -3,6 +3,7 @@
  * Settings → Account call them. Pure, so unit tests reach it directly.
  */
 import type { AwsProfileView, ProfileKind, SessionSource } from '../../../preload/contract';
+import { formatClockTime } from '../shared/time-format';
 
 const KIND_TEXT: Record<ProfileKind, string> = {
   static: 'Access keys',
@@ -23,6 +24,12 @@ export function sourceLabel(source: SessionSource): string {
   return source.kind === 'company' ? 'Your company account' : `AWS profile “${source.profile}”`;
 }
 
+/** Where an interactive sign-in with `source` happens, for "… in your web browser": "sign in with Example Corp". */
+export function signInWhere(source: SessionSource, companyName: string | null): string {
+  if (source.kind === 'profile' && source.profileKind === 'sso') return 'sign in with IAM Identity Center';
+  return `sign in with ${companyName ?? 'your company account'}`;
+}
+
 /** The role's name from its ARN (arn:aws:iam::123:role/path/Admin → Admin). */
 function roleName(arn: string): string {
   return arn.split('/').pop() || arn;
@@ -39,4 +46,18 @@ export function profileDetails(profile: AwsProfileView): string {
   }
   if (profile.region) parts.push(profile.region);
   return parts.join(' · ');
+}
+
+/** An IAM Identity Center profile's session (shared with the AWS CLI) in words; null for other profiles. */
+export function ssoSessionText(profile: AwsProfileView): string | null {
+  const session = profile.sso?.session;
+  if (!session) return null;
+  if (session.state === 'signed-out') return 'Not signed in to IAM Identity Center: Use signs you in in your browser.';
+  if (session.state === 'signed-in') {
+    const until = formatClockTime(session.expiresAt);
+    return session.renewable ? `Signed in to IAM Identity Center; Strata renews the session (now until ${until}).` : `Signed in to IAM Identity Center until ${until}.`;
+  }
+  return session.renewable
+    ? 'IAM Identity Center session expired: Strata renews it when you use this profile.'
+    : 'IAM Identity Center session expired: Use signs you in again in your browser.';
 }

@@ -72,6 +72,15 @@ export function SessionDetails({ session, ended }: { session: WorkspaceSession; 
             <dt>Signed in with</dt>
             <dd data-testid="session-source">{sourceLabel(session.source)}</dd>
           </div>
+          {session.sso && !ended && (
+            <div className="session-popover__row">
+              <dt>IAM Identity Center</dt>
+              <dd data-testid="session-sso">
+                {session.sso.renewable ? 'Strata renews the session before ' : 'Session ends at '}
+                <time dateTime={new Date(session.sso.expiresAt).toISOString()}>{formatClockTime(session.sso.expiresAt)}</time>
+              </dd>
+            </div>
+          )}
           <div className="session-popover__row">
             <dt>Session</dt>
             <dd data-testid="session-expiry">

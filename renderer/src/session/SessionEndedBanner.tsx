@@ -2,12 +2,14 @@
  * The banner over a workspace whose session ended: why, and "Sign in again".
  * It sits above the workspace instead of replacing it, so nothing on screen is lost.
  */
+import { signInWhere } from '../accounts/source-words';
 import { useSession } from '../app-stores';
 import { ErrorExplanation } from '../shared/ErrorNotice';
 import { AlertIcon, BrowserIcon } from '../shared/icons';
 import { ProgressIndicator } from '../shared/ProgressIndicator';
 import { MfaCodeForm } from './MfaCodeForm';
-import type { SessionInterruption } from './session-screen';
+import { signsInInBrowser, type SessionInterruption } from './session-screen';
+import { DeviceCode, UseCodeButton } from './SsoCodeSignIn';
 import { useCompanyName } from './use-company-name';
 
 const KEPT = 'Everything here stays as it was.';
@@ -15,6 +17,7 @@ const KEPT = 'Everything here stays as it was.';
 function title(interruption: SessionInterruption, inBrowser: boolean): string {
   if (interruption.kind !== 'signing-in') return 'Your session ended — sign in again to continue';
   if (interruption.mfa) return 'Enter your MFA code to go on';
+  if (interruption.device) return 'Confirm the code in your browser to sign in again';
   return inBrowser ? 'Continue in your browser to sign in again' : 'Signing you in again…';
 }
 
@@ -24,8 +27,9 @@ export function SessionEndedBanner({ interruption }: { interruption: SessionInte
   const cancel = useSession((state) => state.cancel);
   const cancelling = useSession((state) => state.cancelling);
   const signingIn = interruption.kind === 'signing-in';
-  const company = !signingIn || interruption.source.kind === 'company';
-  const inBrowser = signingIn && interruption.interactive && company;
+  const source = signingIn ? interruption.source : null;
+  const device = signingIn ? interruption.device : undefined;
+  const inBrowser = signingIn && interruption.interactive && signsInInBrowser(interruption.source) && !device;
 
   return (
     <section className={`ended-banner${signingIn ? ' ended-banner--waiting' : ''}`} aria-labelledby="ended-banner-title" data-testid="session-ended-banner">
@@ -40,25 +44,31 @@ export function SessionEndedBanner({ interruption }: { interruption: SessionInte
           </ErrorExplanation>
         )}
         {interruption.kind === 'ended' && <p className="ended-banner__text">{KEPT}</p>}
-        {signingIn && interruption.mfa && <MfaCodeForm serial={interruption.mfa.serial} />}
-        {signingIn && !interruption.mfa && (
+        {interruption.kind === 'signing-in' && interruption.mfa && <MfaCodeForm serial={interruption.mfa.serial} />}
+        {device && <DeviceCode device={device} />}
+        {interruption.kind === 'signing-in' && !interruption.mfa && (
           <>
             <p className="ended-banner__text">
-              {inBrowser
-                ? `A tab opened in your web browser to sign in with ${companyName ?? 'your company account'}. ${KEPT}`
-                : company
-                  ? `Strata is using your saved sign-in. ${KEPT}`
-                  : `Strata is getting credentials from your AWS profile. ${KEPT}`}
+              {device
+                ? KEPT
+                : inBrowser
+                  ? `A tab opened in your web browser to ${signInWhere(interruption.source, companyName)}. ${KEPT}`
+                  : interruption.source.kind === 'company'
+                    ? `Strata is using your saved sign-in. ${KEPT}`
+                    : `Strata is getting credentials from your AWS profile. ${KEPT}`}
             </p>
-            <ProgressIndicator label={inBrowser ? 'Waiting for you to sign in' : 'Signing in'} />
+            <ProgressIndicator label={device ? 'Waiting for you to allow access' : inBrowser ? 'Waiting for you to sign in' : 'Signing in'} />
           </>
         )}
       </div>
       <div className="ended-banner__actions">
         {signingIn ? (
-          <button type="button" className="button button--secondary" onClick={() => void cancel()} disabled={cancelling} data-testid="cancel-sign-in-button">
-            {cancelling ? 'Cancelling…' : 'Cancel'}
-          </button>
+          <>
+            {inBrowser && source?.kind === 'profile' && <UseCodeButton />}
+            <button type="button" className="button button--secondary" onClick={() => void cancel()} disabled={cancelling} data-testid="cancel-sign-in-button">
+              {cancelling ? 'Cancelling…' : 'Cancel'}
+            </button>
+          </>
         ) : (
           <button type="button" className="button button--primary" onClick={() => void signIn()} data-testid="sign-in-button">
             Sign in again

@@ -14,6 +14,7 @@ export function SignedOutScreen({ source, onOpenSettings }: { source: SessionSou
   // Other ways in are worth a link only where there are any (or the source in use is not the usual one).
   const others = useAccounts((state) => (state.view?.profiles.length ?? 0) > 0 || source.kind !== 'company');
   const profile = source.kind === 'profile' ? source.profile : null;
+  const sso = source.kind === 'profile' && source.profileKind === 'sso';
   return (
     <>
       <h1 className="welcome-card__brand">
@@ -30,10 +31,12 @@ export function SignedOutScreen({ source, onOpenSettings }: { source: SessionSou
         autoFocus
         data-testid="sign-in-button"
       >
-        {profile ? `Use profile ${profile}` : companyName ? `Sign in with ${companyName}` : 'Sign in'}
+        {sso ? 'Sign in with IAM Identity Center' : profile ? `Use profile ${profile}` : companyName ? `Sign in with ${companyName}` : 'Sign in'}
       </button>
       <p className="welcome-card__hint">
-        {profile
+        {sso
+          ? "You'll sign in in your web browser, as aws sso login does; the AWS CLI shares the session."
+          : profile
           ? 'Strata uses the credentials this profile has on this computer, as the AWS CLI does.'
           : "You'll sign in with your company account in your web browser."}
       </p>

@@ -5,6 +5,7 @@
 import { SessionEndedBanner } from './SessionEndedBanner';
 import { SessionErrorNotice } from './SessionErrorNotice';
 import { SessionHeader } from './SessionHeader';
+import { SsoExpiryWarning } from './SsoExpiryWarning';
 import type { SessionInterruption, WorkspaceSession } from './session-screen';
 import { ChatWorkspace } from '../chat/ChatWorkspace';
 
@@ -20,6 +21,8 @@ export function Workspace({ session, interruption, onOpenSettings }: WorkspacePr
     <div className="workspace">
       <SessionHeader session={session} ended={ended} onOpenSettings={onOpenSettings} />
       {interruption && <SessionEndedBanner interruption={interruption} />}
+      {/* Only a session Strata cannot renew needs watching (it re-renders each second). */}
+      {!interruption && session.sso && !session.sso.renewable && <SsoExpiryWarning session={session} />}
       <main className="workspace__main">
         <SessionErrorNotice />
         <ChatWorkspace />

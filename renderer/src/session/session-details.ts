@@ -4,6 +4,7 @@
  * `window`, so unit tests reach it directly.
  */
 import type { AwsIdentity } from '../../../preload/contract';
+import { SSO_SESSION_WARNING_MS } from '../../../preload/limits';
 import { describeArn, formatAccountId, principalKindLabel } from './session-format';
 import type { WorkspaceSession } from './session-screen';
 
@@ -55,4 +56,15 @@ export function identityFacts(identity: AwsIdentity): IdentityFact[] {
     ...(account ? [{ label: 'AWS account', value: formatAccountId(account), testId: 'session-aws-account' }] : []),
     { label: principalKindLabel(arn.kind), value: arn.name, title: arn.arn, testId: 'session-aws-role' },
   ];
+}
+
+/**
+ * The warning an IAM Identity Center session gets as it nears its end: only one Strata cannot renew
+ * (no refresh token), from SSO_SESSION_WARNING_MS before the end; `ended` once the time has passed
+ * (the role's credentials may still run a while). null when there is nothing to warn about.
+ */
+export function ssoWarning(session: Pick<WorkspaceSession, 'sso'>, now: number): { endsAt: number; ended: boolean } | null {
+  const sso = session.sso;
+  if (!sso || sso.renewable || sso.expiresAt - now > SSO_SESSION_WARNING_MS) return null;
+  return { endsAt: sso.expiresAt, ended: sso.expiresAt <= now };
 }

@@ -18,13 +18,23 @@ export interface WorkspaceSession {
   renewedAt: number | null;
   /** Why renewing the session failed last, while Strata keeps trying. */
   renewalError?: AppError;
+  /** An IAM Identity Center profile's session: when it ends, and whether Strata renews it on its own. */
+  sso?: { expiresAt: number; renewable: boolean };
+}
+
+/** What a sign-in under way asks of the person, beyond waiting. */
+export interface SignInAsk {
+  /** The code from an MFA device (an assume-role profile). */
+  mfa?: { serial: string };
+  /** A code to confirm on IAM Identity Center's page (its device code sign-in). */
+  device?: { userCode: string; verificationUri: string };
 }
 
 /** Why the workspace is showing a "sign in again" banner, if it is. */
 export type SessionInterruption =
   | { kind: 'expired'; error: AppError }
   /** interactive: the browser is open for the person (or a code is asked for); otherwise a saved sign-in is being resumed. */
-  | { kind: 'signing-in'; source: SessionSource; interactive: boolean; mfa?: { serial: string } }
+  | ({ kind: 'signing-in'; source: SessionSource; interactive: boolean } & SignInAsk)
   /** Signed out or a new sign-in failed after the session ended: sign in again. */
   | { kind: 'ended' };
 
@@ -32,7 +42,7 @@ export type Screen =
   | { kind: 'loading' }
   | { kind: 'not-configured'; missing: SettingKey[] }
   | { kind: 'signed-out'; source: SessionSource }
-  | { kind: 'signing-in'; source: SessionSource; startedAt: number; interactive: boolean; mfa?: { serial: string } }
+  | ({ kind: 'signing-in'; source: SessionSource; startedAt: number; interactive: boolean } & SignInAsk)
   | { kind: 'workspace'; session: WorkspaceSession; interruption: SessionInterruption | null };
 
 function fromReady(status: ReadyStatus): WorkspaceSession {
@@ -44,7 +54,13 @@ function fromReady(status: ReadyStatus): WorkspaceSession {
     expiresAt: status.expiresAt,
     renewedAt: status.renewedAt,
     ...(status.renewalError ? { renewalError: status.renewalError } : {}),
+    ...(status.sso ? { sso: status.sso } : {}),
   };
+}
+
+/** True for a source whose interactive sign-in happens in the browser: the company's, or IAM Identity Center's. */
+export function signsInInBrowser(source: SessionSource): boolean {
+  return source.kind === 'company' || source.profileKind === 'sso';
 }
 
 /**
@@ -78,7 +94,7 @@ export function deriveScreen(status: SessionStatus | null, retained: ReadyStatus
         interruption: { kind: 'expired', error: status.error },
       };
     case 'signing-in': {
-      const mfa = status.mfa ? { mfa: status.mfa } : {};
+      const mfa: SignInAsk = { ...(status.mfa ? { mfa: status.mfa } : {}), ...(status.device ? { device: status.device } : {}) };
       return kept
         ? { kind: 'workspace', session: kept, interruption: { kind: 'signing-in', source: status.source, interactive: status.interactive, ...mfa } }
         : { kind: 'signing-in', source: status.source, startedAt: status.startedAt, interactive: status.interactive, ...mfa };
@@ -106,12 +122,14 @@ export function announceScreen(screen: Screen, name: (user: UserProfile) => stri
       return 'Signed out.';
     case 'signing-in':
       if (screen.mfa) return 'Enter the code from your MFA device.';
-      return screen.interactive && screen.source.kind === 'company' ? 'Continue in your browser to sign in.' : 'Signing you in…';
+      if (screen.device) return `Confirm the code ${screen.device.userCode} in your browser.`;
+      return screen.interactive && signsInInBrowser(screen.source) ? 'Continue in your browser to sign in.' : 'Signing you in…';
     case 'workspace':
       if (screen.interruption === null) return `Signed in as ${name(screen.session.user)}.`;
       if (screen.interruption.kind === 'signing-in') {
         if (screen.interruption.mfa) return 'Enter the code from your MFA device.';
-        return screen.interruption.interactive && screen.interruption.source.kind === 'company'
+        if (screen.interruption.device) return `Confirm the code ${screen.interruption.device.userCode} in your browser.`;
+        return screen.interruption.interactive && signsInInBrowser(screen.interruption.source)
           ? 'Continue in your browser to sign in again.'
           : 'Signing you in again…';
       }

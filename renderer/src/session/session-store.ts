@@ -26,6 +26,8 @@ export interface SessionStoreState {
   load: () => Promise<void>;
   /** Starts signing in in the browser; shows "signing in" at once, then whatever main answers. */
   signIn: () => Promise<void>;
+  /** Signs in to IAM Identity Center with a code confirmed on its page, in place of the browser sign-in under way. */
+  signInWithCode: () => Promise<void>;
   /** Stops a sign-in that is waiting for the browser. */
   cancel: () => Promise<void>;
   /** Sends the code from the MFA device the sign-in under way asked for; true once main took it. */
@@ -105,6 +107,13 @@ export function createSessionStore(
         // Nothing newer arrived: undo the optimistic "signing in" before explaining why.
         if (applied === optimistic && before) apply(before);
         report(result.error);
+      },
+
+      async signInWithCode() {
+        set({ error: null });
+        const result = await api.auth.signInWithCode();
+        if (result.ok) apply(result.value);
+        else report(result.error);
       },
 
       async cancel() {

@@ -97,6 +97,20 @@ export const SETTING_FIELDS: Record<SettingKey, SettingField> = {
     placeholder: 'https://bedrock-runtime.us-east-1.amazonaws.com',
     inputMode: 'url',
   },
+  ssoEndpoint: {
+    label: 'IAM Identity Center portal endpoint (optional)',
+    help: 'Only if your company reaches the IAM Identity Center portal (role credentials for AWS profiles) through a private endpoint.',
+    missingAs: 'The IAM Identity Center portal endpoint',
+    placeholder: 'https://portal.sso.us-east-1.amazonaws.com',
+    inputMode: 'url',
+  },
+  ssoOidcEndpoint: {
+    label: 'IAM Identity Center sign-in endpoint (optional)',
+    help: 'Only if your company reaches IAM Identity Center sign-in (OIDC) through a private endpoint.',
+    missingAs: 'The IAM Identity Center sign-in endpoint',
+    placeholder: 'https://oidc.us-east-1.amazonaws.com',
+    inputMode: 'url',
+  },
   proxy: {
     label: 'Proxy',
     help: "How Strata reaches your company's sign-in service and AWS. Most people keep this computer's settings.",
@@ -136,7 +150,10 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
   { title: 'General', keys: ['companyName'] },
   { title: 'Sign-in', keys: ['issuer', 'clientId', 'scopes', 'redirectPort'] },
   { title: 'AWS', keys: ['identityPoolId', 'region', 'loginsKey'] },
-  { title: 'Private endpoints', keys: ['cognitoIdentityEndpoint', 'stsEndpoint', 'bedrockEndpoint', 'bedrockRuntimeEndpoint'] },
+  {
+    title: 'Private endpoints',
+    keys: ['cognitoIdentityEndpoint', 'stsEndpoint', 'bedrockEndpoint', 'bedrockRuntimeEndpoint', 'ssoEndpoint', 'ssoOidcEndpoint'],
+  },
   { title: 'Network', keys: ['proxy', 'noProxy', 'caBundle'] },
 ];
 

@@ -1,0 +1,18 @@
+/** Driving the main-process services directly, as the window would through IPC. */
+import type { Services } from '../../main/app/services';
+import type { SessionStatus } from '../../preload/contract';
+
+/** Calls one of main's handlers with `input`, untyped on the way in as the IPC payload is. */
+export const callHandler = async <C extends keyof Services['handlers']>(services: Services, channel: C, input?: unknown) =>
+  (services.handlers[channel] as (input: unknown) => unknown)(input) as ReturnType<Services['handlers'][C]>;
+
+/** Waits until the status of the source in use satisfies `test`. */
+export async function untilStatus(services: Services, test: (status: SessionStatus) => boolean, timeoutMs = 10_000): Promise<SessionStatus> {
+  const started = Date.now();
+  for (;;) {
+    const status = services.accounts.status();
+    if (test(status)) return status;
+    if (Date.now() - started > timeoutMs) throw new Error(`status stayed ${JSON.stringify(status)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
