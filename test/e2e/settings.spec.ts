@@ -84,6 +84,12 @@ test.describe('settings', () => {
     await app.getByRole('button', { name: 'Discard changes' }).click();
     await expect(dialog.getByText(REGION_SENTENCE)).toHaveCount(0);
 
+    // The Region box offers Bedrock's Regions by name to pick from.
+    await expect(app.getByTestId('setting-region')).toHaveAttribute('list', 'setting-region-suggestions');
+    const regions = app.getByTestId('setting-region-suggestions').locator('option');
+    expect(await regions.count()).toBeGreaterThan(15);
+    await expect(regions.and(app.locator('[value="eu-central-1"]'))).toHaveAttribute('label', 'Europe (Frankfurt) · eu-central-1');
+
     // Defaults for new conversations, and Enter makes a new line.
     const instructions = app.getByTestId('preference-default-instructions');
     await expect(instructions).toHaveAttribute('maxlength', '20000');

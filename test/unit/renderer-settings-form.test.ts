@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { companySettingsSchema, SETTING_KEYS, type AppError, type CompanySettings } from '../../preload/contract';
 import {
+  BEDROCK_REGIONS,
   describeMissing,
   describeSource,
   describeTokenStorage,
@@ -173,5 +174,17 @@ describe('setting wording', () => {
     expect(describeTokenStorage({ persistent: false })).toBe(
       "Your sign-in is kept in memory only. You'll sign in again each time Strata starts.",
     );
+  });
+});
+
+describe('the Region picker', () => {
+  it('offers only Regions the setting accepts, each once, with its name', () => {
+    const values = BEDROCK_REGIONS.map((region) => region.value);
+    expect(new Set(values).size).toBe(values.length);
+    for (const region of BEDROCK_REGIONS) {
+      expect(companySettingsSchema.shape.region.safeParse(region.value).success, region.value).toBe(true);
+      expect(region.label).toMatch(/\(.+\)$/);
+    }
+    expect(SETTING_FIELDS.region.suggestions).toBe(BEDROCK_REGIONS);
   });
 });

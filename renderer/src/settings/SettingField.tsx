@@ -69,6 +69,7 @@ export function SettingField({ settingKey, value, source, lockedReason, problem,
             placeholder={field.placeholder}
             maxLength={SETTING_MAX_LENGTH[settingKey]}
             inputMode={field.inputMode ?? 'text'}
+            list={field.suggestions && !locked ? `${id}-suggestions` : undefined}
             readOnly={locked}
             aria-invalid={problem !== undefined}
             aria-describedby={describedBy}
@@ -77,6 +78,13 @@ export function SettingField({ settingKey, value, source, lockedReason, problem,
             }}
             data-testid={id}
           />
+          {field.suggestions && !locked && (
+            <datalist id={`${id}-suggestions`} data-testid={`${id}-suggestions`}>
+              {field.suggestions.map((option) => (
+                <option key={option.value} value={option.value} label={`${option.label} · ${option.value}`} />
+              ))}
+            </datalist>
+          )}
           {locked && <LockIcon className="field__lock-icon" />}
         </div>
       )}

@@ -18,7 +18,34 @@ export interface SettingField {
   placeholder?: string;
   /** Keyboard hint for the on-screen keyboard and autofill. */
   inputMode?: 'text' | 'url' | 'numeric';
+  /** Values to pick from in a list under the box; any other valid value can still be typed. */
+  suggestions?: ReadonlyArray<{ value: string; label: string }>;
 }
+
+/** The AWS Regions Amazon Bedrock runs in, to pick from (a Region added later can still be typed). */
+export const BEDROCK_REGIONS: ReadonlyArray<{ value: string; label: string }> = [
+  { value: 'us-east-1', label: 'US East (N. Virginia)' },
+  { value: 'us-east-2', label: 'US East (Ohio)' },
+  { value: 'us-west-2', label: 'US West (Oregon)' },
+  { value: 'ca-central-1', label: 'Canada (Central)' },
+  { value: 'sa-east-1', label: 'South America (São Paulo)' },
+  { value: 'eu-central-1', label: 'Europe (Frankfurt)' },
+  { value: 'eu-central-2', label: 'Europe (Zurich)' },
+  { value: 'eu-west-1', label: 'Europe (Ireland)' },
+  { value: 'eu-west-2', label: 'Europe (London)' },
+  { value: 'eu-west-3', label: 'Europe (Paris)' },
+  { value: 'eu-north-1', label: 'Europe (Stockholm)' },
+  { value: 'eu-south-1', label: 'Europe (Milan)' },
+  { value: 'eu-south-2', label: 'Europe (Spain)' },
+  { value: 'ap-northeast-1', label: 'Asia Pacific (Tokyo)' },
+  { value: 'ap-northeast-2', label: 'Asia Pacific (Seoul)' },
+  { value: 'ap-northeast-3', label: 'Asia Pacific (Osaka)' },
+  { value: 'ap-south-1', label: 'Asia Pacific (Mumbai)' },
+  { value: 'ap-south-2', label: 'Asia Pacific (Hyderabad)' },
+  { value: 'ap-southeast-1', label: 'Asia Pacific (Singapore)' },
+  { value: 'ap-southeast-2', label: 'Asia Pacific (Sydney)' },
+  { value: 'us-gov-west-1', label: 'AWS GovCloud (US-West)' },
+];
 
 export const SETTING_FIELDS: Record<SettingKey, SettingField> = {
   companyName: {
@@ -60,9 +87,10 @@ export const SETTING_FIELDS: Record<SettingKey, SettingField> = {
   },
   region: {
     label: 'AWS Region',
-    help: 'The AWS Region of the identity pool.',
+    help: 'Where Strata talks to Amazon Bedrock, and where the identity pool is. Pick one from the list or type its code. An AWS profile with a Region of its own uses that.',
     missingAs: 'The AWS Region',
     placeholder: 'us-east-1',
+    suggestions: BEDROCK_REGIONS,
   },
   loginsKey: {
     label: 'Logins key (leave empty to derive from the issuer)',
