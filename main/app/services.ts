@@ -273,8 +273,7 @@ export function createServices(platform: Platform): Services {
       const before = sessionScope(settings.effective());
       settings.update(patch);
       // Tokens go only where the person signed in: new addresses for the provider, pool or endpoints end the session first.
-      if (sessionScope(settings.effective()) !== before && session.getStatus().state !== 'signed-out') {
-        await session.signOut();
+      if (sessionScope(settings.effective()) !== before && (await accounts.endForNewSettings())) {
         settings.addNotice({
           id: SIGNED_OUT_BY_SETTINGS,
           level: 'info',

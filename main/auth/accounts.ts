@@ -113,6 +113,24 @@ export class Accounts {
     return this.snapshot();
   }
 
+  /**
+   * Settings that decide where tokens and credentials go changed: the session in use ends, so
+   * nothing goes to the new addresses before the person signs in again. The company sign-in is
+   * signed out; a profile's files and the AWS CLI's session are left as they are. True when there
+   * was a session to end.
+   */
+  async endForNewSettings(): Promise<boolean> {
+    const session = this.current;
+    if (session.getStatus().state === 'signed-out') return false;
+    if (session === this.options.company) {
+      await session.signOut();
+    } else {
+      await session.suspend();
+      this.options.onStatus(this.status());
+    }
+    return true;
+  }
+
   /** The code from the MFA device the profile sign-in under way asked for. */
   submitMfaCode(code: string): void {
     this.current.submitMfaCode(code);

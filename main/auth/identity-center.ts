@@ -68,7 +68,7 @@ export const TOKEN_RENEWAL_WINDOW_MS = 10 * 60_000;
 const name = (err: unknown) => (err as { name?: unknown } | null)?.name;
 
 /** Said when the session is over and only signing in again helps. */
-export function sessionEnded(): StrataError {
+function sessionEnded(): StrataError {
   return new StrataError('session-expired', 'Your IAM Identity Center session has ended.', {
     action: 'Sign in again to keep using this AWS profile.',
   });

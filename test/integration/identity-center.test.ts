@@ -238,4 +238,18 @@ describe('IAM Identity Center profiles', () => {
     expect(w.services.accounts.status()).toMatchObject({ state: 'signed-out', source: { profile: 'sso-dev' } });
     expect((await ssoView(w)).sso?.session).toEqual({ state: 'signed-out' });
   });
+
+  it('ends the session when an IAM Identity Center endpoint changes, keeping the shared session for the next sign-in', async () => {
+    // The portal's address as the person's own setting (an environment variable would outrank any change).
+    const w = await world({ env: { STRATA_SSO_ENDPOINT: '' } });
+    await call(w, 'settings:update', { ssoEndpoint: w.sandbox.identityCenter.portalEndpoint });
+    await signInWithBrowser(w);
+    const used = w.sandbox.stats()['sso:GetRoleCredentials'];
+    const view = await call(w, 'settings:update', { ssoEndpoint: 'https://portal.sso.example.com' });
+    expect(view.notices.map((notice) => notice.id)).toContain('signed-out:settings-changed');
+    expect(w.services.accounts.status()).toMatchObject({ state: 'signed-out', source: { profile: 'sso-dev' } });
+    expect(existsSync(cacheFile(w.home))).toBe(true);
+    expect(w.sandbox.stats()['sso:GetRoleCredentials']).toBe(used);
+  });
 });
+
