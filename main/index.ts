@@ -41,6 +41,8 @@ async function start(): Promise<void> {
     userDataDir: app.getPath('userData'),
     policyPaths: defaultPolicyPaths(process.platform, process.resourcesPath, process.env),
     env: process.env,
+    // On an EC2 instance (a cloud desktop), its role's credentials are one of the ways in.
+    probeInstanceMetadata: true,
     openStore: (options) => new ElectronStore(options),
     saveFile: async (suggestedName, content) => {
       const options: SaveDialogOptions = {

@@ -87,11 +87,17 @@ export interface AwsIdentity {
 /** What kind of AWS profile it is, as the AWS CLI would set it up. */
 export type ProfileKind = 'static' | 'assume-role' | 'process' | 'sso' | 'web-identity' | 'unknown';
 
-/** Where Strata's AWS credentials come from: the company sign-in, or an AWS profile on this computer. */
-export type CredentialSource = { kind: 'company' } | { kind: 'profile'; profile: string };
+/** Where this computer's own AWS credentials come from: environment variables, a container's role, an EC2 instance's role. */
+export type EnvironmentCredentialsKind = 'variables' | 'container' | 'instance';
+
+/** Where Strata's AWS credentials come from: the company sign-in, an AWS profile, or this computer's own. */
+export type CredentialSource = { kind: 'company' } | { kind: 'profile'; profile: string } | { kind: 'environment' };
 
 /** The source a session status is about, with what the person needs to recognise it. */
-export type SessionSource = { kind: 'company' } | { kind: 'profile'; profile: string; profileKind: ProfileKind };
+export type SessionSource =
+  | { kind: 'company' }
+  | { kind: 'profile'; profile: string; profileKind: ProfileKind }
+  | { kind: 'environment'; from: EnvironmentCredentialsKind | null };
 
 /** A session as one source reports it; the app adds which source it is. */
 export type SourceStatus =
@@ -190,19 +196,20 @@ const WEB_ADDRESS = 'Enter the full web address, starting with https://.';
 const PROXY = "Enter system, none, or the proxy's address, such as http://proxy.example.com:8080.";
 const NO_PROXY = 'Enter host names separated by commas, such as .example.com, intranet.example.com:8443.';
 const CA_BUNDLE = 'Enter the full path of a PEM file, such as /etc/ssl/company-ca.pem.';
-const CREDENTIAL_SOURCE = 'Enter company, or profile: and the name of an AWS profile, such as profile:dev.';
+const CREDENTIAL_SOURCE = "Enter company, environment (this computer's own credentials), or profile: and the name of an AWS profile, such as profile:dev.";
 
 /** An AWS profile's name as the config files may hold it: no spaces, no brackets. */
 export const PROFILE_NAME = /^[\w.@+\-/]{1,128}$/;
 
-/** The credentialSource setting's text for a source: "company" or "profile:<name>". */
+/** The credentialSource setting's text for a source: "company", "environment" or "profile:<name>". */
 export function credentialSourceText(source: CredentialSource): string {
-  return source.kind === 'company' ? 'company' : `profile:${source.profile}`;
+  return source.kind === 'profile' ? `profile:${source.profile}` : source.kind;
 }
 
 /** The source a credentialSource setting names. */
 export function parseCredentialSource(text: string): CredentialSource {
-  return text.startsWith('profile:') ? { kind: 'profile', profile: text.slice('profile:'.length) } : { kind: 'company' };
+  if (text.startsWith('profile:')) return { kind: 'profile', profile: text.slice('profile:'.length) };
+  return text === 'environment' ? { kind: 'environment' } : { kind: 'company' };
 }
 
 /** A proxy's address: http or https, a host and port, and nothing else (no path, no sign-in in the address). */
@@ -269,12 +276,15 @@ export const companySettingsSchema = z.object({
     ),
     CA_BUNDLE,
   ),
-  /** Which credentials Strata uses: "company" (the company sign-in) or "profile:<name>" (an AWS profile). */
+  /** Which credentials Strata uses: "company" (the company sign-in), "environment" (this computer's own) or "profile:<name>" (an AWS profile). */
   credentialSource: z
     .string({ error: CREDENTIAL_SOURCE })
     .trim()
     .max(SETTING_LIMITS.credentialSource, CREDENTIAL_SOURCE)
-    .refine((value) => value === 'company' || (value.startsWith('profile:') && PROFILE_NAME.test(value.slice(8))), CREDENTIAL_SOURCE),
+    .refine(
+      (value) => value === 'company' || value === 'environment' || (value.startsWith('profile:') && PROFILE_NAME.test(value.slice(8))),
+      CREDENTIAL_SOURCE,
+    ),
 });
 export type CompanySettings = z.infer<typeof companySettingsSchema>;
 
@@ -376,6 +386,8 @@ export interface AccountsView {
   locked?: string;
   company: { configured: boolean };
   profiles: AwsProfileView[];
+  /** This computer's own credentials, when it offers any. */
+  environment?: { from: EnvironmentCredentialsKind };
   /** Where the profiles were read from. */
   files: { config: string; credentials: string };
   /** Why the files could not be read, in words. */
@@ -384,6 +396,7 @@ export interface AccountsView {
 
 export const credentialSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('company') }).strict(),
+  z.object({ kind: z.literal('environment') }).strict(),
   z.object({ kind: z.literal('profile'), profile: z.string().regex(PROFILE_NAME, 'Choose one of the profiles listed.') }).strict(),
 ]);
 
@@ -454,8 +467,8 @@ export interface ChatMessage {
 
 /** The sign-in an answer was asked with, kept with it: which source, as whom, where. */
 export interface AnsweredAs {
-  /** 'company': the company sign-in; 'profile': the AWS profile named. */
-  source: 'company' | 'profile';
+  /** 'company': the company sign-in; 'profile': the AWS profile named; 'environment': this computer's own credentials. */
+  source: 'company' | 'profile' | 'environment';
   profile?: string;
   /** The caller ARN AWS named for the session. */
   arn: string;

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { Accounts } from '../auth/accounts';
 import { awsConfigPaths, listProfiles } from '../auth/aws-profiles';
 import { CompanySession } from '../auth/company-session';
+import { detectEnvironmentCredentials } from '../auth/environment-credentials';
+import { EnvironmentSession } from '../auth/environment-session';
 import { IdentityCenter } from '../auth/identity-center';
 import { ProfileSession } from '../auth/profile-session';
 import { ssoCacheDirectory } from '../auth/sso-cache';
@@ -42,6 +44,8 @@ export interface Platform {
   home?: string;
   /** Watch the AWS files for changes (default true). */
   watchAwsFiles?: boolean;
+  /** Ask an EC2 instance's metadata service for its role's credentials (the app does; tests only where they emulate one). */
+  probeInstanceMetadata?: boolean;
   openStore: OpenStore;
   /** Asks where to save a file (a Save dialog in the app) and writes it; null if the person cancelled. */
   saveFile(suggestedName: string, content: string): Promise<string | null>;
@@ -132,6 +136,10 @@ export function createServices(platform: Platform): Services {
     log: platform.log,
     ...platform.timing,
   });
+  // What this computer offers of its own does not change while Strata runs: looked for once.
+  let environmentCredentials: ReturnType<typeof detectEnvironmentCredentials> | undefined;
+  const detectEnvironment = () =>
+    (environmentCredentials ??= detectEnvironmentCredentials(platform.env, platform.probeInstanceMetadata ?? false));
   const accounts: Accounts = new Accounts({
     settings,
     company: session,
@@ -148,6 +156,17 @@ export function createServices(platform: Platform): Services {
         log: platform.log,
         ...platform.timing,
       }),
+    environmentSession: (report) =>
+      new EnvironmentSession({
+        env: platform.env,
+        settings: () => settings.effective(),
+        detect: detectEnvironment,
+        clients,
+        onStatus: report,
+        log: platform.log,
+        ...platform.timing,
+      }),
+    detectEnvironment,
     paths: awsPaths,
     env: platform.env,
     watchFiles: platform.watchAwsFiles,
@@ -193,7 +212,7 @@ export function createServices(platform: Platform): Services {
     answeredAs: () => {
       const status = accounts.status();
       if (status.state !== 'ready') return undefined;
-      const source = status.source.kind === 'profile' ? { source: 'profile' as const, profile: status.source.profile } : { source: 'company' as const };
+      const source = status.source.kind === 'profile' ? { source: 'profile' as const, profile: status.source.profile } : { source: status.source.kind };
       return { ...source, arn: status.identity.arn, region: status.region };
     },
     emit: (event) => events.emit('chat:event', event),

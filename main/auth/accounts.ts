@@ -12,6 +12,7 @@ import {
   credentialSourceText,
   parseCredentialSource,
   type AccountsView,
+  type EnvironmentCredentialsKind,
   type AwsProfileView,
   type CredentialSource,
   type SessionSource,
@@ -34,6 +35,10 @@ export interface AccountsOptions {
   identityCenter: IdentityCenter;
   /** A session for one profile, its statuses handed to `report`. */
   profileSession: (profile: string, report: (status: SourceStatus) => void) => ProfileSession;
+  /** A session with this computer's own credentials, its statuses handed to `report`. */
+  environmentSession: (report: (status: SourceStatus) => void) => SourceSession;
+  /** Which credentials this computer offers of its own (looked for once); undefined when none. */
+  detectEnvironment: () => Promise<EnvironmentCredentialsKind | undefined>;
   paths: AwsConfigPaths;
   env: Record<string, string | undefined>;
   onStatus: (status: SessionStatus) => void;
@@ -49,6 +54,8 @@ export class Accounts {
   private source: CredentialSource;
   private current: SourceSession;
   private profiles: AwsProfileInfo[] = [];
+  /** This computer's own credentials: undefined until looked for, null when there are none. */
+  private environment?: EnvironmentCredentialsKind | null;
   private problem?: string;
   private watchers: FSWatcher[] = [];
   private reread?: NodeJS.Timeout;
@@ -80,6 +87,10 @@ export class Accounts {
 
   /** Reads the profiles, starts watching the files, and resumes the source in use without asking anything. */
   async start(): Promise<void> {
+    // Looking may take a moment (an EC2 instance's metadata service): Settings hears when it is known.
+    void this.findEnvironment().then((kind) => {
+      if (kind) this.options.onChanged(this.snapshot());
+    });
     await this.readProfiles();
     if (this.options.watchFiles !== false) this.watchFiles();
     await this.current.restore();
@@ -87,7 +98,7 @@ export class Accounts {
 
   /** What Settings → Account shows; the files are read again first. */
   async view(): Promise<AccountsView> {
-    await this.readProfiles();
+    await Promise.all([this.readProfiles(), this.findEnvironment()]);
     return this.snapshot();
   }
 
@@ -100,6 +111,11 @@ export class Accounts {
           action: 'Choose one of the profiles listed.',
         });
       }
+    }
+    if (source.kind === 'environment' && !(await this.findEnvironment())) {
+      throw new StrataError('invalid-input', "This computer doesn't offer AWS credentials of its own.", {
+        action: 'Choose one of the ways to sign in listed.',
+      });
     }
     if (!sameSource(source, this.chosen())) {
       this.choosing = true;
@@ -164,7 +180,7 @@ export class Accounts {
       if (previous !== this.options.company) previous.dispose();
       this.options.onChanged(this.snapshot());
       const session = this.current;
-      const starting = source.kind === 'profile' && interactive ? session.signIn() : session.restore();
+      const starting = source.kind !== 'company' && interactive ? session.signIn() : session.restore();
       // A source that started tells its own progress; one with nothing to resume says so once it knows.
       void starting
         .catch(() => undefined)
@@ -178,10 +194,18 @@ export class Accounts {
 
   private sessionFor(source: CredentialSource): SourceSession {
     if (source.kind === 'company') return this.options.company;
-    const session = this.options.profileSession(source.profile, (status) => {
+    // Heard only while it is the session in use.
+    const report = (status: SourceStatus) => {
       if (this.current === session) this.options.onStatus(this.withSource(status));
-    });
+    };
+    const session = source.kind === 'environment' ? this.options.environmentSession(report) : this.options.profileSession(source.profile, report);
     return session;
+  }
+
+  /** Which credentials this computer offers of its own, looked for once. */
+  private async findEnvironment(): Promise<EnvironmentCredentialsKind | undefined> {
+    if (this.environment === undefined) this.environment = (await this.options.detectEnvironment()) ?? null;
+    return this.environment ?? undefined;
   }
 
   /** The company session reports here; heard only while it is the source in use. */
@@ -196,6 +220,7 @@ export class Accounts {
   private sessionSource(): SessionSource {
     const source = this.source;
     if (source.kind === 'company') return source;
+    if (source.kind === 'environment') return { kind: 'environment', from: this.environment ?? null };
     const kind = this.profiles.find((profile) => profile.name === source.profile)?.kind ?? 'unknown';
     return { kind: 'profile', profile: source.profile, profileKind: kind };
   }
@@ -208,6 +233,7 @@ export class Accounts {
       ...(locked ? { locked } : {}),
       company: { configured: missingForSignIn(this.options.settings.effective()).length === 0 },
       profiles: this.profiles.map((profile) => this.viewOf(profile, profile.name === named)),
+      ...(this.environment ? { environment: { from: this.environment } } : {}),
       files: { ...this.options.paths },
       ...(this.problem ? { problem: this.problem } : {}),
     };

@@ -11,10 +11,10 @@
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import type { AppError, CompanySettings, SourceStatus, UserProfile } from '../../preload/contract';
+import type { AppError, CompanySettings, SourceStatus } from '../../preload/contract';
 import { SSO_SESSION_WARNING_MS } from '../../preload/limits';
 import { asStrataError, StrataError, toAppError } from '../errors';
-import { describePrincipal } from './principal';
+import { principalUser } from './principal';
 import type { AwsConfigPaths, AwsProfileInfo } from './aws-profiles';
 import type { IdentityCenter, SignInMethod, SsoSessionRef } from './identity-center';
 import { RenewableCredentials } from './renewable-credentials';
@@ -49,17 +49,6 @@ interface ProfileActive extends ActiveSession {
 interface MfaRequest {
   serial: string;
   resolve: (code: string) => void;
-}
-
-/**
- * The person behind a profile's credentials, named as AWS names them; for IAM Identity Center's
- * roles (AWSReservedSSO_<permission set>_<id>), the person it signed in.
- */
-function profileUser(arn: string): UserProfile {
-  const ssoUser = /:assumed-role\/AWSReservedSSO_[^/]+\/(.+)$/.exec(arn)?.[1];
-  if (ssoUser) return { subject: arn, name: ssoUser };
-  const principal = describePrincipal(arn);
-  return { subject: arn, name: principal.replace(/^(role|user) /, '') };
 }
 
 export class ProfileSession extends SourceSession<ProfileActive> {
@@ -179,7 +168,7 @@ export class ProfileSession extends SourceSession<ProfileActive> {
       credentials = fresh;
       await abortable(fresh.get(), attempt.signal);
       const identity = await abortable(this.fetchIdentity(settings, fresh), attempt.signal);
-      this.activate(generation, { credentials: fresh, identity, settings, user: profileUser(identity.arn), ...(sso ? { sso } : {}) });
+      this.activate(generation, { credentials: fresh, identity, settings, user: principalUser(identity.arn), ...(sso ? { sso } : {}) });
       return this.status;
     } catch (err) {
       // An abandoned attempt's credentials are dropped; whatever it was still fetching saves nothing.

@@ -101,3 +101,39 @@ test.describe('accounts', () => {
     await testInfo.attach('Settings → Account', { path: shot, contentType: 'image/png' });
   });
 });
+
+test.describe("this computer's own credentials", () => {
+  test.use({
+    sandboxOptions: { bedrock: { tokensPerSecond: 0, answerWords: 20 } },
+    // Started from a terminal with `export AWS_ACCESS_KEY_ID=…`: the IAM user grace's key.
+    harnessEnv: {
+      from: (sandbox) => {
+        const key = sandbox.iamUserKey('grace');
+        return { ...awsFiles(sandbox), AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey };
+      },
+    },
+  });
+
+  test('are listed beside the profiles, used at once, and each answer says it was asked with them', async ({ app }) => {
+    await app.getByTestId('other-sign-in-button').click();
+    const row = app.getByTestId('account-source-environment');
+    await expect(row).toContainText("This computer's AWS credentials");
+    await expect(row).toContainText('From environment variables (AWS_ACCESS_KEY_ID)');
+    await row.getByTestId('account-use-button').click();
+    await expect(row.getByTestId('account-in-use')).toBeVisible();
+    await app.getByTestId('settings-close-button').click();
+    await expect(app.getByTestId('session-user-name')).toHaveText('grace');
+    await expect(app.getByTestId('session-state')).toHaveText("This computer's credentials");
+    await ask(app, 'Hello from the environment');
+    await expect(lastAnswer(app).getByTestId('message-usage')).toHaveAttribute(
+      'title',
+      "Asked with this computer's AWS credentials as grace, in us-east-1",
+    );
+
+    // Signed out: the front door offers them again.
+    await app.getByTestId('sign-out-button').click();
+    await expect(app.getByTestId('sign-in-button')).toHaveText("Use this computer's credentials");
+    await app.getByTestId('sign-in-button').click();
+    await expect(app.getByTestId('session-user-name')).toHaveText('grace');
+  });
+});

@@ -47,6 +47,9 @@ sso_role_name = ReadOnly
 [profile broken-sso]
 sso_session = missing
 
+[profile token-only]
+sso_session = corp
+
 [profile web]
 role_arn = arn:aws:iam::111122223333:role/Pod
 web_identity_token_file = /var/run/secrets/token
@@ -89,6 +92,7 @@ describe('AWS profiles', () => {
       ['empty', 'unknown'],
       ['half', 'static'],
       ['legacy-sso', 'sso'],
+      ['token-only', 'sso'],
       ['vault', 'process'],
       ['web', 'web-identity'],
       ['work', 'sso'],
@@ -113,6 +117,8 @@ describe('AWS profiles', () => {
       roleName: 'ReadOnly',
     });
     expect(byName['broken-sso']?.problem).toContain('“missing”');
+    // An sso-session alone signs in (aws sso login) but names no role to take.
+    expect(byName['token-only']?.problem).toBe('It names no AWS account and role (sso_account_id and sso_role_name).');
     expect(byName.half?.problem).toBe('It has only half of an access key.');
     expect(byName.empty?.problem).toBeDefined();
     // Secrets are not part of what is listed.

@@ -53,7 +53,7 @@ const REQUEST_SAMPLES: { [C in RequestChannel]: RequestInput<C>[] } = {
   'auth:test-connection': [undefined],
   'auth:submit-mfa-code': [{ code: '123456' }, { code: ' 012345 ' }],
   'accounts:get': [undefined],
-  'accounts:choose': [{ source: { kind: 'profile', profile: 'dev' } }, { source: { kind: 'company' } }],
+  'accounts:choose': [{ source: { kind: 'profile', profile: 'dev' } }, { source: { kind: 'company' } }, { source: { kind: 'environment' } }],
   'settings:get': [undefined],
   'settings:update': [{ region: 'eu-west-1' }, { issuer: '', redirectPort: 0, companyName: undefined }],
   'settings:set-proxy-sign-in': [{ username: 'ada', password: 'p@ss word:;' }],
@@ -220,6 +220,7 @@ describe('the IPC contract', () => {
       { source: { kind: 'profile', profile: '' } },
       { source: { kind: 'profile' } },
       { source: { kind: 'company', profile: 'dev' } },
+      { source: { kind: 'environment', profile: 'dev' } },
       { source: { kind: 'keys' } },
       {},
     ]) {

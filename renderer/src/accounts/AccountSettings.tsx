@@ -10,7 +10,7 @@ import { SectionNotLoaded, SettingsSection } from '../settings/SettingsSection';
 import { ErrorNotice } from '../shared/ErrorNotice';
 import { CheckIcon } from '../shared/icons';
 import { sourceKey } from './accounts-store';
-import { profileDetails, ssoSessionText } from './source-words';
+import { environmentText, profileDetails, ssoSessionText } from './source-words';
 import './accounts.css';
 
 interface SourceRowProps {
@@ -93,6 +93,15 @@ export function AccountSettings() {
               inUse={view.active.kind === 'company'}
               disabled={Boolean(view.locked)}
             />
+            {view.environment && (
+              <SourceRow
+                source={{ kind: 'environment' }}
+                title="This computer's AWS credentials"
+                details={environmentText(view.environment.from)}
+                inUse={view.active.kind === 'environment'}
+                disabled={Boolean(view.locked)}
+              />
+            )}
             {view.profiles.map((profile) => (
               <SourceRow
                 key={profile.name}

@@ -28,7 +28,7 @@ export type AccountsStore = StoreApi<AccountsStoreState>;
 
 /** "company" or "profile:<name>": one text per source, to compare and to key lists by. */
 export function sourceKey(source: CredentialSource): string {
-  return source.kind === 'company' ? 'company' : `profile:${source.profile}`;
+  return source.kind === 'profile' ? `profile:${source.profile}` : source.kind;
 }
 
 export function createAccountsStore(api: AccountsApi): AccountsStore {

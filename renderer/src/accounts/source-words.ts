@@ -2,7 +2,7 @@
  * Credential sources in words: what the header, the sign-in screens and
  * Settings → Account call them. Pure, so unit tests reach it directly.
  */
-import type { AwsProfileView, ProfileKind, SessionSource } from '../../../preload/contract';
+import type { AwsProfileView, EnvironmentCredentialsKind, ProfileKind, SessionSource } from '../../../preload/contract';
 import { formatClockTime } from '../shared/time-format';
 
 const KIND_TEXT: Record<ProfileKind, string> = {
@@ -19,9 +19,27 @@ export function profileKindText(kind: ProfileKind): string {
   return KIND_TEXT[kind];
 }
 
-/** "Your company account" or "AWS profile “dev”". */
+/** "Your company account", "AWS profile “dev”" or "This computer's AWS credentials". */
 export function sourceLabel(source: SessionSource): string {
-  return source.kind === 'company' ? 'Your company account' : `AWS profile “${source.profile}”`;
+  if (source.kind === 'company') return 'Your company account';
+  return source.kind === 'profile' ? `AWS profile “${source.profile}”` : "This computer's AWS credentials";
+}
+
+/** The source in two or three words under the person's name in the header. */
+export function sourceShort(source: SessionSource): string {
+  if (source.kind === 'company') return 'Signed in';
+  return source.kind === 'profile' ? `AWS profile ${source.profile}` : "This computer's credentials";
+}
+
+const ENVIRONMENT_TEXT: Record<EnvironmentCredentialsKind, string> = {
+  variables: 'From environment variables (AWS_ACCESS_KEY_ID)',
+  container: "From the container's task role",
+  instance: "From this EC2 instance's role",
+};
+
+/** Where this computer's own credentials come from, in words. */
+export function environmentText(from: EnvironmentCredentialsKind | null): string {
+  return from ? ENVIRONMENT_TEXT[from] : 'As the AWS SDK finds them on this computer';
 }
 
 /** Where an interactive sign-in with `source` happens, for "… in your web browser": "sign in with Example Corp". */

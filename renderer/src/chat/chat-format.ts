@@ -40,7 +40,7 @@ export function usageText(message: ChatMessage): string | null {
 export function answeredAsText(message: ChatMessage): string | null {
   if (!message.answeredAs) return null;
   const { arn, region, source, profile } = message.answeredAs;
-  const via = source === 'profile' ? `the AWS profile “${profile ?? ''}”` : 'your company account';
+  const via = source === 'profile' ? `the AWS profile “${profile ?? ''}”` : source === 'environment' ? "this computer's AWS credentials" : 'your company account';
   return `Asked with ${via} as ${describeArn(arn).name}, in ${region}`;
 }
 

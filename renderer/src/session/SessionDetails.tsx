@@ -4,7 +4,7 @@
  * The header stays calm; the technical facts are one click away.
  */
 import { useId } from 'react';
-import { sourceLabel } from '../accounts/source-words';
+import { sourceLabel, sourceShort } from '../accounts/source-words';
 import { formatClockTime } from '../shared/time-format';
 import { ConnectionTestPanel } from './ConnectionTestPanel';
 import { describeExpiry, identityFacts } from './session-details';
@@ -39,7 +39,7 @@ export function SessionDetails({ session, ended }: { session: WorkspaceSession; 
             {displayName(user)}
           </span>
           <span className={`session-person__state${ended ? ' session-person__state--ended' : ''}`} data-testid="session-state">
-            {ended ? 'Session ended' : session.source.kind === 'profile' ? `AWS profile ${session.source.profile}` : 'Signed in'}
+            {ended ? 'Session ended' : sourceShort(session.source)}
           </span>
         </span>
         <span className="session-person__caret" aria-hidden="true" />

@@ -55,7 +55,9 @@ export function SessionEndedBanner({ interruption }: { interruption: SessionInte
                   ? `A tab opened in your web browser to ${signInWhere(interruption.source, companyName)}. ${KEPT}`
                   : interruption.source.kind === 'company'
                     ? `Strata is using your saved sign-in. ${KEPT}`
-                    : `Strata is getting credentials from your AWS profile. ${KEPT}`}
+                    : interruption.source.kind === 'environment'
+                      ? `Strata is getting this computer's AWS credentials. ${KEPT}`
+                      : `Strata is getting credentials from your AWS profile. ${KEPT}`}
             </p>
             <ProgressIndicator label={device ? 'Waiting for you to allow access' : inBrowser ? 'Waiting for you to sign in' : 'Signing in'} />
           </>

@@ -42,7 +42,9 @@ export function SigningInScreen({ source, interactive, mfa, device }: SigningInS
         ? `A tab opened in your web browser to ${signInWhere(source, companyName)}. Strata continues on its own once you're done.`
         : source.kind === 'profile'
           ? `Strata is getting credentials from your AWS profile “${profile}”.`
-          : 'Strata is using your saved sign-in. This takes a moment.';
+          : source.kind === 'environment'
+            ? "Strata is getting this computer's AWS credentials."
+            : 'Strata is using your saved sign-in. This takes a moment.';
   return (
     <>
       <span className="welcome-card__badge">
