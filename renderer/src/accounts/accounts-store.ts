@@ -26,7 +26,7 @@ export interface AccountsStoreState {
 
 export type AccountsStore = StoreApi<AccountsStoreState>;
 
-/** "company" or "profile:<name>": one text per source, to compare and to key lists by. */
+/** "company", "environment" or "profile:<name>": one text per source, to compare and to key lists by. */
 export function sourceKey(source: CredentialSource): string {
   return source.kind === 'profile' ? `profile:${source.profile}` : source.kind;
 }
