@@ -90,14 +90,25 @@ export type ProfileKind = 'static' | 'assume-role' | 'process' | 'sso' | 'web-id
 /** Where this computer's own AWS credentials come from: environment variables, a container's role, an EC2 instance's role. */
 export type EnvironmentCredentialsKind = 'variables' | 'container' | 'instance';
 
-/** Where Strata's AWS credentials come from: the company sign-in, an AWS profile, or this computer's own. */
-export type CredentialSource = { kind: 'company' } | { kind: 'profile'; profile: string } | { kind: 'environment' };
+/** Where Strata's AWS access comes from: the company sign-in, an AWS profile, this computer's own credentials, or a Bedrock API key. */
+export type CredentialSource = { kind: 'company' } | { kind: 'profile'; profile: string } | { kind: 'environment' } | { kind: 'api-key' };
+
+/**
+ * A Bedrock API key as Strata may show it (never the key): short-term keys are presigned for one
+ * Region and end within 12 hours; long-term keys belong to an IAM user and end when IT set them to.
+ */
+export type ApiKeyInfo =
+  /** ending: the end of its signature, to tell keys apart (every short-term key ends alike). */
+  | { kind: 'short-term'; ending: string; region: string; expiresAt: number }
+  | { kind: 'long-term'; ending: string; user?: string; account?: string };
 
 /** The source a session status is about, with what the person needs to recognise it. */
 export type SessionSource =
   | { kind: 'company' }
   | { kind: 'profile'; profile: string; profileKind: ProfileKind }
-  | { kind: 'environment'; from: EnvironmentCredentialsKind | null };
+  | { kind: 'environment'; from: EnvironmentCredentialsKind | null }
+  /** key: the saved key, while there is one. */
+  | { kind: 'api-key'; key: ApiKeyInfo | null };
 
 /** A session as one source reports it; the app adds which source it is. */
 export type SourceStatus =
@@ -196,12 +207,13 @@ const WEB_ADDRESS = 'Enter the full web address, starting with https://.';
 const PROXY = "Enter system, none, or the proxy's address, such as http://proxy.example.com:8080.";
 const NO_PROXY = 'Enter host names separated by commas, such as .example.com, intranet.example.com:8443.';
 const CA_BUNDLE = 'Enter the full path of a PEM file, such as /etc/ssl/company-ca.pem.';
-const CREDENTIAL_SOURCE = "Enter company, environment (this computer's own credentials), or profile: and the name of an AWS profile, such as profile:dev.";
+const CREDENTIAL_SOURCE =
+  "Enter company, environment (this computer's own credentials), api-key (a Bedrock API key), or profile: and the name of an AWS profile, such as profile:dev.";
 
 /** An AWS profile's name as the config files may hold it: no spaces, no brackets. */
 export const PROFILE_NAME = /^[\w.@+\-/]{1,128}$/;
 
-/** The credentialSource setting's text for a source: "company", "environment" or "profile:<name>". */
+/** The credentialSource setting's text for a source: "company", "environment", "api-key" or "profile:<name>". */
 export function credentialSourceText(source: CredentialSource): string {
   return source.kind === 'profile' ? `profile:${source.profile}` : source.kind;
 }
@@ -209,7 +221,8 @@ export function credentialSourceText(source: CredentialSource): string {
 /** The source a credentialSource setting names. */
 export function parseCredentialSource(text: string): CredentialSource {
   if (text.startsWith('profile:')) return { kind: 'profile', profile: text.slice('profile:'.length) };
-  return text === 'environment' ? { kind: 'environment' } : { kind: 'company' };
+  if (text === 'environment' || text === 'api-key') return { kind: text };
+  return { kind: 'company' };
 }
 
 /** A proxy's address: http or https, a host and port, and nothing else (no path, no sign-in in the address). */
@@ -276,13 +289,14 @@ export const companySettingsSchema = z.object({
     ),
     CA_BUNDLE,
   ),
-  /** Which credentials Strata uses: "company" (the company sign-in), "environment" (this computer's own) or "profile:<name>" (an AWS profile). */
+  /** Which credentials Strata uses: "company" (the company sign-in), "environment" (this computer's own), "api-key" (a Bedrock API key) or "profile:<name>" (an AWS profile). */
   credentialSource: z
     .string({ error: CREDENTIAL_SOURCE })
     .trim()
     .max(SETTING_LIMITS.credentialSource, CREDENTIAL_SOURCE)
     .refine(
-      (value) => value === 'company' || value === 'environment' || (value.startsWith('profile:') && PROFILE_NAME.test(value.slice(8))),
+      (value) =>
+        value === 'company' || value === 'environment' || value === 'api-key' || (value.startsWith('profile:') && PROFILE_NAME.test(value.slice(8))),
       CREDENTIAL_SOURCE,
     ),
 });
@@ -388,6 +402,11 @@ export interface AccountsView {
   profiles: AwsProfileView[];
   /** This computer's own credentials, when it offers any. */
   environment?: { from: EnvironmentCredentialsKind };
+  /**
+   * The Bedrock API key Strata keeps (encrypted where the system allows), if any; `reason` says why
+   * it will not survive a restart when it will not.
+   */
+  apiKey: (ApiKeyInfo & { reason?: string }) | null;
   /** Where the profiles were read from. */
   files: { config: string; credentials: string };
   /** Why the files could not be read, in words. */
@@ -397,6 +416,7 @@ export interface AccountsView {
 export const credentialSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('company') }).strict(),
   z.object({ kind: z.literal('environment') }).strict(),
+  z.object({ kind: z.literal('api-key') }).strict(),
   z.object({ kind: z.literal('profile'), profile: z.string().regex(PROFILE_NAME, 'Choose one of the profiles listed.') }).strict(),
 ]);
 
@@ -467,11 +487,13 @@ export interface ChatMessage {
 
 /** The sign-in an answer was asked with, kept with it: which source, as whom, where. */
 export interface AnsweredAs {
-  /** 'company': the company sign-in; 'profile': the AWS profile named; 'environment': this computer's own credentials. */
-  source: 'company' | 'profile' | 'environment';
+  /** 'company': the company sign-in; 'profile': the AWS profile named; 'environment': this computer's own credentials; 'api-key': a Bedrock API key. */
+  source: 'company' | 'profile' | 'environment' | 'api-key';
   profile?: string;
-  /** The caller ARN AWS named for the session. */
+  /** The caller ARN AWS named for the session; '' for a Bedrock API key. */
   arn: string;
+  /** A long-term Bedrock API key's last four characters, to tell keys apart. */
+  key?: string;
   region: string;
 }
 
@@ -627,6 +649,20 @@ export const proxySignInSchema = z
   })
   .strict();
 
+const API_KEY = 'Paste the whole key: Bedrock API keys begin with ABSK or bedrock-api-key-.';
+/** Longer than any key Bedrock issues (a short-term key carries a session token), short enough to refuse anything else. */
+export const API_KEY_MAX_LENGTH = 10_000;
+export const apiKeySchema = z
+  .object({
+    key: z
+      .string({ error: API_KEY })
+      .trim()
+      .min(1, API_KEY)
+      .max(API_KEY_MAX_LENGTH, atMost('the key', API_KEY_MAX_LENGTH))
+      .regex(/^(ABSK|bedrock-api-key-)[A-Za-z0-9+/]+={0,2}$/, API_KEY),
+  })
+  .strict();
+
 export const openExternalSchema = z.object({ url: z.string().max(2048) }).strict();
 export const showInFolderSchema = z.object({ path: z.string().min(1).max(4096) }).strict();
 
@@ -685,6 +721,10 @@ export const contract = {
     get: request<AccountsView>()('accounts:get', noInput),
     /** Uses another source from now on (remembered); answers under way finish on the old credentials. */
     choose: request<AccountsView>()('accounts:choose', z.object({ source: credentialSourceSchema }).strict()),
+    /** Keeps a Bedrock API key (encrypted) in place of any before it, and uses it once Bedrock accepted it. */
+    saveApiKey: request<AccountsView>()('accounts:save-api-key', apiKeySchema),
+    /** Forgets the Bedrock API key; if it was in use, Strata is signed out. */
+    forgetApiKey: request<AccountsView>()('accounts:forget-api-key', noInput),
     /** The profiles changed on disk, or the source in use changed. */
     onChanged: event<AccountsView>()('accounts:changed'),
   },

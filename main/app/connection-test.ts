@@ -3,13 +3,13 @@
  * models they may use, and one tiny question to one of them, each step in
  * words, stopping at the first that fails (with what to do about it).
  */
-import type { AppError, AwsIdentity, ConnectionTest, ConnectionTestStep, ModelCatalog } from '../../preload/contract';
+import type { ApiKeyInfo, AppError, AwsIdentity, ConnectionTest, ConnectionTestStep, ModelCatalog } from '../../preload/contract';
 import { describePrincipal } from '../auth/principal';
 import { StrataError, toAppError } from '../errors';
 
 export interface ConnectionTestDeps {
-  /** STS GetCallerIdentity with the session's credentials. */
-  identity(): Promise<AwsIdentity>;
+  /** Who the session is: STS GetCallerIdentity with its credentials, or the Bedrock API key it uses. */
+  identity(): Promise<{ kind: 'aws'; identity: AwsIdentity } | { kind: 'api-key'; key: ApiKeyInfo }>;
   /** The model catalog, fetched afresh. */
   listModels(): Promise<ModelCatalog>;
   /** One tiny Converse request, saved nowhere. */
@@ -29,6 +29,15 @@ const TITLES: Record<ConnectionTestStep['id'], string> = {
 export function describeIdentity(identity: AwsIdentity): string {
   const account = identity.account.replace(/^(\d{4})(\d{4})(\d{4})$/, '$1-$2-$3');
   return `${describePrincipal(identity.arn)} in account ${account}`;
+}
+
+/** "a long-term Bedrock API key of BedrockAPIKey-ab12 in account 1234-5678-9012, ending x7Qz"; never the key. */
+export function describeApiKey(key: ApiKeyInfo): string {
+  if (key.kind === 'short-term') {
+    return `a short-term Bedrock API key for ${key.region}`;
+  }
+  const owner = key.user ? ` of ${key.user}${key.account ? ` in account ${key.account.replace(/^(\d{4})(\d{4})(\d{4})$/, '$1-$2-$3')}` : ''}` : '';
+  return `a long-term Bedrock API key${owner}, ending ${key.ending}`;
 }
 
 /** The model to ask: the preferred one if this person may use it, else the first the catalog lists that they may. */
@@ -59,7 +68,10 @@ export async function testConnection(deps: ConnectionTestDeps): Promise<Connecti
   };
 
   let catalog: ModelCatalog | undefined;
-  await run('identity', async () => `AWS knows you as ${describeIdentity(await deps.identity())}.`);
+  await run('identity', async () => {
+    const who = await deps.identity();
+    return who.kind === 'aws' ? `AWS knows you as ${describeIdentity(who.identity)}.` : `Strata uses ${describeApiKey(who.key)}.`;
+  });
   await run('models', async () => {
     catalog = await deps.listModels();
     const count = catalog.groups.reduce((sum, group) => sum + group.models.length, 0);

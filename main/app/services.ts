@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Accounts } from '../auth/accounts';
+import { ApiKeySession, ApiKeyVault, checkApiKey, settingsForKey, usableKey } from '../auth/api-key-session';
 import { awsConfigPaths, listProfiles } from '../auth/aws-profiles';
 import { CompanySession } from '../auth/company-session';
 import { detectEnvironmentCredentials } from '../auth/environment-credentials';
@@ -102,6 +103,7 @@ export function createServices(platform: Platform): Services {
     policy: loadPolicy(platform.policyPaths),
     env: platform.env,
   });
+  const apiKeyVault = new ApiKeyVault({ file: path.join(platform.userDataDir, 'bedrock-api-key.secret'), cipher: platform.cipher });
   const proxySignIn = new ProxySignIn({ file: path.join(platform.userDataDir, 'proxy.secret'), cipher: platform.cipher });
   const tokenStorage = () => (vault.persistent ? { persistent: true } : { persistent: false, reason: vault.reason });
   const view = () => settings.view({ tokenStorage: tokenStorage(), proxySignIn: proxySignIn.view() });
@@ -167,6 +169,20 @@ export function createServices(platform: Platform): Services {
         ...platform.timing,
       }),
     detectEnvironment,
+    apiKeySession: (report) =>
+      new ApiKeySession({
+        vault: apiKeyVault,
+        settings: () => settings.effective(),
+        clients,
+        onStatus: report,
+        log: platform.log,
+        ...platform.timing,
+      }),
+    apiKeyVault,
+    checkApiKey: async (key) => {
+      usableKey(key, (platform.timing?.now ?? Date.now)());
+      await checkApiKey(clients, settingsForKey(settings.effective(), key), key);
+    },
     paths: awsPaths,
     env: platform.env,
     watchFiles: platform.watchAwsFiles,
@@ -198,7 +214,7 @@ export function createServices(platform: Platform): Services {
   preferences.onChange((value) => events.emit('preferences:changed', value));
   const models = new ModelService({
     settings: awsSettings,
-    credentials: () => accounts.session.credentialProvider(),
+    auth: () => accounts.session.bedrockAuth(),
     clients,
     preferences,
   });
@@ -206,14 +222,20 @@ export function createServices(platform: Platform): Services {
     store: conversations,
     models,
     settings: awsSettings,
-    credentials: () => accounts.session.credentialProvider(),
+    auth: () => accounts.session.bedrockAuth(),
     renewCredentials: () => accounts.session.renewCredentials(),
     clients,
     answeredAs: () => {
       const status = accounts.status();
       if (status.state !== 'ready') return undefined;
-      const source = status.source.kind === 'profile' ? { source: 'profile' as const, profile: status.source.profile } : { source: status.source.kind };
-      return { ...source, arn: status.identity.arn, region: status.region };
+      const { source } = status;
+      const from =
+        source.kind === 'profile'
+          ? { source: 'profile' as const, profile: source.profile }
+          : source.kind === 'api-key'
+            ? { source: 'api-key' as const, ...(source.key?.kind === 'long-term' ? { key: source.key.ending } : {}) }
+            : { source: source.kind };
+      return { ...from, arn: status.identity.arn, region: status.region };
     },
     emit: (event) => events.emit('chat:event', event),
     log: platform.log,
@@ -272,7 +294,7 @@ export function createServices(platform: Platform): Services {
     },
     'auth:test-connection': () =>
       testConnection({
-        identity: () => accounts.session.callerIdentity(),
+        identity: () => accounts.session.whoAmI(),
         listModels: () => models.list(true),
         ask: (modelId) => chat.ask(modelId),
         preferredModel: () => models.defaultModelId() || undefined,
@@ -283,6 +305,8 @@ export function createServices(platform: Platform): Services {
     },
     'accounts:get': () => accounts.view(),
     'accounts:choose': ({ source }) => accounts.choose(source),
+    'accounts:save-api-key': ({ key }) => accounts.saveApiKey(key),
+    'accounts:forget-api-key': () => accounts.forgetApiKey(),
     'auth:reopen-sign-in-page': async () => {
       await accounts.session.reopenSignInPage();
       return null;

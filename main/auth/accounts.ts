@@ -1,5 +1,6 @@
 /**
- * The one credential source in use: the company sign-in or an AWS profile.
+ * The one credential source in use: the company sign-in, an AWS profile, this
+ * computer's own credentials or a Bedrock API key.
  * Switching takes effect at once for new requests (answers under way finish
  * on the credentials they started with); the choice is the credentialSource
  * setting, so it is remembered and IT can preset or lock it; the AWS files
@@ -12,6 +13,7 @@ import {
   credentialSourceText,
   parseCredentialSource,
   type AccountsView,
+  type ApiKeyInfo,
   type EnvironmentCredentialsKind,
   type AwsProfileView,
   type CredentialSource,
@@ -23,6 +25,8 @@ import { StrataError } from '../errors';
 import { missingForSignIn } from '../settings/layers';
 import type { SettingsService } from '../settings/settings-service';
 import { environmentProfile, listProfiles, type AwsConfigPaths, type AwsProfileInfo } from './aws-profiles';
+import type { ApiKeyVault } from './api-key-session';
+import { describeApiKey } from './bedrock-api-key';
 import type { CompanySession } from './company-session';
 import type { IdentityCenter } from './identity-center';
 import type { ProfileSession } from './profile-session';
@@ -39,6 +43,12 @@ export interface AccountsOptions {
   environmentSession: (report: (status: SourceStatus) => void) => SourceSession;
   /** Which credentials this computer offers of its own (looked for once); undefined when none. */
   detectEnvironment: () => Promise<EnvironmentCredentialsKind | undefined>;
+  /** A session with the saved Bedrock API key, its statuses handed to `report`. */
+  apiKeySession: (report: (status: SourceStatus) => void) => SourceSession;
+  /** Where the Bedrock API key is kept. */
+  apiKeyVault: ApiKeyVault;
+  /** Asks Bedrock whether it takes a key that has not ended; throws in words when it does not. */
+  checkApiKey: (key: string) => Promise<void>;
   paths: AwsConfigPaths;
   env: Record<string, string | undefined>;
   onStatus: (status: SessionStatus) => void;
@@ -112,6 +122,11 @@ export class Accounts {
         });
       }
     }
+    if (source.kind === 'api-key' && !this.options.apiKeyVault.load()) {
+      throw new StrataError('invalid-input', 'No Bedrock API key is saved on this computer.', {
+        action: 'Paste your key under Bedrock API key first.',
+      });
+    }
     if (source.kind === 'environment' && !(await this.findEnvironment())) {
       throw new StrataError('invalid-input', "This computer doesn't offer AWS credentials of its own.", {
         action: 'Choose one of the ways to sign in listed.',
@@ -145,6 +160,37 @@ export class Accounts {
       this.options.onStatus(this.status());
     }
     return true;
+  }
+
+  /**
+   * Keeps a Bedrock API key in place of any before it, once Bedrock took it, and uses it (the
+   * session in use ends as any switch ends it). A key Bedrock refuses is not kept, and the one
+   * before it stays.
+   */
+  async saveApiKey(key: string): Promise<AccountsView> {
+    const locked = this.options.settings.locks().credentialSource;
+    if (locked && this.chosen().kind !== 'api-key') {
+      throw new StrataError('invalid-input', `${locked}: Strata uses the sign-in your IT team chose.`);
+    }
+    await this.options.checkApiKey(key);
+    this.options.apiKeyVault.save({ key, scope: '' });
+    if (this.source.kind === 'api-key') {
+      await this.switching;
+      // Signed in again with the new key (the old one's session ends); how it went, the status says.
+      await this.current.signIn().catch(() => undefined);
+      this.options.onChanged(this.snapshot());
+      return this.snapshot();
+    }
+    return this.choose({ kind: 'api-key' });
+  }
+
+  /** Forgets the Bedrock API key; signs out when it is in use. */
+  async forgetApiKey(): Promise<AccountsView> {
+    if (this.source.kind === 'api-key') await this.current.signOut();
+    this.options.apiKeyVault.clear();
+    const view = this.snapshot();
+    this.options.onChanged(view);
+    return view;
   }
 
   /** The code from the MFA device the profile sign-in under way asked for. */
@@ -196,9 +242,17 @@ export class Accounts {
     if (source.kind === 'company') return this.options.company;
     // Heard only while it is the session in use.
     const report = (status: SourceStatus) => {
-      if (this.current === session) this.options.onStatus(this.withSource(status));
+      if (this.current !== session) return;
+      this.options.onStatus(this.withSource(status));
+      // An API key that ended or was refused is forgotten: Settings hears it has none now.
+      if (source.kind === 'api-key' && status.state !== 'signing-in') this.options.onChanged(this.snapshot());
     };
-    const session = source.kind === 'environment' ? this.options.environmentSession(report) : this.options.profileSession(source.profile, report);
+    const session =
+      source.kind === 'environment'
+        ? this.options.environmentSession(report)
+        : source.kind === 'api-key'
+          ? this.options.apiKeySession(report)
+          : this.options.profileSession(source.profile, report);
     return session;
   }
 
@@ -221,6 +275,7 @@ export class Accounts {
     const source = this.source;
     if (source.kind === 'company') return source;
     if (source.kind === 'environment') return { kind: 'environment', from: this.environment ?? null };
+    if (source.kind === 'api-key') return { kind: 'api-key', key: this.savedKey() };
     const kind = this.profiles.find((profile) => profile.name === source.profile)?.kind ?? 'unknown';
     return { kind: 'profile', profile: source.profile, profileKind: kind };
   }
@@ -234,9 +289,27 @@ export class Accounts {
       company: { configured: missingForSignIn(this.options.settings.effective()).length === 0 },
       profiles: this.profiles.map((profile) => this.viewOf(profile, profile.name === named)),
       ...(this.environment ? { environment: { from: this.environment } } : {}),
+      apiKey: this.savedKeyView(),
       files: { ...this.options.paths },
       ...(this.problem ? { problem: this.problem } : {}),
     };
+  }
+
+  /** What the saved Bedrock API key says of itself; null when there is none. */
+  private savedKey(): ApiKeyInfo | null {
+    const saved = this.options.apiKeyVault.load();
+    if (!saved) return null;
+    try {
+      return describeApiKey(saved.key);
+    } catch {
+      return null;
+    }
+  }
+
+  private savedKeyView(): AccountsView['apiKey'] {
+    const key = this.savedKey();
+    const reason = this.options.apiKeyVault.reason;
+    return key && { ...key, ...(reason ? { reason } : {}) };
   }
 
   private async readProfiles(): Promise<void> {

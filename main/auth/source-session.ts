@@ -6,9 +6,9 @@
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
-import type { AppError, AwsIdentity, CompanySettings, SourceStatus, UserProfile } from '../../preload/contract';
+import type { ApiKeyInfo, AppError, AwsIdentity, CompanySettings, SourceStatus, UserProfile } from '../../preload/contract';
 import { asStrataError, StrataError, toAppError } from '../errors';
-import type { AwsClients } from '../net/aws-clients';
+import type { AwsClients, BedrockAuth } from '../net/aws-clients';
 import { notSignedIn } from './renewable-credentials';
 
 export interface SourceSessionOptions {
@@ -178,6 +178,16 @@ export abstract class SourceSession<A extends ActiveSession = ActiveSession> {
   credentialProvider(): AwsCredentialIdentityProvider {
     if (!this.active) throw notSignedIn();
     return this.active.credentials.provider;
+  }
+
+  /** How the session's Bedrock requests are authorised: signed with its AWS credentials. */
+  bedrockAuth(): BedrockAuth {
+    return { kind: 'sigv4', credentials: this.credentialProvider() };
+  }
+
+  /** Who the session is, for Test connection: whom AWS says the credentials belong to. */
+  async whoAmI(): Promise<{ kind: 'aws'; identity: AwsIdentity } | { kind: 'api-key'; key: ApiKeyInfo }> {
+    return { kind: 'aws', identity: await this.callerIdentity() };
   }
 
   /** The AWS Region of the session's requests; undefined when signed out. */

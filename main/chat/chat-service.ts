@@ -10,7 +10,6 @@ import {
   ConverseStreamCommand,
   type ConverseStreamOutput,
 } from '@aws-sdk/client-bedrock-runtime';
-import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type {
   AnsweredAs,
   AppError,
@@ -30,14 +29,14 @@ import { bedrockError, isThrottling, streamCutError } from './bedrock-errors';
 import { toBedrockMessages } from './bedrock-messages';
 import { applySettingsPatch, type ConversationStore } from './conversation-store';
 import type { ModelService } from './model-service';
-import type { AwsClients } from '../net/aws-clients';
+import { sameAuth, type AwsClients, type BedrockAuth } from '../net/aws-clients';
 
 export interface ChatServiceOptions {
   store: ConversationStore;
   models: ModelService;
   settings: () => CompanySettings;
-  /** The signed-in person's AWS credentials; throws when nobody is signed in. */
-  credentials: () => AwsCredentialIdentityProvider;
+  /** How the signed-in person's requests are authorised; throws when nobody is signed in. */
+  auth: () => BedrockAuth;
   /** Fetches new credentials now (AWS said the current ones expired early). */
   renewCredentials: () => Promise<unknown>;
   /** Builds the Bedrock Runtime client (Region, endpoint, proxy, certificates, timeouts). */
@@ -85,7 +84,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 export class ChatService {
   private readonly active = new Map<string, ActiveRequest>();
-  private client?: { key: string; credentials: AwsCredentialIdentityProvider; client: BedrockRuntimeClient };
+  private client?: { key: string; auth: BedrockAuth; client: BedrockRuntimeClient };
   private readonly now: () => number;
   private readonly events: ChatEventCoalescer;
 
@@ -196,7 +195,7 @@ export class ChatService {
 
   private ensureReady(settings: { modelId: string }): void {
     // Throws "not signed in" before anything is saved.
-    this.options.credentials();
+    this.options.auth();
     if (!settings.modelId) {
       throw new StrataError('invalid-input', 'Choose a model for this conversation first.', {
         action: 'Pick a model at the top of the conversation.',
@@ -413,12 +412,12 @@ export class ChatService {
    */
   private async runtimeClient(): Promise<BedrockRuntimeClient> {
     const settings = this.options.settings();
-    const credentials = this.options.credentials();
+    const auth = this.options.auth();
     const route = await this.options.clients.runtimeRoute(settings);
     const key = `${settings.region}|${settings.bedrockRuntimeEndpoint}|${route}`;
-    if (this.client?.key === key && this.client.credentials === credentials) return this.client.client;
-    const client = this.options.clients.bedrockRuntime(settings, credentials, route);
-    this.client = { key, credentials, client };
+    if (this.client?.key === key && sameAuth(this.client.auth, auth)) return this.client.client;
+    const client = this.options.clients.bedrockRuntime(settings, auth, route);
+    this.client = { key, auth, client };
     return client;
   }
 }

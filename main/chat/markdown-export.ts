@@ -63,6 +63,7 @@ export function exportFileName(conversation: Pick<Conversation, 'title'>): strin
 
 /** "company account, role StrataAuthenticated, us-east-1": whom the answer was asked as. */
 export function answeredAsText(answeredAs: AnsweredAs): string {
+  if (answeredAs.source === 'api-key') return `Bedrock API key${answeredAs.key ? ` ending ${answeredAs.key}` : ''}, ${answeredAs.region}`;
   const source =
     answeredAs.source === 'profile' ? `AWS profile ${answeredAs.profile ?? ''}` : answeredAs.source === 'environment' ? "this computer's AWS credentials" : 'company account';
   return `${source}, ${describePrincipal(answeredAs.arn)}, ${answeredAs.region}`;

@@ -3,10 +3,9 @@ import {
   paginateListInferenceProfiles,
   type InferenceProfileSummary,
 } from '@aws-sdk/client-bedrock';
-import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { CatalogModel, CompanySettings, ModelCatalog } from '../../preload/contract';
 import { StrataError } from '../errors';
-import type { AwsClients } from '../net/aws-clients';
+import type { AwsClients, BedrockAuth } from '../net/aws-clients';
 import { bedrockError } from './bedrock-errors';
 import { buildCatalog, catalogModels, profileFor } from './model-catalog';
 
@@ -22,7 +21,8 @@ export interface ModelPreferences {
 
 export interface ModelServiceOptions {
   settings: () => CompanySettings;
-  credentials: () => AwsCredentialIdentityProvider;
+  /** How the signed-in person's requests are authorised; throws when nobody is signed in. */
+  auth: () => BedrockAuth;
   clients: AwsClients;
   preferences: ModelPreferences;
   now?: () => number;
@@ -112,7 +112,7 @@ export class ModelService {
   }
 
   private async fetch(settings: CompanySettings, signal: AbortSignal): Promise<ModelCatalog> {
-    const client = this.options.clients.bedrock(settings, this.options.credentials());
+    const client = this.options.clients.bedrock(settings, this.options.auth());
     try {
       const [models, profiles] = await Promise.all([
         client.send(new ListFoundationModelsCommand({ byOutputModality: 'TEXT' }), { abortSignal: signal }),

@@ -15,6 +15,24 @@ import { createNetworkFetch, type NetworkFetch } from './fetch';
 import { Network, type NetworkOptions } from './network';
 import { RequestHandlers, type HandlerKind } from './request-handler';
 
+/**
+ * How Bedrock requests are authorised: signed (SigV4) with AWS credentials, or carrying a Bedrock
+ * API key as a bearer token. Always said outright, so neither AWS_BEARER_TOKEN_BEDROCK nor an
+ * auth_scheme_preference in the AWS config file can swap one for the other behind the person's back.
+ */
+export type BedrockAuth = { kind: 'sigv4'; credentials: AwsCredentialIdentityProvider } | { kind: 'bearer'; token: string };
+
+/** True when `a` and `b` authorise requests the same way with the same credentials or key. */
+export function sameAuth(a: BedrockAuth, b: BedrockAuth): boolean {
+  return a.kind === 'sigv4' ? b.kind === 'sigv4' && a.credentials === b.credentials : b.kind === 'bearer' && a.token === b.token;
+}
+
+function authConfig(auth: BedrockAuth) {
+  return auth.kind === 'bearer'
+    ? { token: { token: auth.token }, authSchemePreference: ['httpBearerAuth'] }
+    : { credentials: auth.credentials, authSchemePreference: ['sigv4'] };
+}
+
 export type AwsService = 'cognitoIdentity' | 'sts' | 'bedrock' | 'bedrockRuntime' | 'sso' | 'ssoOidc';
 
 const ENDPOINT_SETTING = {
@@ -82,8 +100,8 @@ export class AwsClients {
     return new STSClient({ ...this.config('sts', settings), credentials });
   }
 
-  bedrock(settings: CompanySettings, credentials: AwsCredentialIdentityProvider): BedrockClient {
-    return new BedrockClient({ ...this.config('bedrock', settings), credentials });
+  bedrock(settings: CompanySettings, auth: BedrockAuth): BedrockClient {
+    return new BedrockClient({ ...this.config('bedrock', settings), ...authConfig(auth) });
   }
 
   /**
@@ -102,10 +120,10 @@ export class AwsClients {
   /** Strata retries chat requests itself (only before the first token), so the SDK makes one attempt. */
   bedrockRuntime(
     settings: CompanySettings,
-    credentials: AwsCredentialIdentityProvider,
+    auth: BedrockAuth,
     route: 'h2' | 'streaming',
   ): BedrockRuntimeClient {
-    return new BedrockRuntimeClient({ ...this.config('bedrockRuntime', settings, route), credentials, maxAttempts: 1 });
+    return new BedrockRuntimeClient({ ...this.config('bedrockRuntime', settings, route), ...authConfig(auth), maxAttempts: 1 });
   }
 
   /** Closes every pooled connection. */

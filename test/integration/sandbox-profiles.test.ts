@@ -89,7 +89,7 @@ describe('AWS profiles on the sandbox', () => {
     const provider = profile('dev');
     expect((await provider()).accessKeyId).toMatch(/^AKIA/);
     expect(await whoAmI(provider)).toBe(`arn:aws:iam::${sandbox.accountId}:user/ada`);
-    const bedrock = clients.bedrock(settings(), provider);
+    const bedrock = clients.bedrock(settings(), { kind: 'sigv4', credentials: provider });
     const models = await bedrock.send(new ListFoundationModelsCommand({}));
     expect(models.modelSummaries?.length).toBeGreaterThan(0);
   });

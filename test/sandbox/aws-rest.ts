@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import http2, { type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import net, { type AddressInfo, type Socket } from 'node:net';
+import type { BedrockApiKeys } from './bedrock-api-keys.js';
 import type { CredentialsRegistry } from './credentials-registry.js';
 import { verifySigV4, type SigV4Failure } from './sigv4.js';
 
@@ -131,7 +132,10 @@ function restJsonSigV4Error(failure: SigV4Failure): { status: number; name: stri
   }
 }
 
-/** Verifies the request's SigV4 signature; answers the refusal itself and returns false when it fails. */
+/**
+ * Verifies the request's SigV4 signature, or its Bedrock API key where the service takes one
+ * (`apiKeys`); answers the refusal itself and returns false when it fails. `auth` says which it was.
+ */
 export async function checkSignature(
   req: AnyRequest,
   res: AnyResponse,
@@ -139,9 +143,17 @@ export async function checkSignature(
   registry: CredentialsRegistry,
   service: string,
   region: string,
-): Promise<{ ok: true } | { ok: false; name: string }> {
+  apiKeys?: BedrockApiKeys,
+): Promise<{ ok: true; auth: 'sigv4' | 'bearer' } | { ok: false; name: string }> {
+  const authorization = req.headers.authorization;
+  if (apiKeys && typeof authorization === 'string' && /^Bearer\s/i.test(authorization)) {
+    const checked = await apiKeys.check(authorization, region);
+    if (checked.ok) return { ok: true, auth: 'bearer' };
+    sendAwsError(res, checked.status, checked.name, checked.message);
+    return { ok: false, name: checked.name };
+  }
   const verified = await verifySigV4(req, body, registry.lookup, service, { region });
-  if (verified.ok) return { ok: true };
+  if (verified.ok) return { ok: true, auth: 'sigv4' };
   const error = restJsonSigV4Error(verified);
   sendAwsError(res, error.status, error.name, error.message);
   return { ok: false, name: error.name };

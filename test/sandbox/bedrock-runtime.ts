@@ -8,6 +8,7 @@ import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { type AnyRequest, type AnyResponse, checkSignature, readBody, sendAwsError, sendJson, startDualServer } from './aws-rest.js';
 import { plainAnswer, resolveModel, thinkerAnswer, thinkerReasoning, writerAnswer } from './bedrock-models.js';
+import type { BedrockApiKeys } from './bedrock-api-keys.js';
 import type { CredentialsRegistry } from './credentials-registry.js';
 import type { Stats } from './http-util.js';
 
@@ -58,6 +59,8 @@ export interface BedrockRuntimeOptions {
   port: number;
   region: string;
   registry: CredentialsRegistry;
+  /** The Bedrock API keys it takes as bearer tokens. */
+  apiKeys: BedrockApiKeys;
   stats: Stats;
   log: boolean;
   pace: BedrockPace;
@@ -152,8 +155,9 @@ export async function startBedrockRuntime(options: BedrockRuntimeOptions): Promi
     const match = /^\/model\/([^/]+)\/(converse|converse-stream)$/.exec((req.url ?? '').split('?')[0] ?? '');
     const operation = match?.[2] === 'converse-stream' ? 'ConverseStream' : 'Converse';
     const key = `bedrock-runtime:${operation}`;
-    const signature = await checkSignature(req, res, body, registry, 'bedrock', region);
+    const signature = await checkSignature(req, res, body, registry, 'bedrock', region, options.apiKeys);
     if (!signature.ok) return stats.inc(`${key}:${signature.name}`);
+    if (signature.auth === 'bearer') stats.inc(`${key}:bearer`);
     if (req.method !== 'POST' || !match) {
       stats.inc('bedrock-runtime:UnknownOperation');
       return sendAwsError(res, 404, 'UnknownOperationException', 'The requested operation is not recognized by the service.');

@@ -4,6 +4,7 @@
  */
 import { checkSignature, readBody, sendAwsError, sendJson, startDualServer, type AnyRequest, type AnyResponse } from './aws-rest.js';
 import { FOUNDATION_MODELS, INFERENCE_PROFILES, foundationModelSummary, inferenceProfileSummary } from './bedrock-models.js';
+import type { BedrockApiKeys } from './bedrock-api-keys.js';
 import type { CredentialsRegistry } from './credentials-registry.js';
 import type { Stats } from './http-util.js';
 
@@ -11,6 +12,8 @@ export interface BedrockOptions {
   port: number;
   region: string;
   registry: CredentialsRegistry;
+  /** The Bedrock API keys it takes as bearer tokens. */
+  apiKeys: BedrockApiKeys;
   stats: Stats;
   log: boolean;
 }
@@ -29,8 +32,9 @@ export async function startBedrock(options: BedrockOptions): Promise<BedrockServ
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const operation =
       url.pathname === '/foundation-models' ? 'ListFoundationModels' : url.pathname === '/inference-profiles' ? 'ListInferenceProfiles' : 'Unknown';
-    const signature = await checkSignature(req, res, body, options.registry, 'bedrock', options.region);
+    const signature = await checkSignature(req, res, body, options.registry, 'bedrock', options.region, options.apiKeys);
     if (!signature.ok) return options.stats.inc(`bedrock:${operation}:${signature.name}`);
+    if (signature.auth === 'bearer') options.stats.inc(`bedrock:${operation}:bearer`);
     if (req.method !== 'GET' || operation === 'Unknown') {
       options.stats.inc('bedrock:UnknownOperation');
       return sendAwsError(res, 404, 'UnknownOperationException', 'The requested operation is not recognized by the service.');

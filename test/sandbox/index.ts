@@ -19,6 +19,7 @@ import {
   defaultUsers,
   type SandboxUser,
 } from './constants.js';
+import { BedrockApiKeys } from './bedrock-api-keys.js';
 import { CredentialsRegistry } from './credentials-registry.js';
 import { Stats } from './http-util.js';
 import { startIdentityCenter, type SsoCacheEntry } from './identity-center.js';
@@ -118,6 +119,19 @@ export interface Sandbox {
      */
     cliSession(username: string, options?: { ttlSeconds?: number; refreshable?: boolean }): SsoCacheEntry;
   };
+  /**
+   * Bedrock API keys as the Bedrock console makes them; both Bedrock emulators take them as
+   * bearer tokens (counted as '<service>:<operation>:bearer'), refusing others with
+   * AccessDeniedException as Bedrock does.
+   */
+  apiKeys: {
+    /** A long-term key of the IAM user `userName` (default BedrockAPIKey-xxxx); without `expiresInSeconds` it never ends. */
+    longTerm(options?: { userName?: string; expiresInSeconds?: number }): string;
+    /** A short-term key for `region` (default the sandbox's), signed at `signedAt` (default now), lasting `expiresInSeconds` (default 12 h). */
+    shortTerm(options?: { userName?: string; region?: string; expiresInSeconds?: number; signedAt?: number }): Promise<string>;
+    /** Deactivates a long-term key: Bedrock refuses it from now on. */
+    deactivate(key: string): void;
+  };
   /** A new long-term access key for the IAM user `name` (arn:aws:iam::123456789012:user/<name>), as an AWS profile holds one. */
   iamUserKey(name: string): { accessKeyId: string; secretAccessKey: string };
   faults: {
@@ -200,12 +214,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       rejects: () => cognitoRejects,
     });
     closers.push(cognito.close);
-    const bedrock = await startBedrock({ port: options.ports?.bedrock ?? 0, region: REGION, registry, stats, log });
+    const apiKeys = new BedrockApiKeys(registry, ACCOUNT_ID);
+    const bedrock = await startBedrock({ port: options.ports?.bedrock ?? 0, region: REGION, registry, apiKeys, stats, log });
     closers.push(bedrock.close);
     const runtime = await startBedrockRuntime({
       port: options.ports?.bedrockRuntime ?? 0,
       region: REGION,
       registry,
+      apiKeys,
       stats,
       log,
       pace: { tokensPerSecond: 400, answerWords: 300, ...options.bedrock },
@@ -256,6 +272,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         portalEndpoint: identityCenter.portalEndpoint,
         setTokenTtl: (seconds) => identityCenter.setTokenTtl(seconds),
         cliSession: (username, sessionOptions) => identityCenter.cliSession(username, sessionOptions),
+      },
+      apiKeys: {
+        longTerm: (keyOptions) => apiKeys.longTerm(keyOptions),
+        shortTerm: (keyOptions = {}) => apiKeys.shortTerm({ region: REGION, ...keyOptions }),
+        deactivate: (key) => apiKeys.deactivate(key),
       },
       iamUserKey: (name) => {
         const key = registry.issueUserKey(name);

@@ -79,7 +79,7 @@ function fail(reason: SigV4Failure['reason'], status: number, code: string, mess
 }
 
 /** node:crypto behind the hash interface @smithy/signature-v4 expects. */
-class Sha256 {
+export class Sha256 {
   #hash;
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
     this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(secret));

@@ -19,7 +19,10 @@ function deps(overrides: Partial<ConnectionTestDeps> = {}): ConnectionTestDeps &
   let clock = 0;
   return {
     asked,
-    identity: async () => ({ arn: 'arn:aws:sts::123456789012:assumed-role/Strata-Users/CognitoIdentityCredentials', account: '123456789012' }),
+    identity: async () => ({
+      kind: 'aws' as const,
+      identity: { arn: 'arn:aws:sts::123456789012:assumed-role/Strata-Users/CognitoIdentityCredentials', account: '123456789012' },
+    }),
     listModels: async () => catalog,
     ask: async (id) => {
       asked.push(id);

@@ -53,7 +53,14 @@ const REQUEST_SAMPLES: { [C in RequestChannel]: RequestInput<C>[] } = {
   'auth:test-connection': [undefined],
   'auth:submit-mfa-code': [{ code: '123456' }, { code: ' 012345 ' }],
   'accounts:get': [undefined],
-  'accounts:choose': [{ source: { kind: 'profile', profile: 'dev' } }, { source: { kind: 'company' } }, { source: { kind: 'environment' } }],
+  'accounts:choose': [
+    { source: { kind: 'profile', profile: 'dev' } },
+    { source: { kind: 'company' } },
+    { source: { kind: 'environment' } },
+    { source: { kind: 'api-key' } },
+  ],
+  'accounts:save-api-key': [{ key: `ABSK${'QmVkcm9ja0FQSUtleS1hYjEyLWF0LTEyMzQ1Njc4OTAxMjpzZWNyZXQ='}` }, { key: '  bedrock-api-key-YmVkcm9jaw==\n' }],
+  'accounts:forget-api-key': [undefined],
   'settings:get': [undefined],
   'settings:update': [{ region: 'eu-west-1' }, { issuer: '', redirectPort: 0, companyName: undefined }],
   'settings:set-proxy-sign-in': [{ username: 'ada', password: 'p@ss word:;' }],
@@ -98,12 +105,14 @@ const EVENT_SAMPLES: { [E in EventChannel]: EventPayload<E>[] } = {
       active: company,
       company: { configured: true },
       profiles: [],
+      apiKey: null,
       files: { config: '/home/ada/.aws/config', credentials: '/home/ada/.aws/credentials' },
     },
     {
       active: { kind: 'profile', profile: 'dev' },
       locked: undefined,
       company: { configured: false },
+      apiKey: { kind: 'short-term', ending: 'x7Qz', region: 'us-west-2', expiresAt: 1_800_000_000_000, reason: 'No keychain.' },
       profiles: [
         {
           name: 'dev',
@@ -222,10 +231,32 @@ describe('the IPC contract', () => {
       { source: { kind: 'company', profile: 'dev' } },
       { source: { kind: 'environment', profile: 'dev' } },
       { source: { kind: 'keys' } },
+      { source: { kind: 'api-key', key: 'ABSKxyz' } },
       {},
     ]) {
       expect(choose.safeParse(bad).success).toBe(false);
     }
+  });
+
+  it('an API key is one Bedrock key: its prefix, base64 and nothing else, trimmed, within the limit', () => {
+    const save = requests['accounts:save-api-key'].input;
+    expect(save.parse({ key: '  ABSKQmVk==\n' })).toEqual({ key: 'ABSKQmVk==' });
+    for (const bad of [
+      { key: '' },
+      { key: 'AKIAIOSFODNN7EXAMPLE' },
+      { key: 'sk-abc' },
+      { key: 'ABSK abc' },
+      { key: 'ABSKabc\nABSKdef' },
+      { key: 'Bearer ABSKabc' },
+      { key: `ABSK${'A'.repeat(10_000)}` },
+      { key: 'ABSKabc', extra: 1 },
+      {},
+    ]) {
+      expect(save.safeParse(bad).success).toBe(false);
+    }
+    expect(save.safeParse({ key: 'ABSK abc' }).error?.issues[0]?.message).toBe(
+      'Paste the whole key: Bedrock API keys begin with ABSK or bedrock-api-key-.',
+    );
   });
 
   it('"back to the default" is an explicit null that main accepts, and a value it checks', () => {

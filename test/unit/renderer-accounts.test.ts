@@ -25,6 +25,7 @@ describe('accounts store', () => {
     active,
     company: { configured: true },
     profiles: [profile({})],
+    apiKey: null,
     files: { config: '/home/ada/.aws/config', credentials: '/home/ada/.aws/credentials' },
   });
 
@@ -34,6 +35,8 @@ describe('accounts store', () => {
       accounts: {
         get: vi.fn(async () => ({ ok: true as const, value: view({ kind: 'company' }) })),
         choose: vi.fn(() => new Promise<Result<AccountsView>>((resolve) => (answer = resolve))),
+        saveApiKey: vi.fn(),
+        forgetApiKey: vi.fn(),
         onChanged: vi.fn(() => () => {}),
       },
     } satisfies AccountsApi;

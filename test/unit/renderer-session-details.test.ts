@@ -68,6 +68,36 @@ describe('identityFacts', () => {
   });
 });
 
+describe('a Bedrock API key session', () => {
+  const longTerm = { kind: 'api-key', key: { kind: 'long-term', ending: 'x7Qz', user: 'BedrockAPIKey-ab12', account: '123456789012' } } as const;
+  const shortTerm = { kind: 'api-key', key: { kind: 'short-term', ending: 'beef', region: 'us-west-2', expiresAt: now + 60_000 } } as const;
+
+  it('ends with its key: no "renews automatically", and a countdown in its last minutes though nothing failed', () => {
+    expect(describeExpiry({ expiresAt: now + 60_000, source: shortTerm }, false)).toEqual({
+      before: 'Ends at',
+      at: now + 60_000,
+      after: 'with your short-term API key',
+    });
+    expect(describeExpiry({ expiresAt: null, source: longTerm }, false)).toEqual({ before: 'Lasts as long as your API key', at: null, after: '' });
+    expect(shouldShowCountdown({ expiresAt: now + 60_000, source: shortTerm }, now)).toBe(true);
+    expect(shouldShowCountdown({ expiresAt: now + COUNTDOWN_THRESHOLD_MS + 1_000, source: shortTerm }, now)).toBe(false);
+    expect(shouldShowCountdown({ expiresAt: null, source: longTerm }, now)).toBe(false);
+    // Other sources renew on their own: no countdown until renewing fails.
+    expect(shouldShowCountdown({ expiresAt: now + 60_000, source: company }, now)).toBe(false);
+  });
+
+  it('names the key (never the key) and whom it belongs to, instead of a caller ARN there is none of', () => {
+    expect(identityFacts({ arn: '', account: '123456789012' }, longTerm)).toEqual([
+      { label: 'AWS account', value: '1234-5678-9012', testId: 'session-aws-account' },
+      { label: 'IAM user', value: 'BedrockAPIKey-ab12', testId: 'session-aws-role' },
+      { label: 'Bedrock API key', value: 'Long-term, ending x7Qz', testId: 'session-api-key' },
+    ]);
+    expect(identityFacts({ arn: '', account: '' }, shortTerm)).toEqual([
+      { label: 'Bedrock API key', value: 'Short-term, for us-west-2', testId: 'session-api-key' },
+    ]);
+  });
+});
+
 describe('the ready status carries renewal trouble to the header', () => {
   it('passes renewalError on to the workspace session, and leaves it out when renewal is fine', () => {
     const ready: SessionStatus = { state: 'ready', user, identity, region: 'us-east-1', expiresAt: now, renewedAt: now - 1, source: company };

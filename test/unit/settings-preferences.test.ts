@@ -99,7 +99,7 @@ describe('defaults for new conversations', () => {
   const models = (preferences: Preferences) =>
     new ModelService({
       settings: () => DEFAULT_SETTINGS,
-      credentials: () => {
+      auth: () => {
         throw new Error('not used');
       },
       clients,
@@ -131,7 +131,7 @@ describe('defaults for new conversations', () => {
       models: models(preferences),
       // Nothing listens there: the answer fails at once, after the conversation is saved.
       settings: () => ({ ...DEFAULT_SETTINGS, bedrockRuntimeEndpoint: 'http://127.0.0.1:9' }),
-      credentials: () => async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }),
+      auth: () => ({ kind: 'sigv4', credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }) }),
       renewCredentials: async () => undefined,
       clients,
       emit: () => {},

@@ -1,70 +1,16 @@
 /**
  * Settings → Account: where Strata's AWS access comes from. The company
- * account, or one of the AWS profiles on this computer (as the AWS CLI set
- * them up), each with what it is; "Use" switches at once, and Strata
- * remembers the choice.
+ * account, this computer's own credentials, a Bedrock API key, or one of the
+ * AWS profiles on this computer (as the AWS CLI set them up), each with what
+ * it is; "Use" switches at once, and Strata remembers the choice.
  */
-import type { CredentialSource } from '../../../preload/contract';
 import { useAccounts } from '../app-stores';
 import { SectionNotLoaded, SettingsSection } from '../settings/SettingsSection';
 import { ErrorNotice } from '../shared/ErrorNotice';
-import { CheckIcon } from '../shared/icons';
-import { sourceKey } from './accounts-store';
+import { ApiKeyRow } from './ApiKeyRow';
+import { SourceRow } from './SourceRow';
 import { environmentText, profileDetails, ssoSessionText } from './source-words';
 import './accounts.css';
-
-interface SourceRowProps {
-  source: CredentialSource;
-  title: string;
-  details: string;
-  /** An IAM Identity Center profile's session, in words. */
-  session?: string | null;
-  problem?: string;
-  badge?: string;
-  inUse: boolean;
-  disabled: boolean;
-}
-
-function SourceRow({ source, title, details, session, problem, badge, inUse, disabled }: SourceRowProps) {
-  const choose = useAccounts((state) => state.choose);
-  const choosing = useAccounts((state) => state.choosing);
-  const key = sourceKey(source);
-  const switching = choosing !== null && sourceKey(choosing) === key;
-  const titleId = `account-${key}-title`;
-  return (
-    <li className={`account-source${inUse ? ' account-source--in-use' : ''}`} data-testid={`account-source-${key}`} aria-labelledby={titleId}>
-      <div className="account-source__text">
-        <span className="account-source__title" id={titleId}>
-          {title}
-          {badge && <span className="account-source__badge">{badge}</span>}
-        </span>
-        <span className="account-source__details">{details}</span>
-        {session && (
-          <span className="account-source__details" data-testid="account-sso-session">
-            {session}
-          </span>
-        )}
-        {problem && <span className="account-source__problem">{problem}</span>}
-      </div>
-      {inUse ? (
-        <span className="account-source__in-use" data-testid="account-in-use">
-          <CheckIcon /> In use
-        </span>
-      ) : (
-        <button
-          type="button"
-          className="button button--secondary"
-          onClick={() => void choose(source)}
-          disabled={disabled || choosing !== null}
-          aria-describedby={titleId}
-          data-testid="account-use-button"
-        >
-          {switching ? 'Switching…' : 'Use'}
-        </button>
-      )}
-    </li>
-  );
-}
 
 export function AccountSettings() {
   const view = useAccounts((state) => state.view);
@@ -102,6 +48,8 @@ export function AccountSettings() {
                 disabled={Boolean(view.locked)}
               />
             )}
+            {/* Where IT chose the API key for everyone, the person still gives theirs. */}
+            <ApiKeyRow saved={view.apiKey} inUse={view.active.kind === 'api-key'} locked={Boolean(view.locked) && view.active.kind !== 'api-key'} />
             {view.profiles.map((profile) => (
               <SourceRow
                 key={profile.name}

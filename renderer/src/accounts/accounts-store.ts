@@ -19,6 +19,10 @@ export interface AccountsStoreState {
   load: () => Promise<void>;
   /** Uses `source` from now on; resolves true once main switched. */
   choose: (source: CredentialSource) => Promise<boolean>;
+  /** Gives main a Bedrock API key to check, keep and use; resolves with why it did not, or null. */
+  saveApiKey: (key: string) => Promise<AppError | null>;
+  /** Has main forget the Bedrock API key; resolves with why it could not, or null. */
+  forgetApiKey: () => Promise<AppError | null>;
   dismissError: () => void;
   /** Follows main's changes (the AWS files, the source in use) and loads the view; returns the unsubscribe. */
   connect: () => () => void;
@@ -26,7 +30,7 @@ export interface AccountsStoreState {
 
 export type AccountsStore = StoreApi<AccountsStoreState>;
 
-/** "company", "environment" or "profile:<name>": one text per source, to compare and to key lists by. */
+/** "company", "environment", "api-key" or "profile:<name>": one text per source, to compare and to key lists by. */
 export function sourceKey(source: CredentialSource): string {
   return source.kind === 'profile' ? `profile:${source.profile}` : source.kind;
 }
@@ -61,6 +65,20 @@ export function createAccountsStore(api: AccountsApi): AccountsStore {
         }
         apply(result.value);
         return true;
+      },
+
+      async saveApiKey(key) {
+        const result = await api.accounts.saveApiKey({ key });
+        if (!result.ok) return result.error;
+        apply(result.value);
+        return null;
+      },
+
+      async forgetApiKey() {
+        const result = await api.accounts.forgetApiKey();
+        if (!result.ok) return result.error;
+        apply(result.value);
+        return null;
       },
 
       dismissError() {

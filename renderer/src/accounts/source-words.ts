@@ -2,7 +2,7 @@
  * Credential sources in words: what the header, the sign-in screens and
  * Settings → Account call them. Pure, so unit tests reach it directly.
  */
-import type { AwsProfileView, EnvironmentCredentialsKind, ProfileKind, SessionSource } from '../../../preload/contract';
+import type { ApiKeyInfo, AwsProfileView, EnvironmentCredentialsKind, ProfileKind, SessionSource } from '../../../preload/contract';
 import { formatClockTime } from '../shared/time-format';
 
 const KIND_TEXT: Record<ProfileKind, string> = {
@@ -19,16 +19,30 @@ export function profileKindText(kind: ProfileKind): string {
   return KIND_TEXT[kind];
 }
 
-/** "Your company account", "AWS profile “dev”" or "This computer's AWS credentials". */
+/** "Your company account", "AWS profile “dev”", "This computer's AWS credentials" or "Your Bedrock API key". */
 export function sourceLabel(source: SessionSource): string {
   if (source.kind === 'company') return 'Your company account';
+  if (source.kind === 'api-key') return 'Your Bedrock API key';
   return source.kind === 'profile' ? `AWS profile “${source.profile}”` : "This computer's AWS credentials";
 }
 
 /** The source in two or three words under the person's name in the header. */
 export function sourceShort(source: SessionSource): string {
   if (source.kind === 'company') return 'Signed in';
+  if (source.kind === 'api-key') return 'Bedrock API key';
   return source.kind === 'profile' ? `AWS profile ${source.profile}` : "This computer's credentials";
+}
+
+/**
+ * A saved Bedrock API key in one line, never the key: "Short-term key for us-west-2, until 18:05" or "Long-term key ending x7Qz, of BedrockAPIKey-ab12 in account 123456789012".
+ */
+export function apiKeyText(key: ApiKeyInfo, now: number = Date.now()): string {
+  if (key.kind === 'short-term') {
+    const ended = key.expiresAt <= now;
+    return `Short-term key for ${key.region}, ${ended ? 'ended' : 'until'} ${formatClockTime(key.expiresAt)}`;
+  }
+  const owner = key.user ? `, of ${key.user}${key.account ? ` in account ${key.account}` : ''}` : '';
+  return `Long-term key ending ${key.ending}${owner}`;
 }
 
 const ENVIRONMENT_TEXT: Record<EnvironmentCredentialsKind, string> = {

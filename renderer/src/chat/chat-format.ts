@@ -39,7 +39,8 @@ export function usageText(message: ChatMessage): string | null {
 /** "Asked with your company account as Strata-Users, in us-east-1": whom an answer was asked as, if kept. */
 export function answeredAsText(message: ChatMessage): string | null {
   if (!message.answeredAs) return null;
-  const { arn, region, source, profile } = message.answeredAs;
+  const { arn, region, source, profile, key } = message.answeredAs;
+  if (source === 'api-key') return `Asked with your Bedrock API key${key ? ` ending ${key}` : ''}, in ${region}`;
   const via = source === 'profile' ? `the AWS profile “${profile ?? ''}”` : source === 'environment' ? "this computer's AWS credentials" : 'your company account';
   return `Asked with ${via} as ${describeArn(arn).name}, in ${region}`;
 }

@@ -54,7 +54,7 @@ export function SessionDetails({ session, ended }: { session: WorkspaceSession; 
             </div>
           )}
           {identity &&
-            identityFacts(identity).map((fact) => (
+            identityFacts(identity, session.source).map((fact) => (
               <div className="session-popover__row" key={fact.testId}>
                 <dt>{fact.label}</dt>
                 <dd title={fact.title} data-testid={fact.testId}>

@@ -2,6 +2,7 @@
  * The banner over a workspace whose session ended: why, and "Sign in again".
  * It sits above the workspace instead of replacing it, so nothing on screen is lost.
  */
+import type { SessionSource } from '../../../preload/contract';
 import { signInWhere } from '../accounts/source-words';
 import { useSession } from '../app-stores';
 import { ErrorExplanation } from '../shared/ErrorNotice';
@@ -21,7 +22,14 @@ function title(interruption: SessionInterruption, inBrowser: boolean): string {
   return inBrowser ? 'Continue in your browser to sign in again' : 'Signing you in again…';
 }
 
-export function SessionEndedBanner({ interruption }: { interruption: SessionInterruption }) {
+interface SessionEndedBannerProps {
+  interruption: SessionInterruption;
+  /** The source of the session that ended. */
+  source: SessionSource;
+  onOpenSettings: () => void;
+}
+
+export function SessionEndedBanner({ interruption, source: endedSource, onOpenSettings }: SessionEndedBannerProps) {
   const companyName = useCompanyName();
   const signIn = useSession((state) => state.signIn);
   const cancel = useSession((state) => state.cancel);
@@ -57,6 +65,8 @@ export function SessionEndedBanner({ interruption }: { interruption: SessionInte
                     ? `Strata is using your saved sign-in. ${KEPT}`
                     : interruption.source.kind === 'environment'
                       ? `Strata is getting this computer's AWS credentials. ${KEPT}`
+                      : interruption.source.kind === 'api-key'
+                        ? `Amazon Bedrock is checking your API key. ${KEPT}`
                       : `Strata is getting credentials from your AWS profile. ${KEPT}`}
             </p>
             <ProgressIndicator label={device ? 'Waiting for you to allow access' : inBrowser ? 'Waiting for you to sign in' : 'Signing in'} />
@@ -71,6 +81,11 @@ export function SessionEndedBanner({ interruption }: { interruption: SessionInte
               {cancelling ? 'Cancelling…' : 'Cancel'}
             </button>
           </>
+        ) : endedSource.kind === 'api-key' && interruption.kind === 'expired' ? (
+          // A Bedrock API key that ended, or that Bedrock refused, is gone: a new one is pasted in Settings.
+          <button type="button" className="button button--primary" onClick={onOpenSettings} data-testid="api-key-new-button">
+            Enter a new key
+          </button>
         ) : (
           <button type="button" className="button button--primary" onClick={() => void signIn()} data-testid="sign-in-button">
             Sign in again

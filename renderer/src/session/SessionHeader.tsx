@@ -19,7 +19,7 @@ interface SessionHeaderProps {
   onOpenSettings: () => void;
 }
 
-/** Ticks only while renewal is failing, so the header does not re-render every second otherwise. */
+/** Ticks only while the session cannot renew, so the header does not re-render every second otherwise. */
 function RenewalCountdown({ session }: { session: WorkspaceSession }) {
   const now = useNow();
   if (session.expiresAt === null || !shouldShowCountdown(session, now)) return null;
@@ -33,7 +33,10 @@ export function SessionHeader({ session, ended, onOpenSettings }: SessionHeaderP
     <header className="session-bar">
       <Wordmark />
       <section className="session-bar__status" aria-label="Your session">
-        {!ended && session.renewalError && <RenewalCountdown session={session} />}
+        {/* Only a session that will not renew is watched (a short-term API key's ends with the key). */}
+        {!ended && (session.renewalError || (session.source.kind === 'api-key' && session.expiresAt !== null)) && (
+          <RenewalCountdown session={session} />
+        )}
         <SessionDetails session={session} ended={ended} />
       </section>
       <div className="session-bar__actions">

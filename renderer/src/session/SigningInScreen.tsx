@@ -44,6 +44,8 @@ export function SigningInScreen({ source, interactive, mfa, device }: SigningInS
           ? `Strata is getting credentials from your AWS profile “${profile}”.`
           : source.kind === 'environment'
             ? "Strata is getting this computer's AWS credentials."
+            : source.kind === 'api-key'
+              ? 'Amazon Bedrock is checking your API key.'
             : 'Strata is using your saved sign-in. This takes a moment.';
   return (
     <>

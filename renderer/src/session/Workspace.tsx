@@ -20,7 +20,7 @@ export function Workspace({ session, interruption, onOpenSettings }: WorkspacePr
   return (
     <div className="workspace">
       <SessionHeader session={session} ended={ended} onOpenSettings={onOpenSettings} />
-      {interruption && <SessionEndedBanner interruption={interruption} />}
+      {interruption && <SessionEndedBanner interruption={interruption} source={session.source} onOpenSettings={onOpenSettings} />}
       {/* Only a session Strata cannot renew needs watching (it re-renders each second). */}
       {!interruption && session.sso && !session.sso.renewable && <SsoExpiryWarning session={session} />}
       <main className="workspace__main">
