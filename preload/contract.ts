@@ -105,7 +105,8 @@ export type ApiKeyInfo =
 /** The source a session status is about, with what the person needs to recognise it. */
 export type SessionSource =
   | { kind: 'company' }
-  | { kind: 'profile'; profile: string; profileKind: ProfileKind }
+  /** ssoSource: the IAM Identity Center profile whose credentials an assume-role profile takes its role with. */
+  | { kind: 'profile'; profile: string; profileKind: ProfileKind; ssoSource?: string }
   | { kind: 'environment'; from: EnvironmentCredentialsKind | null }
   /** key: the saved key, while there is one. */
   | { kind: 'api-key'; key: ApiKeyInfo | null };

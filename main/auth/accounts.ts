@@ -276,8 +276,15 @@ export class Accounts {
     if (source.kind === 'company') return source;
     if (source.kind === 'environment') return { kind: 'environment', from: this.environment ?? null };
     if (source.kind === 'api-key') return { kind: 'api-key', key: this.savedKey() };
-    const kind = this.profiles.find((profile) => profile.name === source.profile)?.kind ?? 'unknown';
-    return { kind: 'profile', profile: source.profile, profileKind: kind };
+    const profile = this.profiles.find((candidate) => candidate.name === source.profile);
+    const ssoSource = profile && this.ssoSourceOf(profile);
+    return { kind: 'profile', profile: source.profile, profileKind: profile?.kind ?? 'unknown', ...(ssoSource ? { ssoSource } : {}) };
+  }
+
+  /** The IAM Identity Center profile an assume-role profile takes its role with, if that is what its source_profile is. */
+  private ssoSourceOf(profile: AwsProfileInfo): string | undefined {
+    if (profile.kind !== 'assume-role' || !profile.sourceProfile) return undefined;
+    return this.profiles.find((candidate) => candidate.name === profile.sourceProfile)?.kind === 'sso' ? profile.sourceProfile : undefined;
   }
 
   private snapshot(): AccountsView {
@@ -376,7 +383,8 @@ export class Accounts {
       const source = this.source;
       const state = this.current.getStatus().state;
       const waiting = state === 'signed-out' || state === 'expired' || state === 'error';
-      const sso = source.kind === 'profile' && this.profiles.find((profile) => profile.name === source.profile)?.kind === 'sso';
+      const profile = source.kind === 'profile' ? this.profiles.find((candidate) => candidate.name === source.profile) : undefined;
+      const sso = profile !== undefined && (profile.kind === 'sso' || this.ssoSourceOf(profile) !== undefined);
       if (sso && waiting) {
         this.options.log?.('IAM Identity Center sign-in cache changed: the profile in use is tried again');
         void this.current.restore().catch(() => undefined);

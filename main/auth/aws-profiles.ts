@@ -19,6 +19,8 @@ export interface AwsProfileInfo {
   roleArn?: string;
   sourceProfile?: string;
   mfaSerial?: string;
+  /** assume-role: what else the AssumeRole call carries (role_session_name, external_id, duration_seconds). */
+  assume?: { sessionName?: string; externalId?: string; durationSeconds?: number };
   /** IAM Identity Center: the session (sso-session section) or legacy start URL, its Region, and the account and role. */
   sso?: { sessionName?: string; startUrl: string; region: string; accountId?: string; roleName?: string };
   /** Why the profile cannot be used as written, in words. */
@@ -75,6 +77,13 @@ function classify(name: string, section: Section, ssoSessions: Record<string, Se
     else if (section.credential_source) info.sourceProfile = section.credential_source;
     else if (!section.web_identity_token_file) info.problem = 'It names a role but no source_profile or credential_source.';
     if (section.mfa_serial) info.mfaSerial = section.mfa_serial;
+    const duration = Number(section.duration_seconds);
+    const assume = {
+      ...(section.role_session_name ? { sessionName: section.role_session_name } : {}),
+      ...(section.external_id ? { externalId: section.external_id } : {}),
+      ...(Number.isInteger(duration) && duration > 0 ? { durationSeconds: duration } : {}),
+    };
+    if (Object.keys(assume).length) info.assume = assume;
     return info;
   }
   if (section.credential_process) {

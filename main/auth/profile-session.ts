@@ -4,18 +4,21 @@
  * credential_process) reading the same files as the AWS CLI, its STS calls
  * built by Strata's client factory (Region, endpoint, proxy, certificates,
  * timeouts); an IAM Identity Center profile signs in and gets its role's
- * credentials through `IdentityCenter`, sharing the AWS CLI's session. Keys
+ * credentials through `IdentityCenter`, sharing the AWS CLI's session, and so
+ * does a profile that takes a role with an IAM Identity Center profile's
+ * credentials (its source_profile), the role then taken through Strata's STS
+ * client too. Keys
  * never leave main; the window sees the identity AWS names and when the
  * credentials and the session end.
  */
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, type AssumeRoleCommandInput } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { AppError, CompanySettings, SourceStatus } from '../../preload/contract';
 import { SSO_SESSION_WARNING_MS } from '../../preload/limits';
 import { asStrataError, StrataError, toAppError } from '../errors';
 import { principalUser } from './principal';
-import type { AwsConfigPaths, AwsProfileInfo } from './aws-profiles';
+import { listProfiles, type AwsConfigPaths, type AwsProfileInfo } from './aws-profiles';
 import type { IdentityCenter, SignInMethod, SsoSessionRef } from './identity-center';
 import { RenewableCredentials } from './renewable-credentials';
 import { abortable, SourceSession, type ActiveSession, type SourceSessionOptions } from './source-session';
@@ -78,7 +81,7 @@ export class ProfileSession extends SourceSession<ProfileActive> {
   /** Signs in to IAM Identity Center with a code confirmed on its page, in place of a browser sign-in under way. */
   override async signInWithCode(): Promise<SourceStatus> {
     const info = await this.options.describe();
-    if (info?.kind !== 'sso') return super.signInWithCode();
+    if (!info || !(ssoRoleOf(info) ?? (await this.ssoSource(info)))) return super.signInWithCode();
     // The browser attempt stops; being older, whatever it still reports is dropped.
     this.attempt?.abort();
     return this.track(this.start(true, Promise.resolve(info), 'device'));
@@ -93,6 +96,8 @@ export class ProfileSession extends SourceSession<ProfileActive> {
     const info = await this.options.describe();
     if (info?.mfaSerial) return this.getStatus();
     if (info?.kind === 'sso' && !info.problem && info.sso && !this.options.identityCenter.usable(info.sso)) return this.getStatus();
+    const via = info && (await this.ssoSource(info));
+    if (via && !this.options.identityCenter.usable(via.session)) return this.getStatus();
     return this.track(this.start(false, Promise.resolve(info)));
   }
 
@@ -158,11 +163,15 @@ export class ProfileSession extends SourceSession<ProfileActive> {
       }
       const base = this.options.settings();
       const settings = info.region ? { ...base, region: info.region } : base;
-      const sso = ssoRoleOf(info);
+      const own = ssoRoleOf(info);
+      // A role taken with an IAM Identity Center profile's credentials: that profile's session is the one to sign in to.
+      const via = own ? undefined : await abortable(this.ssoSource(info), attempt.signal);
+      const sso = own ?? via;
       this.ssoSession = sso?.session;
       if (sso && interactive) await this.signInToIdentityCenter(sso.session, method, { generation, startedAt, signal: attempt.signal });
+      const steps = { interactive, generation, startedAt, signal: attempt.signal };
       const fresh: RenewableCredentials = new RenewableCredentials(
-        sso ? this.ssoProvider(sso) : this.provider(settings, info, { interactive, generation, startedAt, signal: attempt.signal }),
+        own ? this.ssoProvider(own) : via ? this.roleFromSso(settings, info, via, steps) : this.provider(settings, info, steps),
         { now: this.now, onRenewed: () => this.renewed(fresh) },
       );
       credentials = fresh;
@@ -192,42 +201,93 @@ export class ProfileSession extends SourceSession<ProfileActive> {
     info: AwsProfileInfo,
     attempt: { interactive: boolean; generation: number; startedAt: number; signal: AbortSignal },
   ): () => Promise<AwsCredentialIdentity> {
-    const signingIn = () => attempt.generation === this.generation && this.status.state === 'signing-in';
     return fromIni({
       profile: this.profile,
       filepath: this.options.paths.credentials,
       configFilepath: this.options.paths.config,
       ignoreCache: true,
-      mfaCodeProvider: async (serial) => {
-        if (!attempt.interactive || !signingIn()) {
-          throw new StrataError('session-expired', `Your session with the AWS profile “${this.profile}” has ended.`, {
-            action: 'Sign in again and enter a new code from your MFA device.',
-          });
-        }
-        return this.askMfaCode(serial, attempt.startedAt, attempt.signal);
-      },
-      roleAssumer: async (source, params) => {
-        const sts = this.options.clients.sts(settings, async () => source);
-        try {
-          const { Credentials: issued } = await sts.send(new AssumeRoleCommand(params));
-          if (!issued?.AccessKeyId || !issued.SecretAccessKey) {
-            throw new StrataError('aws-rejected', 'AWS answered without credentials for the role.', {
-              action: `Check the role in the AWS profile “${this.profile}”.`,
-            });
-          }
-          return {
-            accessKeyId: issued.AccessKeyId,
-            secretAccessKey: issued.SecretAccessKey,
-            ...(issued.SessionToken ? { sessionToken: issued.SessionToken } : {}),
-            ...(issued.Expiration ? { expiration: issued.Expiration } : {}),
-          };
-        } catch (err) {
-          throw this.roleRefused(err, info);
-        } finally {
-          sts.destroy();
-        }
-      },
+      mfaCodeProvider: (serial) => this.mfaCode(serial, attempt),
+      roleAssumer: (source, params) => this.assumeRole(settings, source, params, info),
     });
+  }
+
+  /**
+   * The IAM Identity Center profile a role is taken with (the profile's source_profile), when it is
+   * one; such a role's credentials come through Strata's own clients, as that profile's do.
+   */
+  private async ssoSource(info: AwsProfileInfo): Promise<SsoRole | undefined> {
+    if (info.kind !== 'assume-role' || !info.sourceProfile || !info.roleArn) return undefined;
+    const source = (await listProfiles(this.options.paths)).find((profile) => profile.name === info.sourceProfile);
+    return source && !source.problem ? ssoRoleOf(source) : undefined;
+  }
+
+  /**
+   * A role taken with an IAM Identity Center profile's credentials: the portal's role credentials
+   * first, then AssumeRole through Strata's STS client with what the profile says, as the SDK's
+   * profile provider would call it.
+   */
+  private roleFromSso(
+    settings: CompanySettings,
+    info: AwsProfileInfo,
+    via: SsoRole,
+    attempt: { interactive: boolean; generation: number; startedAt: number; signal: AbortSignal },
+  ): () => Promise<AwsCredentialIdentity> {
+    const source = this.ssoProvider(via);
+    return async () => {
+      const params: AssumeRoleCommandInput = {
+        RoleArn: info.roleArn,
+        RoleSessionName: info.assume?.sessionName ?? `aws-sdk-js-${Date.now()}`,
+        ...(info.assume?.externalId ? { ExternalId: info.assume.externalId } : {}),
+        ...(info.assume?.durationSeconds ? { DurationSeconds: info.assume.durationSeconds } : {}),
+      };
+      const credentials = await source();
+      if (info.mfaSerial) {
+        params.SerialNumber = info.mfaSerial;
+        params.TokenCode = await this.mfaCode(info.mfaSerial, attempt);
+      }
+      return this.assumeRole(settings, credentials, params, info);
+    };
+  }
+
+  /** The code from the MFA device, asked of the person while they sign in; a renewal in the background has nobody to ask. */
+  private mfaCode(serial: string, attempt: { interactive: boolean; generation: number; startedAt: number; signal: AbortSignal }): Promise<string> {
+    const signingIn = attempt.generation === this.generation && this.status.state === 'signing-in';
+    if (!attempt.interactive || !signingIn) {
+      return Promise.reject(
+        new StrataError('session-expired', `Your session with the AWS profile “${this.profile}” has ended.`, {
+          action: 'Sign in again and enter a new code from your MFA device.',
+        }),
+      );
+    }
+    return this.askMfaCode(serial, attempt.startedAt, attempt.signal);
+  }
+
+  /** Takes the profile's role with `source` credentials, through Strata's STS client. */
+  private async assumeRole(
+    settings: CompanySettings,
+    source: AwsCredentialIdentity,
+    params: AssumeRoleCommandInput,
+    info: AwsProfileInfo,
+  ): Promise<AwsCredentialIdentity> {
+    const sts = this.options.clients.sts(settings, async () => source);
+    try {
+      const { Credentials: issued } = await sts.send(new AssumeRoleCommand(params));
+      if (!issued?.AccessKeyId || !issued.SecretAccessKey) {
+        throw new StrataError('aws-rejected', 'AWS answered without credentials for the role.', {
+          action: `Check the role in the AWS profile “${this.profile}”.`,
+        });
+      }
+      return {
+        accessKeyId: issued.AccessKeyId,
+        secretAccessKey: issued.SecretAccessKey,
+        ...(issued.SessionToken ? { sessionToken: issued.SessionToken } : {}),
+        ...(issued.Expiration ? { expiration: issued.Expiration } : {}),
+      };
+    } catch (err) {
+      throw this.roleRefused(err, info);
+    } finally {
+      sts.destroy();
+    }
   }
 
   /**

@@ -8,7 +8,7 @@
  * `aws sso logout` does it.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -122,6 +122,44 @@ describe('IAM Identity Center profiles', () => {
     // Test connection: who AWS says this is, the models, one short question.
     const test = await call(w, 'auth:test-connection');
     expect(test.steps.map((step) => step.state)).toEqual(['passed', 'passed', 'passed']);
+  });
+
+  it("takes a role with an IAM Identity Center profile's credentials: its session, Strata's own clients, the browser when it has ended", async () => {
+    const w = await world({
+      env: { STRATA_CREDENTIAL_SOURCE: 'profile:sso-admin' },
+      before: (sandbox, home) =>
+        appendFileSync(
+          path.join(home, '.aws', 'config'),
+          ['[profile sso-admin]', `role_arn = arn:aws:iam::${sandbox.accountId}:role/Admin`, 'source_profile = sso-dev', 'role_session_name = ada-admin', ''].join('\n'),
+        ),
+    });
+    // No IAM Identity Center session yet: the profile waits for the person, asking nothing at start.
+    expect(w.services.accounts.status()).toMatchObject({
+      state: 'signed-out',
+      source: { kind: 'profile', profile: 'sso-admin', profileKind: 'assume-role', ssoSource: 'sso-dev' },
+    });
+
+    // The AWS CLI signs in to the session the source profile uses: Strata takes the role at once.
+    mkdirSync(path.dirname(cacheFile(w.home)), { recursive: true });
+    writeFileSync(cacheFile(w.home), JSON.stringify(w.sandbox.identityCenter.cliSession('ada')));
+    const status = await until(w, (s) => s.state === 'ready');
+    if (status.state !== 'ready') throw new Error('not ready');
+    expect(status.identity.arn).toBe(`arn:aws:sts::${w.sandbox.accountId}:assumed-role/Admin/ada-admin`);
+    expect(status.sso).toMatchObject({ renewable: true });
+    // Through the sandbox's portal and STS, which only Strata's clients (with the endpoint settings) reach.
+    expect(w.sandbox.stats()).toMatchObject({ 'sso:GetRoleCredentials': 1, 'sts:AssumeRole': 1 });
+    const test = await call(w, 'auth:test-connection');
+    expect(test.steps.map((step) => step.state)).toEqual(['passed', 'passed', 'passed']);
+
+    // Signed out (IAM Identity Center's session ends too): Sign in goes through IAM Identity Center's page.
+    await call(w, 'auth:sign-out');
+    expect(existsSync(cacheFile(w.home))).toBe(false);
+    const signingIn = call(w, 'auth:sign-in');
+    const url = await w.platform.nextOpenedUrl();
+    expect(url.startsWith(`${w.sandbox.identityCenter.oidcEndpoint}/authorize?`)).toBe(true);
+    expect((await signInOnPage(url)).status).toBe(200);
+    await signingIn;
+    expect(w.services.accounts.status()).toMatchObject({ state: 'ready', identity: { arn: expect.stringMatching(/assumed-role\/Admin\/ada-admin$/) } });
   });
 
   it('uses a session the AWS CLI made as it is, without the browser, and picks one up the moment the CLI signs in', async () => {

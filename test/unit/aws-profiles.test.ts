@@ -23,6 +23,9 @@ mfa_serial = arn:aws:iam::111122223333:mfa/ada
 [profile ci]
 role_arn = arn:aws:iam::111122223333:role/Deploy
 credential_source = Environment
+role_session_name = ci-deploy
+external_id = build-42
+duration_seconds = 900
 
 [profile vault]
 credential_process = /usr/local/bin/aws-vault export --format=json work
@@ -103,7 +106,11 @@ describe('AWS profiles', () => {
       sourceProfile: 'dev',
       mfaSerial: 'arn:aws:iam::111122223333:mfa/ada',
     });
-    expect(byName.ci).toMatchObject({ sourceProfile: 'Environment' });
+    expect(byName.ci).toMatchObject({
+      sourceProfile: 'Environment',
+      assume: { sessionName: 'ci-deploy', externalId: 'build-42', durationSeconds: 900 },
+    });
+    expect(byName.admin?.assume).toBeUndefined();
     expect(byName.work).toEqual({
       name: 'work',
       kind: 'sso',

@@ -31,6 +31,11 @@ describe('signing in with IAM Identity Center', () => {
     expect(signsInInBrowser(sso)).toBe(true);
     expect(signsInInBrowser({ kind: 'company' })).toBe(true);
     expect(signsInInBrowser(staticKeys)).toBe(false);
+    // A role taken with an IAM Identity Center profile's credentials signs in where that profile does.
+    const viaSso: SessionSource = { kind: 'profile', profile: 'sso-admin', profileKind: 'assume-role', ssoSource: 'sso-dev' };
+    expect(signsInInBrowser(viaSso)).toBe(true);
+    expect(signInWhere(viaSso, 'Example Corp')).toBe('sign in with IAM Identity Center');
+    expect(signsInInBrowser({ kind: 'profile', profile: 'admin', profileKind: 'assume-role' })).toBe(false);
     expect(signInWhere(sso, 'Example Corp')).toBe('sign in with IAM Identity Center');
     expect(signInWhere({ kind: 'company' }, 'Example Corp')).toBe('sign in with Example Corp');
   });

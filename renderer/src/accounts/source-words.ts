@@ -58,7 +58,7 @@ export function environmentText(from: EnvironmentCredentialsKind | null): string
 
 /** Where an interactive sign-in with `source` happens, for "… in your web browser": "sign in with Example Corp". */
 export function signInWhere(source: SessionSource, companyName: string | null): string {
-  if (source.kind === 'profile' && source.profileKind === 'sso') return 'sign in with IAM Identity Center';
+  if (source.kind === 'profile' && (source.profileKind === 'sso' || source.ssoSource)) return 'sign in with IAM Identity Center';
   return `sign in with ${companyName ?? 'your company account'}`;
 }
 

@@ -30,7 +30,9 @@ function frontDoor(source: SessionSource, companyName: string | null): FrontDoor
         : {
             lead: `Chat with Amazon Bedrock using your AWS profile “${source.profile}”.`,
             button: `Use profile ${source.profile}`,
-            hint: 'Strata uses the credentials this computer has, as the AWS CLI does.',
+            hint: source.ssoSource
+              ? `It takes its role with “${source.ssoSource}”: you'll sign in to IAM Identity Center in your web browser if its session has ended.`
+              : 'Strata uses the credentials this computer has, as the AWS CLI does.',
           };
     case 'environment':
       return {

@@ -60,7 +60,7 @@ function fromReady(status: ReadyStatus): WorkspaceSession {
 
 /** True for a source whose interactive sign-in happens in the browser: the company's, or IAM Identity Center's. */
 export function signsInInBrowser(source: SessionSource): boolean {
-  return source.kind === 'company' || (source.kind === 'profile' && source.profileKind === 'sso');
+  return source.kind === 'company' || (source.kind === 'profile' && (source.profileKind === 'sso' || source.ssoSource !== undefined));
 }
 
 /**
