@@ -63,6 +63,7 @@ test.describe('IAM Identity Center', () => {
     await expect(app.getByTestId('session-user-name')).toHaveText('ada');
     await app.getByTestId('session-details-button').click();
     await expect(app.getByTestId('session-sso')).toContainText('Strata renews the session before');
+    await expect(app.getByTestId('session-sso-sign-out-note')).toHaveText('Signing out also signs the AWS CLI out of this IAM Identity Center session.');
     await app.getByTestId('session-details-button').click();
     await ask(app, 'Hello from IAM Identity Center');
     await expect(lastAnswer(app).getByTestId('message-usage')).toContainText('us-east-1');

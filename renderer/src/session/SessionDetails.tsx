@@ -103,6 +103,12 @@ export function SessionDetails({ session, ended }: { session: WorkspaceSession; 
             {renewalError.action && ` ${renewalError.action}`}
           </p>
         )}
+        {session.sso && !ended && (
+          // The session is the AWS CLI's too: signing out here ends it there (as aws sso logout would).
+          <p className="session-popover__note" data-testid="session-sso-sign-out-note">
+            Signing out also signs the AWS CLI out of this IAM Identity Center session.
+          </p>
+        )}
         {!ended && <ConnectionTestPanel />}
       </section>
     </div>
