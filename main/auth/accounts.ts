@@ -103,7 +103,8 @@ export class Accounts {
     });
     await this.readProfiles();
     if (this.options.watchFiles !== false) this.watchFiles();
-    await this.current.restore();
+    // A source that cannot resume says why in its status; the rest of Strata starts all the same.
+    await this.current.restore().catch(() => undefined);
   }
 
   /** What Settings → Account shows; the files are read again first. */

@@ -80,8 +80,10 @@ export class EnvironmentSession extends SourceSession {
       return this.status;
     } catch (err) {
       credentials?.forget();
+      const name = (err as { name?: unknown } | null)?.name;
+      // The SDK's providers: CredentialsProviderError, and ProviderError when a metadata service refused (its statusCode says how).
       const error: AppError =
-        (err as { name?: unknown } | null)?.name === 'CredentialsProviderError'
+        name === 'CredentialsProviderError' || name === 'ProviderError'
           ? {
               code: 'not-configured',
               message: "Strata couldn't get this computer's AWS credentials.",

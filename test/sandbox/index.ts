@@ -21,6 +21,7 @@ import {
 } from './constants.js';
 import { BedrockApiKeys } from './bedrock-api-keys.js';
 import { CredentialsRegistry } from './credentials-registry.js';
+import { INSTANCE_ROLE, startInstanceMetadata, TASK_ROLE } from './instance-metadata.js';
 import { Stats } from './http-util.js';
 import { startIdentityCenter, type SsoCacheEntry } from './identity-center.js';
 import { makeCertificates, startBlackHole, startProxy, startTlsFront, type SandboxProxy } from './network.js';
@@ -132,6 +133,22 @@ export interface Sandbox {
     /** Deactivates a long-term key: Bedrock refuses it from now on. */
     deactivate(key: string): void;
   };
+  /**
+   * Where an EC2 instance and a container get their role's credentials: the Instance Metadata
+   * Service (v2 only: a token first, X-Forwarded-For refused, 401 without a token) at `endpoint`
+   * (AWS_EC2_METADATA_SERVICE_ENDPOINT), whose role is `roleName` with the instance id as session
+   * name; and a container credentials endpoint at `container.uri` (AWS_CONTAINER_CREDENTIALS_FULL_URI)
+   * wanting `container.authorizationToken` (AWS_CONTAINER_AUTHORIZATION_TOKEN). Counted as
+   * 'imds:token', 'imds:credentials', 'imds:401', 'container:credentials', 'container:credentials:401'.
+   */
+  instanceMetadata: {
+    endpoint: string;
+    roleName: string;
+    instanceId: string;
+    container: { uri: string; authorizationToken: string; roleName: string };
+    /** Credentials issued from now on last `seconds` (default credentialsTtlSeconds). */
+    setCredentialsTtl(seconds: number): void;
+  };
   /** A new long-term access key for the IAM user `name` (arn:aws:iam::123456789012:user/<name>), as an AWS profile holds one. */
   iamUserKey(name: string): { accessKeyId: string; secretAccessKey: string };
   faults: {
@@ -241,6 +258,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       issuesRefreshTokens: () => ssoIssuesRefreshTokens,
     });
     closers.push(identityCenter.close);
+    const instanceMetadata = await startInstanceMetadata({ registry, stats, log, credentialsTtlSeconds: options.credentialsTtlSeconds ?? 3600 });
+    closers.push(instanceMetadata.close);
     const endpoints: AwsEndpoints = {
       cognitoIdentity: cognito.endpoint,
       sts: sts.endpoint,
@@ -277,6 +296,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         longTerm: (keyOptions) => apiKeys.longTerm(keyOptions),
         shortTerm: (keyOptions = {}) => apiKeys.shortTerm({ region: REGION, ...keyOptions }),
         deactivate: (key) => apiKeys.deactivate(key),
+      },
+      instanceMetadata: {
+        endpoint: instanceMetadata.endpoint,
+        roleName: INSTANCE_ROLE,
+        instanceId: instanceMetadata.instanceId,
+        container: { ...instanceMetadata.container, roleName: TASK_ROLE },
+        setCredentialsTtl: (seconds) => instanceMetadata.setCredentialsTtl(seconds),
       },
       iamUserKey: (name) => {
         const key = registry.issueUserKey(name);
