@@ -11,7 +11,13 @@
  * never leave main; the window sees the identity AWS names and when the
  * credentials and the session end.
  */
-import { AssumeRoleCommand, type AssumeRoleCommandInput } from '@aws-sdk/client-sts';
+import {
+  AssumeRoleCommand,
+  AssumeRoleWithWebIdentityCommand,
+  type AssumeRoleCommandInput,
+  type AssumeRoleWithWebIdentityCommandInput,
+  type Credentials,
+} from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { AppError, CompanySettings, SourceStatus } from '../../preload/contract';
@@ -208,7 +214,41 @@ export class ProfileSession extends SourceSession<ProfileActive> {
       ignoreCache: true,
       mfaCodeProvider: (serial) => this.mfaCode(serial, attempt),
       roleAssumer: (source, params) => this.assumeRole(settings, source, params, info),
+      // A web identity profile (web_identity_token_file): the token file is read by the SDK, the role taken here.
+      roleAssumerWithWebIdentity: (params) => this.assumeRoleWithWebIdentity(settings, params, info),
     });
+  }
+
+  /** Takes the profile's role with its web identity token, through Strata's STS client (the call is unsigned). */
+  private async assumeRoleWithWebIdentity(
+    settings: CompanySettings,
+    params: AssumeRoleWithWebIdentityCommandInput,
+    info: AwsProfileInfo,
+  ): Promise<AwsCredentialIdentity> {
+    const sts = this.options.clients.sts(settings);
+    try {
+      const { Credentials: issued } = await sts.send(new AssumeRoleWithWebIdentityCommand(params));
+      return this.issuedCredentials(issued);
+    } catch (err) {
+      throw this.roleRefused(err, info);
+    } finally {
+      sts.destroy();
+    }
+  }
+
+  /** What STS issued for a role, as the SDK's credentials. */
+  private issuedCredentials(issued: Credentials | undefined): AwsCredentialIdentity {
+    if (!issued?.AccessKeyId || !issued.SecretAccessKey) {
+      throw new StrataError('aws-rejected', 'AWS answered without credentials for the role.', {
+        action: `Check the role in the AWS profile “${this.profile}”.`,
+      });
+    }
+    return {
+      accessKeyId: issued.AccessKeyId,
+      secretAccessKey: issued.SecretAccessKey,
+      ...(issued.SessionToken ? { sessionToken: issued.SessionToken } : {}),
+      ...(issued.Expiration ? { expiration: issued.Expiration } : {}),
+    };
   }
 
   /**
@@ -272,17 +312,7 @@ export class ProfileSession extends SourceSession<ProfileActive> {
     const sts = this.options.clients.sts(settings, async () => source);
     try {
       const { Credentials: issued } = await sts.send(new AssumeRoleCommand(params));
-      if (!issued?.AccessKeyId || !issued.SecretAccessKey) {
-        throw new StrataError('aws-rejected', 'AWS answered without credentials for the role.', {
-          action: `Check the role in the AWS profile “${this.profile}”.`,
-        });
-      }
-      return {
-        accessKeyId: issued.AccessKeyId,
-        secretAccessKey: issued.SecretAccessKey,
-        ...(issued.SessionToken ? { sessionToken: issued.SessionToken } : {}),
-        ...(issued.Expiration ? { expiration: issued.Expiration } : {}),
-      };
+      return this.issuedCredentials(issued);
     } catch (err) {
       throw this.roleRefused(err, info);
     } finally {
@@ -373,6 +403,16 @@ export class ProfileSession extends SourceSession<ProfileActive> {
           cause: err,
         },
       );
+    }
+    if (name === 'InvalidIdentityTokenException' || name === 'IDPRejectedClaimException' || name === 'ExpiredTokenException') {
+      return new StrataError('aws-rejected', `AWS didn't accept the web identity token of the AWS profile “${this.profile}”.`, {
+        action:
+          name === 'ExpiredTokenException'
+            ? 'The token in its web_identity_token_file has expired: get a new one, then sign in again.'
+            : `Check the token in its web_identity_token_file, and that ${info.roleArn ?? 'the role'} trusts the provider that issued it.`,
+        details: (err as Error).message,
+        cause: err,
+      });
     }
     return asStrataError(err, 'aws');
   }

@@ -96,8 +96,9 @@ export class AwsClients {
     return new CognitoIdentityClient(this.config('cognitoIdentity', settings));
   }
 
-  sts(settings: CompanySettings, credentials: AwsCredentialIdentityProvider): STSClient {
-    return new STSClient({ ...this.config('sts', settings), credentials });
+  /** Without credentials for its unsigned calls (AssumeRoleWithWebIdentity, where the token is the proof). */
+  sts(settings: CompanySettings, credentials?: AwsCredentialIdentityProvider): STSClient {
+    return new STSClient({ ...this.config('sts', settings), ...(credentials ? { credentials } : {}) });
   }
 
   bedrock(settings: CompanySettings, auth: BedrockAuth): BedrockClient {

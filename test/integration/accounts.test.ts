@@ -6,7 +6,7 @@
  * remembered across a restart, and the files read again when they change.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { createServices, type Services } from '../../main/app/services';
 import type { SessionStatus } from '../../preload/contract';
 import { nodePlatform, type NodePlatform } from '../harness/node-platform';
 import { callHandler, untilStatus } from '../harness/services-calls';
+import { signIn } from '../sandbox/clients';
 import { loginOverHttp } from '../sandbox/http-login';
 import { SANDBOX_MFA_CODE, startSandbox, type Sandbox } from '../sandbox/index';
 
@@ -113,6 +114,31 @@ async function useProfile(w: World, profile: string) {
 }
 
 describe('AWS profiles as the source', () => {
+  it("a web identity profile: the SDK reads its token file, Strata's STS client takes the role, and a bad token is said for the profile", async () => {
+    const w = await world();
+    const tokenFile = path.join(w.home, 'web-identity-token');
+    writeFileSync(tokenFile, (await signIn(w.sandbox, 'grace')).idToken);
+    appendFileSync(
+      path.join(w.home, '.aws', 'config'),
+      ['[profile pod]', `role_arn = arn:aws:iam::${w.sandbox.accountId}:role/Pod`, `web_identity_token_file = ${tokenFile}`, 'role_session_name = pod-grace', `region = ${w.sandbox.region}`, ''].join('\n'),
+    );
+    await useProfile(w, 'pod');
+    const status = await ready(w);
+    expect(status).toMatchObject({
+      source: { kind: 'profile', profile: 'pod', profileKind: 'web-identity' },
+      identity: { arn: `arn:aws:sts::${w.sandbox.accountId}:assumed-role/Pod/pod-grace` },
+    });
+    // The sandbox's STS, which only Strata's client (with the endpoint setting) reaches.
+    expect(w.sandbox.stats()['sts:AssumeRoleWithWebIdentity']).toBe(1);
+
+    writeFileSync(tokenFile, 'not-a-token');
+    await expect(call(w, 'auth:sign-in')).rejects.toMatchObject({
+      code: 'aws-rejected',
+      message: "AWS didn't accept the web identity token of the AWS profile “pod”.",
+    });
+    expect(w.sandbox.stats()['sts:AssumeRoleWithWebIdentity:InvalidIdentityToken']).toBe(1);
+  });
+
   it('lists the profiles of ~/.aws with their kinds, the one AWS_PROFILE names, and what is wrong with one', async () => {
     const w = await world(undefined, { AWS_PROFILE: 'admin' });
     const view = await w.services.accounts.view();

@@ -19,6 +19,7 @@ import {
   defaultUsers,
   type SandboxUser,
 } from './constants.js';
+import type { JSONWebKeySet } from 'jose';
 import { BedrockApiKeys } from './bedrock-api-keys.js';
 import { CredentialsRegistry } from './credentials-registry.js';
 import { INSTANCE_ROLE, startInstanceMetadata, TASK_ROLE } from './instance-metadata.js';
@@ -192,6 +193,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const users = defaultUsers();
   const closers: Array<() => Promise<void>> = [];
   const deniedRoles = new Set<string>();
+  let oidcForSts: { issuer: string; jwks: JSONWebKeySet } | undefined;
 
   try {
     // allSettled, so a server that did start is closed when the other fails (e.g. a taken fixed port).
@@ -204,13 +206,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         stats,
         log,
       }),
-      startSts({ port: options.ports?.sts ?? 0, region: REGION, registry, stats, log, deniedRoles: () => deniedRoles }),
+      startSts({
+        port: options.ports?.sts ?? 0,
+        region: REGION,
+        registry,
+        stats,
+        log,
+        deniedRoles: () => deniedRoles,
+        // IAM trusts the sandbox's identity provider for its client, as an account's OIDC provider would.
+        webIdentityProvider: () => (oidcForSts ? { issuer: oidcForSts.issuer, jwks: oidcForSts.jwks, clientId: CLIENT_ID } : undefined),
+      }),
     ]);
     if (oidcStarted.status === 'fulfilled') closers.push(oidcStarted.value.close);
     if (stsStarted.status === 'fulfilled') closers.push(stsStarted.value.close);
     if (oidcStarted.status === 'rejected') throw oidcStarted.reason;
     if (stsStarted.status === 'rejected') throw stsStarted.reason;
     const oidc = oidcStarted.value;
+    oidcForSts = oidc;
     const sts = stsStarted.value;
 
     const loginsKey = oidc.issuer.replace(/^https?:\/\//, '');

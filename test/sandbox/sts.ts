@@ -1,12 +1,15 @@
 /**
- * STS emulator: GetCallerIdentity and AssumeRole over the awsQuery protocol
- * (form-encoded Action/Version in, XML out), which is what @aws-sdk/client-sts
- * 3.x and botocore speak. Any role of the sandbox account can be assumed with
- * credentials the sandbox issued, unless denied; a role asked for with an MFA
- * device needs the code SANDBOX_MFA_CODE.
+ * STS emulator: GetCallerIdentity, AssumeRole and AssumeRoleWithWebIdentity
+ * over the awsQuery protocol (form-encoded Action/Version in, XML out), which
+ * is what @aws-sdk/client-sts 3.x and botocore speak. Any role of the sandbox
+ * account can be assumed with credentials the sandbox issued, unless denied; a
+ * role asked for with an MFA device needs the code SANDBOX_MFA_CODE. A role is
+ * taken with a web identity (unsigned, as in AWS) with an id_token of the
+ * sandbox's identity provider for its client, checked against its keys.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import { ACCOUNT_ID, ROLE_ID, ROLE_NAME } from './constants.js';
 
 /** 'AIDA' + 17 characters, the shape of a real IAM user id. */
@@ -26,6 +29,8 @@ export interface StsOptions {
   log: boolean;
   /** Role names AssumeRole refuses (AccessDenied), read at each request. */
   deniedRoles?: () => ReadonlySet<string>;
+  /** The identity provider web identities come from (IAM's OIDC provider): its issuer, keys and client; undefined until it runs. */
+  webIdentityProvider?: () => { issuer: string; jwks: JSONWebKeySet; clientId: string } | undefined;
 }
 
 /** The one-time code the sandbox's MFA devices always show. */
@@ -76,6 +81,11 @@ export async function startSts(options: StsOptions): Promise<StsServer> {
       for (const [key, value] of new URLSearchParams(body.toString('utf8'))) params.set(key, value);
     }
     const action = params.get('Action') ?? 'Unknown';
+
+    // The web identity token is the proof: this call is not signed.
+    if (action === 'AssumeRoleWithWebIdentity' && (params.get('Version') ?? VERSION) === VERSION) {
+      return assumeRoleWithWebIdentity(params, res);
+    }
 
     const verified = await verifySigV4(req, body, options.registry.lookup, 'sts', { region: options.region });
     if (!verified.ok) {
@@ -167,6 +177,66 @@ export async function startSts(options: StsOptions): Promise<StsServer> {
 </GetCallerIdentityResponse>`,
     );
   };
+
+  /** Checks the token as STS checks one from an IAM OIDC provider, and issues the role's credentials. */
+  async function assumeRoleWithWebIdentity(params: URLSearchParams, res: ServerResponse): Promise<void> {
+    const refuse = (status: number, code: string, message: string) => {
+      options.stats.inc(`sts:AssumeRoleWithWebIdentity:${code}`);
+      sendError(res, status, code, message);
+    };
+    const roleArn = params.get('RoleArn') ?? '';
+    const sessionName = params.get('RoleSessionName') ?? '';
+    const duration = Number(params.get('DurationSeconds') ?? 3600);
+    const roleName = new RegExp(`^arn:aws:iam::${ACCOUNT_ID}:role/(?:[\\w+=,.@-]+/)*([\\w+=,.@-]{1,64})$`).exec(roleArn)?.[1];
+    if (!/^[\w+=,.@-]{2,64}$/.test(sessionName) || !Number.isInteger(duration) || duration < 900 || duration > 43_200) {
+      return refuse(400, 'ValidationError', '1 validation error detected: RoleSessionName or DurationSeconds does not satisfy its constraint.');
+    }
+    const provider = options.webIdentityProvider?.();
+    const token = params.get('WebIdentityToken') ?? '';
+    let claims: { iss?: unknown; aud?: unknown; sub?: unknown; exp?: unknown };
+    try {
+      if (!provider) throw new Error('no provider');
+      const { payload } = await compactVerify(token, createLocalJWKSet(provider.jwks));
+      claims = JSON.parse(new TextDecoder().decode(payload)) as typeof claims;
+    } catch {
+      return refuse(400, 'InvalidIdentityToken', "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements");
+    }
+    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (claims.iss !== provider.issuer) return refuse(400, 'InvalidIdentityToken', 'No OpenIDConnect provider found in your account for ' + String(claims.iss));
+    if (!audiences.includes(provider.clientId)) return refuse(400, 'InvalidIdentityToken', 'Incorrect token audience');
+    if (typeof claims.exp !== 'number' || claims.exp * 1000 <= Date.now()) return refuse(400, 'ExpiredTokenException', 'Token expired: current date/time is later than the token expiration');
+    if (!roleName || options.deniedRoles?.().has(roleName)) {
+      return refuse(403, 'AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
+    }
+    const issued = options.registry.issue('', roleArn, duration, Date.now(), sessionName);
+    options.stats.inc('sts:AssumeRoleWithWebIdentity');
+    const requestId = randomUUID();
+    sendXml(
+      res,
+      200,
+      requestId,
+      `<AssumeRoleWithWebIdentityResponse xmlns="${XMLNS}">
+  <AssumeRoleWithWebIdentityResult>
+    <SubjectFromWebIdentityToken>${xml(String(claims.sub ?? ''))}</SubjectFromWebIdentityToken>
+    <Audience>${xml(provider.clientId)}</Audience>
+    <AssumedRoleUser>
+      <AssumedRoleId>${ROLE_ID}:${xml(sessionName)}</AssumedRoleId>
+      <Arn>arn:aws:sts::${ACCOUNT_ID}:assumed-role/${xml(roleName)}/${xml(sessionName)}</Arn>
+    </AssumedRoleUser>
+    <Credentials>
+      <AccessKeyId>${issued.accessKeyId}</AccessKeyId>
+      <SecretAccessKey>${xml(issued.secretAccessKey)}</SecretAccessKey>
+      <SessionToken>${xml(issued.sessionToken ?? '')}</SessionToken>
+      <Expiration>${issued.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z')}</Expiration>
+    </Credentials>
+    <Provider>${xml(provider.issuer.replace(/^https?:\/\//, ''))}</Provider>
+  </AssumeRoleWithWebIdentityResult>
+  <ResponseMetadata>
+    <RequestId>${requestId}</RequestId>
+  </ResponseMetadata>
+</AssumeRoleWithWebIdentityResponse>`,
+    );
+  }
 
   const server = await startLoopbackServer(
     'sts',
