@@ -14,7 +14,7 @@ import { ACCOUNT_ID, ROLE_ID, ROLE_NAME } from './constants.js';
 
 /** 'AIDA' + 17 characters, the shape of a real IAM user id. */
 const USER_ID = 'AIDASTRATASANDBOX0001';
-import type { CredentialsRegistry } from './credentials-registry.js';
+import type { CredentialsRegistry, IssuedCredentials } from './credentials-registry.js';
 import { readBody, send, startLoopbackServer, type Stats } from './http-util.js';
 import { verifySigV4 } from './sigv4.js';
 
@@ -67,6 +67,16 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
   <RequestId>${requestId}</RequestId>
 </ErrorResponse>`,
   );
+}
+
+/** Issued credentials as STS's answers carry them (Expiration in whole seconds). */
+function credentialsXml(issued: IssuedCredentials): string {
+  return `<Credentials>
+      <AccessKeyId>${issued.accessKeyId}</AccessKeyId>
+      <SecretAccessKey>${xml(issued.secretAccessKey)}</SecretAccessKey>
+      <SessionToken>${xml(issued.sessionToken ?? '')}</SessionToken>
+      <Expiration>${issued.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z')}</Expiration>
+    </Credentials>`;
 }
 
 /** Starts the STS emulator on 127.0.0.1. */
@@ -135,12 +145,7 @@ export async function startSts(options: StsOptions): Promise<StsServer> {
         requestId,
         `<AssumeRoleResponse xmlns="${XMLNS}">
   <AssumeRoleResult>
-    <Credentials>
-      <AccessKeyId>${issued.accessKeyId}</AccessKeyId>
-      <SecretAccessKey>${xml(issued.secretAccessKey)}</SecretAccessKey>
-      <SessionToken>${xml(issued.sessionToken ?? '')}</SessionToken>
-      <Expiration>${issued.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z')}</Expiration>
-    </Credentials>
+    ${credentialsXml(issued)}
     <AssumedRoleUser>
       <AssumedRoleId>${ROLE_ID}:${xml(sessionName)}</AssumedRoleId>
       <Arn>arn:aws:sts::${ACCOUNT_ID}:assumed-role/${xml(roleName)}/${xml(sessionName)}</Arn>
@@ -223,12 +228,7 @@ export async function startSts(options: StsOptions): Promise<StsServer> {
       <AssumedRoleId>${ROLE_ID}:${xml(sessionName)}</AssumedRoleId>
       <Arn>arn:aws:sts::${ACCOUNT_ID}:assumed-role/${xml(roleName)}/${xml(sessionName)}</Arn>
     </AssumedRoleUser>
-    <Credentials>
-      <AccessKeyId>${issued.accessKeyId}</AccessKeyId>
-      <SecretAccessKey>${xml(issued.secretAccessKey)}</SecretAccessKey>
-      <SessionToken>${xml(issued.sessionToken ?? '')}</SessionToken>
-      <Expiration>${issued.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z')}</Expiration>
-    </Credentials>
+    ${credentialsXml(issued)}
     <Provider>${xml(provider.issuer.replace(/^https?:\/\//, ''))}</Provider>
   </AssumeRoleWithWebIdentityResult>
   <ResponseMetadata>
