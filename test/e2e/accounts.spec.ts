@@ -97,6 +97,11 @@ test.describe('accounts', () => {
     const shot = testInfo.outputPath('accounts.png');
     await app.getByTestId('settings-button').click();
     await expect(app.getByTestId('account-source-company').getByTestId('account-in-use')).toBeVisible();
+    // Settings names who the source in use is signed in as, and where its requests go.
+    await expect(app.getByTestId('account-source-company').getByTestId('account-active-identity')).toHaveText(
+      `Signed in as ${sandbox.users[0]!.name} (role StrataAuthenticated in account 1234-5678-9012), in ${sandbox.region}`,
+    );
+    await expect(app.getByTestId('account-active-identity')).toHaveCount(1);
     await app.screenshot({ path: shot });
     await testInfo.attach('Settings → Account', { path: shot, contentType: 'image/png' });
   });

@@ -43,6 +43,7 @@ test.describe('Bedrock API key', () => {
     await expect(row.getByTestId('account-in-use')).toBeVisible();
     await expect(row).toContainText(`Long-term key ending ${ending}, of BedrockAPIKey-e2e1 in account ${sandbox.accountId}`);
     await expect(row.getByTestId('api-key-input')).toHaveCount(0);
+    await expect(row.getByTestId('account-active-identity')).toHaveText(`Signed in as BedrockAPIKey-e2e1 (in account 1234-5678-9012), in ${sandbox.region}`);
     expect(await app.content()).not.toContain(key.slice(4, 40));
     const shot = testInfo.outputPath('api-key.png');
     await app.screenshot({ path: shot });

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { AccountsView, AwsProfileView, Result } from '../../preload/contract';
+import type { AccountsView, AwsProfileView, Result, SessionStatus } from '../../preload/contract';
 import { createAccountsStore, sourceKey, type AccountsApi } from '../../renderer/src/accounts/accounts-store';
-import { profileDetails, sourceLabel } from '../../renderer/src/accounts/source-words';
+import { activeIdentityText, profileDetails, sourceLabel } from '../../renderer/src/accounts/source-words';
 
 const profile = (overrides: Partial<AwsProfileView>): AwsProfileView => ({ name: 'dev', kind: 'static', mfa: false, fromEnvironment: false, ...overrides });
 
@@ -76,5 +76,40 @@ describe('accounts store', () => {
     await Promise.resolve();
     await Promise.resolve();
     expect(store.getState().view?.active).toEqual({ kind: 'profile', profile: 'dev' });
+  });
+});
+
+describe('who the source in use is signed in as, in Settings → Account', () => {
+  const ready = (user: { subject: string; name?: string }, arn: string, account: string, source: SessionStatus['source']): SessionStatus => ({
+    state: 'ready',
+    user,
+    identity: { arn, account },
+    region: 'us-east-1',
+    expiresAt: null,
+    renewedAt: 0,
+    source,
+  });
+
+  it('names the person, the role or user AWS knows when it differs, the account and the Region', () => {
+    expect(
+      activeIdentityText(
+        ready({ subject: 's', name: 'Ada Lovelace' }, 'arn:aws:sts::123456789012:assumed-role/StrataAuthenticated/CognitoIdentityCredentials', '123456789012', {
+          kind: 'company',
+        }),
+      ),
+    ).toBe('Signed in as Ada Lovelace (role StrataAuthenticated in account 1234-5678-9012), in us-east-1');
+    expect(
+      activeIdentityText(ready({ subject: 's', name: 'ada' }, 'arn:aws:iam::123456789012:user/ada', '123456789012', { kind: 'profile', profile: 'dev', profileKind: 'static' })),
+    ).toBe('Signed in as ada (in account 1234-5678-9012), in us-east-1');
+    expect(
+      activeIdentityText(
+        ready({ subject: 'api-key:1', name: 'BedrockAPIKey-ab12' }, '', '123456789012', {
+          kind: 'api-key',
+          key: { kind: 'long-term', ending: 'x7Qz', user: 'BedrockAPIKey-ab12', account: '123456789012' },
+        }),
+      ),
+    ).toBe('Signed in as BedrockAPIKey-ab12 (in account 1234-5678-9012), in us-east-1');
+    expect(activeIdentityText({ state: 'signed-out', configured: true, missing: [], source: { kind: 'company' } })).toBeNull();
+    expect(activeIdentityText(null)).toBeNull();
   });
 });

@@ -1,9 +1,10 @@
 /** One way to sign in, as Settings → Account lists it: what it is, and Use (or In use). */
 import type { ReactNode } from 'react';
 import type { CredentialSource } from '../../../preload/contract';
-import { useAccounts } from '../app-stores';
+import { useAccounts, useSession } from '../app-stores';
 import { CheckIcon } from '../shared/icons';
 import { sourceKey } from './accounts-store';
+import { activeIdentityText } from './source-words';
 
 interface SourceRowProps {
   source: CredentialSource;
@@ -22,6 +23,8 @@ interface SourceRowProps {
 export function SourceRow({ source, title, details, session, problem, badge, inUse, disabled, children }: SourceRowProps) {
   const choose = useAccounts((state) => state.choose);
   const choosing = useAccounts((state) => state.choosing);
+  // Who the source in use is signed in as, and where its requests go.
+  const signedInAs = useSession((state) => (inUse && state.status?.source.kind === source.kind ? activeIdentityText(state.status) : null));
   const key = sourceKey(source);
   const switching = choosing !== null && sourceKey(choosing) === key;
   const titleId = `account-${key}-title`;
@@ -33,6 +36,11 @@ export function SourceRow({ source, title, details, session, problem, badge, inU
           {badge && <span className="account-source__badge">{badge}</span>}
         </span>
         <span className="account-source__details">{details}</span>
+        {signedInAs && (
+          <span className="account-source__details" data-testid="account-active-identity">
+            {signedInAs}
+          </span>
+        )}
         {session && (
           <span className="account-source__details" data-testid="account-sso-session">
             {session}

@@ -2,7 +2,8 @@
  * Credential sources in words: what the header, the sign-in screens and
  * Settings → Account call them. Pure, so unit tests reach it directly.
  */
-import type { ApiKeyInfo, AwsProfileView, EnvironmentCredentialsKind, ProfileKind, SessionSource } from '../../../preload/contract';
+import type { ApiKeyInfo, AwsProfileView, EnvironmentCredentialsKind, ProfileKind, SessionSource, SessionStatus } from '../../../preload/contract';
+import { describeArn, displayName, formatAccountId } from '../session/session-format';
 import { formatClockTime } from '../shared/time-format';
 
 const KIND_TEXT: Record<ProfileKind, string> = {
@@ -60,6 +61,20 @@ export function environmentText(from: EnvironmentCredentialsKind | null): string
 export function signInWhere(source: SessionSource, companyName: string | null): string {
   if (source.kind === 'profile' && (source.profileKind === 'sso' || source.ssoSource)) return 'sign in with IAM Identity Center';
   return `sign in with ${companyName ?? 'your company account'}`;
+}
+
+/**
+ * Who the source in use is signed in as, for its row in Settings → Account: "Signed in as ada
+ * (role PowerUser in account 1234-5678-9012), in us-east-1"; null while it is not signed in.
+ */
+export function activeIdentityText(status: SessionStatus | null): string | null {
+  if (status?.state !== 'ready') return null;
+  const who = displayName(status.user);
+  const arn = status.identity.arn ? describeArn(status.identity.arn) : null;
+  const account = status.identity.account || arn?.account;
+  const principal = arn && arn.name !== who ? `${arn.kind === 'other' ? 'identity' : arn.kind} ${arn.name}` : '';
+  const where = [principal, account ? `in account ${formatAccountId(account)}` : ''].filter(Boolean).join(' ');
+  return `Signed in as ${who}${where ? ` (${where})` : ''}, in ${status.region}`;
 }
 
 /** The role's name from its ARN (arn:aws:iam::123:role/path/Admin → Admin). */
