@@ -168,6 +168,7 @@ export const SETTING_KEYS = [
   'stsEndpoint',
   'bedrockEndpoint',
   'bedrockRuntimeEndpoint',
+  'bedrockAgentRuntimeEndpoint',
   'ssoEndpoint',
   'ssoOidcEndpoint',
   'proxy',
@@ -271,6 +272,7 @@ export const companySettingsSchema = z.object({
   stsEndpoint: optional(httpUrl(SETTING_LIMITS.stsEndpoint), WEB_ADDRESS),
   bedrockEndpoint: optional(httpUrl(SETTING_LIMITS.bedrockEndpoint), WEB_ADDRESS),
   bedrockRuntimeEndpoint: optional(httpUrl(SETTING_LIMITS.bedrockRuntimeEndpoint), WEB_ADDRESS),
+  bedrockAgentRuntimeEndpoint: optional(httpUrl(SETTING_LIMITS.bedrockAgentRuntimeEndpoint), WEB_ADDRESS),
   /** IAM Identity Center's portal (role credentials) and its OIDC service (sign-in), for AWS profiles that use it. */
   ssoEndpoint: optional(httpUrl(SETTING_LIMITS.ssoEndpoint), WEB_ADDRESS),
   ssoOidcEndpoint: optional(httpUrl(SETTING_LIMITS.ssoOidcEndpoint), WEB_ADDRESS),

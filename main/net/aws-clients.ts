@@ -33,13 +33,14 @@ function authConfig(auth: BedrockAuth) {
     : { credentials: auth.credentials, authSchemePreference: ['sigv4'] };
 }
 
-export type AwsService = 'cognitoIdentity' | 'sts' | 'bedrock' | 'bedrockRuntime' | 'sso' | 'ssoOidc';
+export type AwsService = 'cognitoIdentity' | 'sts' | 'bedrock' | 'bedrockRuntime' | 'bedrockAgentRuntime' | 'sso' | 'ssoOidc';
 
 const ENDPOINT_SETTING = {
   cognitoIdentity: 'cognitoIdentityEndpoint',
   sts: 'stsEndpoint',
   bedrock: 'bedrockEndpoint',
   bedrockRuntime: 'bedrockRuntimeEndpoint',
+  bedrockAgentRuntime: 'bedrockAgentRuntimeEndpoint',
   sso: 'ssoEndpoint',
   ssoOidc: 'ssoOidcEndpoint',
 } as const satisfies Record<AwsService, keyof CompanySettings>;
@@ -50,6 +51,7 @@ const ENDPOINT_PREFIX: Record<AwsService, string> = {
   sts: 'sts',
   bedrock: 'bedrock',
   bedrockRuntime: 'bedrock-runtime',
+  bedrockAgentRuntime: 'bedrock-agent-runtime',
   sso: 'portal.sso',
   ssoOidc: 'oidc',
 };

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explainConnectionError } from '../../main/net/connection-errors';
+import { endpointOf } from '../../main/net/aws-clients';
 import { endpointsToCheck, isPrivateAddress } from '../../main/net/diagnostics';
 import { DEFAULT_SETTINGS } from '../../main/settings/layers';
 import { bypassesProxy, Network, proxyFromPac, readCaBundle } from '../../main/net/network';
@@ -152,6 +153,11 @@ describe('Check connection: what is checked, and what counts as private', () => 
       { name: 'Bedrock (model list)', url: 'https://bedrock.eu-central-1.amazonaws.com' },
       { name: 'Bedrock Runtime (chat)', url: 'https://bedrock-runtime.eu-central-1.amazonaws.com' },
     ]);
+    // A private Bedrock Agent Runtime endpoint set by IT is checked too.
+    expect(
+      endpointsToCheck({ ...DEFAULT_SETTINGS, bedrockAgentRuntimeEndpoint: 'https://vpce-2.bedrock-agent-runtime.us-east-1.vpce.amazonaws.com' }),
+    ).toContainEqual({ name: 'Bedrock Agent Runtime (agents)', url: 'https://vpce-2.bedrock-agent-runtime.us-east-1.vpce.amazonaws.com' });
+    expect(endpointOf('bedrockAgentRuntime', { ...DEFAULT_SETTINGS, region: 'eu-west-1' })).toBe('https://bedrock-agent-runtime.eu-west-1.amazonaws.com');
     expect(endpointsToCheck({ ...DEFAULT_SETTINGS, issuer: 'https://login.example.com' })[0]).toEqual({
       name: 'Company sign-in',
       url: 'https://login.example.com',

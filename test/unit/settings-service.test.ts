@@ -115,6 +115,10 @@ describe('SettingsService', () => {
       settings.update({ stsEndpoint: address, issuer: address });
       expect(settings.effective()).toMatchObject({ stsEndpoint: address, issuer: address });
     }
+    // Every endpoint setting, the agents' one too.
+    expect(() => settings.update({ bedrockAgentRuntimeEndpoint: 'http://agents.example.com' })).toThrow(StrataError);
+    settings.update({ bedrockAgentRuntimeEndpoint: 'https://vpce-2.bedrock-agent-runtime.us-east-1.vpce.amazonaws.com' });
+    expect(settings.effective().bedrockAgentRuntimeEndpoint).toBe('https://vpce-2.bedrock-agent-runtime.us-east-1.vpce.amazonaws.com');
   });
 
   it('ignores an http address on another computer wherever it comes from: the policy, the settings file or the environment', () => {

@@ -125,6 +125,13 @@ export const SETTING_FIELDS: Record<SettingKey, SettingField> = {
     placeholder: 'https://bedrock-runtime.us-east-1.amazonaws.com',
     inputMode: 'url',
   },
+  bedrockAgentRuntimeEndpoint: {
+    label: 'Bedrock Agent Runtime endpoint (optional)',
+    help: 'Only if your company reaches Amazon Bedrock Agents (the agents you talk to) through a private endpoint.',
+    missingAs: 'The Bedrock Agent Runtime endpoint',
+    placeholder: 'https://bedrock-agent-runtime.us-east-1.amazonaws.com',
+    inputMode: 'url',
+  },
   ssoEndpoint: {
     label: 'IAM Identity Center portal endpoint (optional)',
     help: 'Only if your company reaches the IAM Identity Center portal (role credentials for AWS profiles) through a private endpoint.',
@@ -180,7 +187,15 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
   { title: 'AWS', keys: ['identityPoolId', 'region', 'loginsKey'] },
   {
     title: 'Private endpoints',
-    keys: ['cognitoIdentityEndpoint', 'stsEndpoint', 'bedrockEndpoint', 'bedrockRuntimeEndpoint', 'ssoEndpoint', 'ssoOidcEndpoint'],
+    keys: [
+      'cognitoIdentityEndpoint',
+      'stsEndpoint',
+      'bedrockEndpoint',
+      'bedrockRuntimeEndpoint',
+      'bedrockAgentRuntimeEndpoint',
+      'ssoEndpoint',
+      'ssoOidcEndpoint',
+    ],
   },
   { title: 'Network', keys: ['proxy', 'noProxy', 'caBundle'] },
 ];
