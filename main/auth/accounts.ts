@@ -177,6 +177,8 @@ export class Accounts {
     this.options.apiKeyVault.save({ key, scope: '' });
     if (this.source.kind === 'api-key') {
       await this.switching;
+      // A sign-in still under way with the old key stops first, so it cannot save that key back.
+      await this.current.cancelSignIn();
       // Signed in again with the new key (the old one's session ends); how it went, the status says.
       await this.current.signIn().catch(() => undefined);
       this.options.onChanged(this.snapshot());

@@ -174,6 +174,23 @@ describe('a Bedrock API key', () => {
     expect((await call(w, 'accounts:get')).apiKey).toBeNull();
   });
 
+  it('a new key pasted while the old one is still being checked wins: the old check saves nothing when it ends', async () => {
+    const w = await world();
+    await call(w, 'accounts:save-api-key', { key: w.sandbox.apiKeys.longTerm({ userName: 'BedrockAPIKey-old1' }) });
+    await until(w, (s) => s.state === 'ready');
+    // Using the old key again, its check held on the way.
+    const held = w.sandbox.faults.holdNextBedrockAnswer();
+    const again = call(w, 'auth:sign-in').catch((err: unknown) => err);
+    await held.arrived;
+    await call(w, 'accounts:save-api-key', { key: w.sandbox.apiKeys.longTerm({ userName: 'BedrockAPIKey-new1' }) });
+    await until(w, (s) => s.state === 'ready' && s.user.name === 'BedrockAPIKey-new1');
+    held.release();
+    await again;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(w.services.accounts.status()).toMatchObject({ state: 'ready', user: { name: 'BedrockAPIKey-new1' } });
+    expect((await call(w, 'accounts:get')).apiKey).toMatchObject({ user: 'BedrockAPIKey-new1' });
+  });
+
   it('removed while in use: signed out, nothing left on disk, and the front door asks for a key', async () => {
     const w = await world();
     const key = w.sandbox.apiKeys.longTerm();

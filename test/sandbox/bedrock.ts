@@ -20,6 +20,8 @@ export interface BedrockOptions {
 
 export interface BedrockServer {
   endpoint: string;
+  /** Holds the next request's answer until `release()` (as a slow network would); `arrived` settles when it came. Later ones are answered as usual. */
+  holdNext(): { arrived: Promise<void>; release(): void };
   close(): Promise<void>;
 }
 
@@ -27,7 +29,14 @@ export interface BedrockServer {
 const DEFAULT_PAGE_SIZE = 3;
 
 export async function startBedrock(options: BedrockOptions): Promise<BedrockServer> {
+  let hold: { released: Promise<void>; arrive: () => void } | undefined;
   const handle = async (req: AnyRequest, res: AnyResponse): Promise<void> => {
+    const held = hold;
+    hold = undefined;
+    if (held) {
+      held.arrive();
+      await held.released;
+    }
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const operation =
@@ -65,5 +74,16 @@ export async function startBedrock(options: BedrockOptions): Promise<BedrockServ
   };
 
   const server = await startDualServer('bedrock', options.port, handle, options.log);
-  return { endpoint: server.endpoint, close: () => server.close() };
+  return {
+    endpoint: server.endpoint,
+    holdNext: () => {
+      let release = () => {};
+      let arrive = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      hold = { released, arrive };
+      return { arrived, release: () => release() };
+    },
+    close: () => server.close(),
+  };
 }

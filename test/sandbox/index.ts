@@ -157,6 +157,8 @@ export interface Sandbox {
     setIdpDown(down: boolean): Promise<void>;
     /** the identity provider's token endpoint grants as usual but holds every answer from now until released */
     holdTokenAnswers(): TokenHold;
+    /** Bedrock (the model list) holds its next answer until released (`arrived` settles when that request came); later requests are answered as usual. */
+    holdNextBedrockAnswer(): { arrived: Promise<void>; release(): void };
     /** Role names STS AssumeRole refuses with AccessDenied, and the access portal's GetRoleCredentials with ForbiddenException (add and delete as needed). */
     deniedRoles: Set<string>;
     /** Cognito answers GetId/GetCredentialsForIdentity with NotAuthorizedException while true */
@@ -324,6 +326,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         deniedRoles,
         setIdpDown: (down) => oidc.setDown(down),
         holdTokenAnswers: () => oidc.holdTokenAnswers(),
+        holdNextBedrockAnswer: () => bedrock.holdNext(),
         get cognitoRejects() {
           return cognitoRejects;
         },
