@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import http2, { type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import net, { type AddressInfo, type Socket } from 'node:net';
+import { EventStreamCodec } from '@smithy/eventstream-codec';
+import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import type { BedrockApiKeys } from './bedrock-api-keys.js';
 import type { CredentialsRegistry } from './credentials-registry.js';
 import { verifySigV4, type SigV4Failure } from './sigv4.js';
@@ -157,4 +159,21 @@ export async function checkSignature(
   const error = restJsonSigV4Error(verified);
   sendAwsError(res, error.status, error.name, error.message);
   return { ok: false, name: error.name };
+}
+
+const codec = new EventStreamCodec(toUtf8, fromUtf8);
+
+/**
+ * One binary event-stream frame with a JSON payload: an event (`:event-type` names the stream's
+ * member) or, with `exception`, an exception (`:exception-type`).
+ */
+export function streamFrame(type: string, payload: unknown, exception = false): Uint8Array {
+  return codec.encode({
+    headers: {
+      [exception ? ':exception-type' : ':event-type']: { type: 'string', value: type },
+      ':content-type': { type: 'string', value: 'application/json' },
+      ':message-type': { type: 'string', value: exception ? 'exception' : 'event' },
+    },
+    body: fromUtf8(JSON.stringify(payload)),
+  });
 }

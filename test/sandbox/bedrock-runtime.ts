@@ -4,9 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import http2 from 'node:http2';
-import { EventStreamCodec } from '@smithy/eventstream-codec';
-import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
-import { type AnyRequest, type AnyResponse, checkSignature, readBody, sendAwsError, sendJson, startDualServer } from './aws-rest.js';
+import { type AnyRequest, type AnyResponse, checkSignature, readBody, sendAwsError, sendJson, startDualServer, streamFrame } from './aws-rest.js';
 import { plainAnswer, resolveModel, thinkerAnswer, thinkerReasoning, writerAnswer } from './bedrock-models.js';
 import type { BedrockApiKeys } from './bedrock-api-keys.js';
 import type { CredentialsRegistry } from './credentials-registry.js';
@@ -66,29 +64,8 @@ export interface BedrockRuntimeOptions {
   pace: BedrockPace;
 }
 
-const codec = new EventStreamCodec(toUtf8, fromUtf8);
-
-function frame(eventType: string, payload: unknown): Uint8Array {
-  return codec.encode({
-    headers: {
-      ':event-type': { type: 'string', value: eventType },
-      ':content-type': { type: 'string', value: 'application/json' },
-      ':message-type': { type: 'string', value: 'event' },
-    },
-    body: fromUtf8(JSON.stringify(payload)),
-  });
-}
-
-function exceptionFrame(exceptionType: string, message: string): Uint8Array {
-  return codec.encode({
-    headers: {
-      ':exception-type': { type: 'string', value: exceptionType },
-      ':content-type': { type: 'string', value: 'application/json' },
-      ':message-type': { type: 'string', value: 'exception' },
-    },
-    body: fromUtf8(JSON.stringify({ message })),
-  });
-}
+const frame = (eventType: string, payload: unknown) => streamFrame(eventType, payload);
+const exceptionFrame = (exceptionType: string, message: string) => streamFrame(exceptionType, { message }, true);
 
 const words = (text: string) => text.split(/(?<=\s)/);
 const countWords = (text: string) => text.split(/\s+/).filter(Boolean).length;

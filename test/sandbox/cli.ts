@@ -12,7 +12,7 @@ import { startSandbox } from './index';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const sandbox = await startSandbox({
-  ports: { oidc: 4100, cognito: 4101, sts: 4102, bedrock: 4103, bedrockRuntime: 4104, sso: 4105, ssoOidc: 4106 },
+  ports: { oidc: 4100, cognito: 4101, sts: 4102, bedrock: 4103, bedrockRuntime: 4104, sso: 4105, ssoOidc: 4106, bedrockAgent: 4107, bedrockAgentRuntime: 4108 },
   bedrock: { tokensPerSecond: 60, answerWords: 350 },
   log: true,
 });

@@ -21,6 +21,8 @@ import {
 } from './constants.js';
 import type { JSONWebKeySet } from 'jose';
 import { BedrockApiKeys } from './bedrock-api-keys.js';
+import { startBedrockAgent } from './bedrock-agent.js';
+import { startBedrockAgentRuntime, type AgentRequest } from './bedrock-agent-runtime.js';
 import { CredentialsRegistry } from './credentials-registry.js';
 import { INSTANCE_ROLE, startInstanceMetadata, TASK_ROLE } from './instance-metadata.js';
 import { Stats } from './http-util.js';
@@ -30,6 +32,8 @@ import { startOidc, type TokenHold } from './oidc.js';
 import { startSts } from './sts.js';
 
 export type { SandboxUser } from './constants.js';
+export { SANDBOX_AGENTS, SANDBOX_KNOWLEDGE_BASES, UNDEPLOYED_ALIAS } from './bedrock-agents.js';
+export type { AgentRequest } from './bedrock-agent-runtime.js';
 export { SANDBOX_MODELS } from './bedrock-models.js';
 export type { BedrockPace, ReceivedRequest } from './bedrock-runtime.js';
 export { OTHER_CLIENT_ID, ssoRoleArn } from './constants.js';
@@ -46,7 +50,17 @@ export interface SandboxOptions {
   /** IAM Identity Center access token lifetime, seconds (default 28800, 8 hours; see identityCenter.setTokenTtl) */
   ssoTokenTtlSeconds?: number;
   /** fixed ports for people running it by hand; default 0 = free ports */
-  ports?: { oidc?: number; cognito?: number; sts?: number; bedrock?: number; bedrockRuntime?: number; sso?: number; ssoOidc?: number };
+  ports?: {
+    oidc?: number;
+    cognito?: number;
+    sts?: number;
+    bedrock?: number;
+    bedrockRuntime?: number;
+    sso?: number;
+    ssoOidc?: number;
+    bedrockAgent?: number;
+    bedrockAgentRuntime?: number;
+  };
   /** How the scripted models answer (default: 400 words per second, 300-word answers). */
   bedrock?: Partial<BedrockPace>;
   /** quiet by default; log one line per request when true */
@@ -55,7 +69,16 @@ export interface SandboxOptions {
   network?: boolean;
 }
 
-type AwsEndpoints = { cognitoIdentity: string; sts: string; bedrock: string; bedrockRuntime: string; sso: string; ssoOidc: string };
+type AwsEndpoints = {
+  cognitoIdentity: string;
+  sts: string;
+  bedrock: string;
+  bedrockRuntime: string;
+  sso: string;
+  ssoOidc: string;
+  bedrockAgent: string;
+  bedrockAgentRuntime: string;
+};
 
 /** The sandbox's network pieces (with `network: true`). */
 export interface SandboxNetwork {
@@ -95,6 +118,8 @@ export interface Sandbox {
     /** Every Converse / ConverseStream request received, oldest first. */
     requests(): ReceivedRequest[];
   };
+  /** Bedrock Agents (SANDBOX_AGENTS, SANDBOX_KNOWLEDGE_BASES): every InvokeAgent request received, oldest first. */
+  agents: { requests(): AgentRequest[] };
   /** People who can sign in (ada, grace); the same people and passwords at IAM Identity Center. */
   users: SandboxUser[];
   /** IAM Identity Center: SSO OIDC (with its sign-in pages) and the AWS access portal. */
@@ -272,6 +297,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       issuesRefreshTokens: () => ssoIssuesRefreshTokens,
     });
     closers.push(identityCenter.close);
+    const agents = await startBedrockAgent({ port: options.ports?.bedrockAgent ?? 0, region: REGION, registry, stats, log });
+    closers.push(agents.close);
+    const agentRuntime = await startBedrockAgentRuntime({ port: options.ports?.bedrockAgentRuntime ?? 0, region: REGION, registry, stats, log });
+    closers.push(agentRuntime.close);
     const instanceMetadata = await startInstanceMetadata({ registry, stats, log, credentialsTtlSeconds: options.credentialsTtlSeconds ?? 3600 });
     closers.push(instanceMetadata.close);
     const endpoints: AwsEndpoints = {
@@ -281,6 +310,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       bedrockRuntime: runtime.endpoint,
       sso: identityCenter.portalEndpoint,
       ssoOidc: identityCenter.oidcEndpoint,
+      bedrockAgent: agents.endpoint,
+      bedrockAgentRuntime: agentRuntime.endpoint,
     };
     const network = options.network ? await startNetwork(endpoints, stats, log, closers) : undefined;
 
@@ -295,6 +326,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       endpoints,
       ...(network ? { network } : {}),
       bedrock: { setPace: (pace) => runtime.setPace(pace), requests: () => runtime.requests() },
+      agents: { requests: () => agentRuntime.requests() },
       users,
       identityCenter: {
         startUrl: SSO_START_URL,
@@ -353,6 +385,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         STRATA_STS_ENDPOINT: sts.endpoint,
         STRATA_BEDROCK_ENDPOINT: bedrock.endpoint,
         STRATA_BEDROCK_RUNTIME_ENDPOINT: runtime.endpoint,
+        STRATA_BEDROCK_AGENT_RUNTIME_ENDPOINT: agentRuntime.endpoint,
         STRATA_SSO_ENDPOINT: identityCenter.portalEndpoint,
         STRATA_SSO_OIDC_ENDPOINT: identityCenter.oidcEndpoint,
         STRATA_COMPANY_NAME: COMPANY_NAME,
@@ -376,6 +409,8 @@ const HOST_NAMES: AwsEndpoints = {
   // As in AWS: portal.sso.<region>.amazonaws.com and oidc.<region>.amazonaws.com.
   sso: 'portal.sso',
   ssoOidc: 'oidc',
+  bedrockAgent: 'bedrock-agent',
+  bedrockAgentRuntime: 'bedrock-agent-runtime',
 };
 
 async function startNetwork(
