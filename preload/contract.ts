@@ -41,6 +41,10 @@ export const ERROR_CODES = [
   'model-needs-profile',
   'model-not-available',
   'model-rejected-input',
+  // A Bedrock Agent: its alias is not there or not deployed, the person may not use it, or one of its actions failed.
+  'agent-not-available',
+  'agent-access-denied',
+  'agent-action-failed',
   'throttled',
   'stream-interrupted',
   'chat-busy',
@@ -486,6 +490,54 @@ export interface ChatMessage {
   usage?: TokenUsage;
   /** Time to the whole answer, ms, as Bedrock measured it (metadata.metrics.latencyMs). */
   latencyMs?: number;
+}
+
+/** One step of a Bedrock Agent's trace as the timeline shows it, folded from the trace events that belong to it. */
+export interface AgentTraceStep {
+  /** The trace id of the step (with a suffix for an invocation within it), so later events of the step fold into it. */
+  id: string;
+  kind: 'pre-processing' | 'thinking' | 'knowledge-base' | 'action' | 'answer' | 'post-processing' | 'guardrail' | 'failure' | 'other';
+  /** The step in words: "Searched the knowledge base KBHANDBOOK for “leave”". */
+  title: string;
+  /** What came back, in words, once it did: "2 passages", an action's output. */
+  result?: string;
+  /** The model's tokens for the step, when the trace gives them. */
+  usage?: { inputTokens: number; outputTokens: number };
+  /** How long the step took, ms, when the trace gives it. */
+  ms?: number;
+  /** The trace events of the step as they came, for the raw view. */
+  raw: unknown[];
+}
+
+/** Where a cited passage comes from, and the passage. */
+export interface AgentSource {
+  /** The number it is cited by, in order of first citation. */
+  number: number;
+  /** An S3 URI, a web URL, or the kind of place it came from when neither. */
+  location: string;
+  kind: 's3' | 'web' | 'other';
+  passage: string;
+}
+
+/** A sentence of the answer and the sources that support it. */
+export interface AgentCitation {
+  /** Where the sentence is in the answer's text: start and end (exclusive) offsets. */
+  start: number;
+  end: number;
+  sources: number[];
+}
+
+/**
+ * An action a Bedrock Agent hands back before going on: one the person must confirm first
+ * ('confirm'), or one Strata answers itself ('result').
+ */
+export interface AgentActionRequest {
+  invocationId: string;
+  kind: 'confirm' | 'result';
+  actionGroup: string;
+  /** The function it calls, or the API path with its HTTP method. */
+  operation: string;
+  parameters: Array<{ name: string; value: string }>;
 }
 
 /** The sign-in an answer was asked with, kept with it: which source, as whom, where. */

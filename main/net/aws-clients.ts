@@ -4,6 +4,7 @@
  * handler that applies the proxy, the trusted certificates and the timeouts.
  */
 import { BedrockClient } from '@aws-sdk/client-bedrock';
+import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { SSOClient } from '@aws-sdk/client-sso';
@@ -127,6 +128,14 @@ export class AwsClients {
     route: 'h2' | 'streaming',
   ): BedrockRuntimeClient {
     return new BedrockRuntimeClient({ ...this.config('bedrockRuntime', settings, route), ...authConfig(auth), maxAttempts: 1 });
+  }
+
+  /**
+   * Bedrock Agents' runtime: signed requests only (Bedrock API keys do not reach agents), one attempt
+   * (an agent's actions are not safe to repeat behind the person's back).
+   */
+  bedrockAgentRuntime(settings: CompanySettings, credentials: AwsCredentialIdentityProvider): BedrockAgentRuntimeClient {
+    return new BedrockAgentRuntimeClient({ ...this.config('bedrockAgentRuntime', settings), credentials, authSchemePreference: ['sigv4'], maxAttempts: 1 });
   }
 
   /** Closes every pooled connection. */

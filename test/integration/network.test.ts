@@ -45,6 +45,7 @@ const endpointsEnv = (endpoints: SandboxNetwork['httpsEndpoints']) => ({
   STRATA_STS_ENDPOINT: endpoints.sts,
   STRATA_BEDROCK_ENDPOINT: endpoints.bedrock,
   STRATA_BEDROCK_RUNTIME_ENDPOINT: endpoints.bedrockRuntime,
+  STRATA_BEDROCK_AGENT_RUNTIME_ENDPOINT: endpoints.bedrockAgentRuntime,
   STRATA_SSO_ENDPOINT: endpoints.sso,
   STRATA_SSO_OIDC_ENDPOINT: endpoints.ssoOidc,
 });
@@ -316,6 +317,7 @@ describe('network: Check connection', () => {
       'STS',
       'Bedrock (model list)',
       'Bedrock Runtime (chat)',
+      'Bedrock Agent Runtime (agents)',
       'IAM Identity Center sign-in',
       'IAM Identity Center portal',
     ]);

@@ -31,13 +31,13 @@ const DEFAULT_PAGE_SIZE = 3;
 export async function startBedrock(options: BedrockOptions): Promise<BedrockServer> {
   let hold: { released: Promise<void>; arrive: () => void } | undefined;
   const handle = async (req: AnyRequest, res: AnyResponse): Promise<void> => {
+    const body = await readBody(req);
     const held = hold;
     hold = undefined;
     if (held) {
       held.arrive();
       await held.released;
     }
-    const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const operation =
       url.pathname === '/foundation-models' ? 'ListFoundationModels' : url.pathname === '/inference-profiles' ? 'ListInferenceProfiles' : 'Unknown';
