@@ -110,7 +110,10 @@ describe('company session', () => {
   });
 
   it('renews in the background with the refresh token, and publishes the new expiry', async () => {
-    const w = await world({ credentialsTtlSeconds: 8, idTokenTtlSeconds: 4 });
+    // Credentials for 8 s are renewed 5 s before they end, by when a 3 s id_token has ended too (both
+    // counted in whole seconds), so the renewal must refresh it. With 4 s, the id_token could have had just
+    // over its margin left when the renewal timer fired a millisecond early, and Cognito took it as it was.
+    const w = await world({ credentialsTtlSeconds: 8, idTokenTtlSeconds: 3 });
     const first = await signIn(w);
     if (first.state !== 'ready') throw new Error(`not signed in: ${first.state}`);
     const renewed = () => w.statuses.some((s) => s.state === 'ready' && s.expiresAt! > first.expiresAt!);
