@@ -459,6 +459,11 @@ export interface ModelCatalog {
 /** Per-conversation model settings. */
 export interface ConversationSettings {
   modelId: string;
+  /**
+   * A Bedrock Agent the conversation talks to instead of the model, with the agent's session id,
+   * which follow-up questions keep (a new one starts a new session on the agent's side).
+   */
+  agent?: AgentConversation;
   systemPrompt: string;
   /** 0..1; unset = the model's default. */
   temperature?: number;
@@ -490,6 +495,35 @@ export interface ChatMessage {
   usage?: TokenUsage;
   /** Time to the whole answer, ms, as Bedrock measured it (metadata.metrics.latencyMs). */
   latencyMs?: number;
+  /** An agent's answer: its trace, its sources, and an action it handed back, with what the person decided. */
+  agent?: AgentAnswer;
+}
+
+/** The agent a conversation talks to, and its session there. */
+export interface AgentConversation {
+  agentId: string;
+  aliasId: string;
+  /** How the person knows it ("Handbook librarian"). */
+  name: string;
+  sessionId: string;
+}
+
+/** What an agent's answer carries besides its text. */
+export interface AgentAnswer {
+  name: string;
+  steps: AgentTraceStep[];
+  sources: AgentSource[];
+  citations: AgentCitation[];
+  action?: AgentActionRequest;
+  /**
+   * What became of the action: the person confirmed or denied it, or Strata answered it (`text`).
+   * An action nobody answered counts as denied, and `because` says why: the person stopped the
+   * answer or asked something else, signed out, or Strata closed before they chose.
+   */
+  decision?:
+    | { kind: 'confirmed' }
+    | { kind: 'denied'; because?: 'stopped' | 'moved-on' | 'signed-out' | 'closed' }
+    | { kind: 'answered'; text: string };
 }
 
 /** One step of a Bedrock Agent's trace as the timeline shows it, folded from the trace events that belong to it. */
@@ -596,6 +630,8 @@ export type ChatEvent =
   | { type: 'reasoning'; requestId: string; conversationId: string; messageId: string; delta: string; offset: number }
   /** The answer as saved: complete, or interrupted by Stop (no error). */
   | { type: 'done'; requestId: string; conversationId: string; message: ChatMessage }
+  /** An agent's trace, sources and handed-back action as they stand now (the latest replaces the one before). */
+  | { type: 'agent'; requestId: string; conversationId: string; messageId: string; agent: AgentAnswer }
   /** The answer as saved (interrupted, partial text kept) and why. */
   | { type: 'failed'; requestId: string; conversationId: string; message: ChatMessage; error: AppError };
 
@@ -603,9 +639,20 @@ const id = z.string().min(1).max(128).regex(/^[\w.:-]+$/, 'Not a valid id');
 const modelId = z.string().trim().min(1).max(2048);
 
 
+const AGENT_ID = 'Enter the ten-letter ID AWS shows for the agent, such as LIBRARIAN1.';
+export const agentConversationSchema = z
+  .object({
+    agentId: z.string().regex(/^[0-9a-zA-Z]{10}$/, AGENT_ID),
+    aliasId: z.string().regex(/^([0-9a-zA-Z]{10}|TSTALIASID)$/, "Enter the ten-letter ID of the agent's alias, such as LIBLIVE001."),
+    name: z.string().trim().min(1).max(100),
+    sessionId: z.string().regex(/^[0-9a-zA-Z._:-]{2,100}$/),
+  })
+  .strict();
+
 export const conversationSettingsSchema = z
   .object({
     modelId,
+    agent: agentConversationSchema.optional(),
     systemPrompt: z.string().max(LIMITS.systemPrompt),
     temperature: z.number().min(0).max(1).optional(),
     maxTokens: z.number().int().min(1).max(LIMITS.maxTokens).optional(),
@@ -616,6 +663,8 @@ export const conversationSettingsSchema = z
 export const conversationSettingsPatchSchema = z
   .object({
     modelId: modelId.optional(),
+    /** null: talk to the model again. */
+    agent: agentConversationSchema.nullable().optional(),
     systemPrompt: z.string().max(LIMITS.systemPrompt).optional(),
     temperature: z.number().min(0).max(1).nullable().optional(),
     maxTokens: z.number().int().min(1).max(LIMITS.maxTokens).nullable().optional(),
@@ -639,6 +688,17 @@ export const chatSchemas = {
     })
     .strict(),
   regenerate: z.object({ conversationId: id }).strict(),
+  /** The person's answer to an action an agent handed back in `messageId`: confirm or deny it, or answer it with text. */
+  answerAction: z
+    .object({
+      conversationId: id,
+      messageId: id,
+      answer: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('confirm'), confirmed: z.boolean() }).strict(),
+        z.object({ kind: z.literal('result'), text: z.string().trim().min(1, 'Enter what to tell the agent.').max(LIMITS.message) }).strict(),
+      ]),
+    })
+    .strict(),
   stop: z.object({ requestId: id }).strict(),
 };
 
@@ -823,6 +883,8 @@ export const contract = {
   chat: {
     send: request<ChatStarted>()('chat:send', chatSchemas.send),
     regenerate: request<ChatStarted>()('chat:regenerate', chatSchemas.regenerate),
+    /** Confirms or denies an action an agent handed back, or answers it; the agent's answer streams as chat:event. */
+    answerAction: request<ChatStarted>()('chat:answer-action', chatSchemas.answerAction),
     stop: request<null>()('chat:stop', chatSchemas.stop),
     /** The answers streaming now, with their text so far. */
     running: request<RunningAnswer[]>()('chat:running', noInput),

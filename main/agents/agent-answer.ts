@@ -5,7 +5,7 @@
  * Strata sends back for it. Pure, so tests reach it directly.
  */
 import type { Attribution, InvocationResultMember, ReturnControlPayload, RetrievedReference } from '@aws-sdk/client-bedrock-agent-runtime';
-import type { AgentActionRequest, AgentCitation, AgentSource } from '../../preload/contract';
+import type { AgentActionRequest, AgentAnswer, AgentCitation, AgentSource } from '../../preload/contract';
 
 /** Where a retrieved passage came from, as one address or the kind of place. */
 function locationOf(reference: RetrievedReference): Pick<AgentSource, 'kind' | 'location'> {
@@ -105,5 +105,47 @@ export function actionResult(request: AgentActionRequest, answer: { confirmed: b
         ? { confirmationState: answer.confirmed ? 'CONFIRM' : 'DENY' }
         : { responseBody: { TEXT: { body: answer.result } } }),
     },
+  };
+}
+
+export type AgentDecision = NonNullable<AgentAnswer['decision']>;
+
+/** What became of an action, in words, for the timeline and the export. */
+export function decisionWords(decision: AgentDecision): string {
+  if (decision.kind === 'confirmed') return 'You approved it.';
+  if (decision.kind === 'answered') return `Strata answered: “${decision.text}”.`;
+  switch (decision.because) {
+    case 'stopped':
+      return 'Denied: you stopped the answer before choosing. It did not run.';
+    case 'moved-on':
+      return 'Denied: you asked something else instead. It did not run.';
+    case 'signed-out':
+      return 'Denied: you signed out before choosing. It did not run.';
+    case 'closed':
+      return 'Denied: Strata closed before you chose. It did not run.';
+    default:
+      return 'You denied it. It did not run.';
+  }
+}
+
+/** The answer with what became of its action, and a step in its timeline that says so. */
+export function withDecision(agent: AgentAnswer, decision: AgentDecision): AgentAnswer {
+  const action = agent.action;
+  if (!action || agent.decision) return agent;
+  const asked = action.kind === 'confirm' ? 'Asked you before running' : 'Asked Strata for';
+  const parameters = action.parameters.map((p) => `${p.name} = ${JSON.stringify(p.value)}`).join(', ');
+  return {
+    ...agent,
+    decision,
+    steps: [
+      ...agent.steps,
+      {
+        id: `decision-${action.invocationId}`,
+        kind: 'action',
+        title: `${asked} ${action.operation} (${action.actionGroup})${parameters ? ` with ${parameters}` : ''}`,
+        result: decisionWords(decision),
+        raw: [{ invocationId: action.invocationId, decision }],
+      },
+    ],
   };
 }

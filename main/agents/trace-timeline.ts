@@ -51,7 +51,8 @@ function parameters(list: Array<{ name?: string; value?: string }> | undefined):
 export function foldTrace(steps: Step[], part: TracePart): Step[] {
   const trace = part.trace;
   if (!trace) return steps;
-  const event = trace;
+  // Kept as JSON has it (dates as text), so what the window shows live is what is saved and exported.
+  const event: unknown = JSON.parse(JSON.stringify(trace));
 
   if (trace.preProcessingTrace || trace.postProcessingTrace) {
     const pre = trace.preProcessingTrace !== undefined;

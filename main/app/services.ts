@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Accounts } from '../auth/accounts';
+import { AgentService } from '../agents/agent-service';
 import { ApiKeySession, ApiKeyVault, checkApiKey, settingsForKey, usableKey } from '../auth/api-key-session';
 import { awsConfigPaths, listProfiles } from '../auth/aws-profiles';
 import { CompanySession } from '../auth/company-session';
@@ -225,6 +226,7 @@ export function createServices(platform: Platform): Services {
     auth: () => accounts.session.bedrockAuth(),
     renewCredentials: () => accounts.session.renewCredentials(),
     clients,
+    agents: new AgentService({ clients, settings: awsSettings, auth: () => accounts.session.bedrockAuth() }),
     answeredAs: () => {
       const status = accounts.status();
       if (status.state !== 'ready') return undefined;
@@ -261,7 +263,8 @@ export function createServices(platform: Platform): Services {
     if (person === undefined || person === seen.person) return;
     if (seen.person !== undefined) {
       models.forget();
-      void chat.stopAll();
+      // An agent's action waiting for the person who left is denied: nothing runs without their click.
+      void chat.stopAll().then(() => chat.denyPendingActions('signed-out'));
     }
     seen.person = person;
   });
@@ -372,6 +375,8 @@ export function createServices(platform: Platform): Services {
     'conversations:rename': ({ id, title }) => conversations.rename(id, title),
     'conversations:update-settings': ({ id, settings: patch }) => {
       if (patch.modelId) models.choose(patch.modelId);
+      // Another agent, a new session or the model instead: an action the agent was waiting on will not be answered.
+      if (patch.agent !== undefined) chat.denyPendingActions('moved-on', id);
       return conversations.updateSettings(id, patch);
     },
     'conversations:delete': async ({ id }) => {
@@ -393,6 +398,7 @@ export function createServices(platform: Platform): Services {
     },
     'chat:running': () => chat.running(),
     'chat:regenerate': ({ conversationId }) => chat.regenerate(conversationId),
+    'chat:answer-action': ({ conversationId, messageId, answer }) => chat.answerAction(conversationId, messageId, answer),
     'chat:stop': async ({ requestId }) => {
       await chat.stop(requestId);
       return null;
@@ -414,6 +420,8 @@ export function createServices(platform: Platform): Services {
     start: async () => {
       // The search thread starts now, so the person's first search doesn't wait for it.
       conversations.prepareSearch();
+      // Strata closed (or stopped) while an agent waited for the person: those actions did not run.
+      chat.denyPendingActions('closed');
       await accounts.start();
     },
     dispose: () => {

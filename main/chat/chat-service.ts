@@ -1,7 +1,10 @@
 /**
- * Chat with Bedrock models: each answer is one request with an id, streamed
- * to the renderer as it arrives, saved as it grows, and stoppable. Whatever
- * arrived before a stop or a failure is kept, marked as interrupted.
+ * Chat with Bedrock models and Bedrock Agents: each answer is one request
+ * with an id, streamed to the renderer as it arrives, saved as it grows, and
+ * stoppable. Whatever arrived before a stop or a failure is kept, marked as
+ * interrupted. An agent's answer also carries its trace, its sources and an
+ * action it hands back; the person's decision on that action continues the
+ * agent's turn, and an action nobody answered counts as denied.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -11,6 +14,7 @@ import {
   type ConverseStreamOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import type {
+  AgentAnswer,
   AnsweredAs,
   AppError,
   ChatEvent,
@@ -22,6 +26,8 @@ import type {
   RunningAnswer,
   TokenUsage,
 } from '../../preload/contract';
+import { withDecision, type AgentDecision } from '../agents/agent-answer';
+import { agentError, type AgentService, type AgentTurn, type AgentTurnInput } from '../agents/agent-service';
 import { isExpiredCredentialsError } from '../auth/source-session';
 import { StrataError } from '../errors';
 import { ChatEventCoalescer, type FrameTimer } from './event-coalescer';
@@ -41,6 +47,8 @@ export interface ChatServiceOptions {
   renewCredentials: () => Promise<unknown>;
   /** Builds the Bedrock Runtime client (Region, endpoint, proxy, certificates, timeouts). */
   clients: AwsClients;
+  /** Answers conversations that talk to a Bedrock Agent. */
+  agents?: AgentService;
   /** Whom an answer is asked as now (kept with it); undefined while that is not known. */
   answeredAs?: () => AnsweredAs | undefined;
   emit: (event: ChatEvent) => void;
@@ -74,6 +82,8 @@ interface Answer {
   latencyMs?: number;
   /** A messageStop arrived: the model finished on its own. */
   finished: boolean;
+  /** An agent's trace, sources and handed-back action so far. */
+  agent?: AgentAnswer;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -101,13 +111,15 @@ export class ChatService {
   send(conversationId: string | null, text: string, settings: ConversationSettingsPatch = {}): ChatStarted {
     if (conversationId === null) {
       const modelId = settings.modelId ?? this.options.models.defaultModelId();
-      this.ensureReady({ modelId });
+      this.ensureReady({ modelId, agent: settings.agent ?? undefined });
       conversationId = this.options.store.create(
         applySettingsPatch({ modelId, systemPrompt: this.options.models.defaultInstructions() }, { ...settings, modelId }),
       ).id;
     } else {
       this.ensureIdle(conversationId);
       this.ensureReady(this.options.store.get(conversationId).settings);
+      // Asking something else leaves the agent's action unanswered: it counts as denied.
+      this.denyPendingActions('moved-on', conversationId);
     }
     this.options.store.appendMessage(conversationId, {
       id: randomUUID(),
@@ -130,6 +142,52 @@ export class ChatService {
     }
     if (last.role === 'assistant') this.options.store.removeMessage(conversationId, last.id);
     return this.answer(conversationId);
+  }
+
+  /**
+   * The person's answer to the action an agent handed back in `messageId` (the conversation's last
+   * answer): their decision on an action to confirm, or what to tell the agent. Saved with that
+   * answer, then the agent goes on in a new answer that streams as chat:event.
+   */
+  answerAction(conversationId: string, messageId: string, answer: { kind: 'confirm'; confirmed: boolean } | { kind: 'result'; text: string }): ChatStarted {
+    this.ensureIdle(conversationId);
+    const conversation = this.options.store.get(conversationId);
+    this.ensureReady(conversation.settings);
+    const message = conversation.messages.at(-1);
+    const action = message?.id === messageId ? message.agent?.action : undefined;
+    if (!message?.agent || !action || message.agent.decision || !conversation.settings.agent) {
+      throw new StrataError('invalid-input', 'The agent is no longer waiting for this answer.', {
+        action: 'Ask the agent again if you still want it done.',
+      });
+    }
+    if ((answer.kind === 'confirm') !== (action.kind === 'confirm')) {
+      throw new StrataError('invalid-input', action.kind === 'confirm' ? 'The agent asks you to approve or deny this action.' : 'The agent asks for an answer in words.', {
+        action: 'Use the card under its answer.',
+      });
+    }
+    const decision: AgentDecision =
+      answer.kind === 'confirm' ? (answer.confirmed ? { kind: 'confirmed' } : { kind: 'denied' }) : { kind: 'answered', text: answer.text };
+    this.options.store.updateMessage(conversationId, messageId, { agent: withDecision(message.agent, decision) });
+    return this.answer(conversationId, {
+      kind: 'answer-action',
+      request: action,
+      answer: answer.kind === 'confirm' ? { confirmed: answer.confirmed } : { result: answer.text },
+    });
+  }
+
+  /**
+   * Marks the actions agents handed back that nobody answered as denied, with why: nothing runs
+   * without the person's click. In one conversation, or in all of them (sign-out, Strata closing).
+   */
+  denyPendingActions(because: 'stopped' | 'moved-on' | 'signed-out' | 'closed', conversationId?: string): void {
+    try {
+      for (const pending of this.options.store.pendingActions(conversationId)) {
+        if (this.active.get(pending.conversationId)?.message.id === pending.message.id) continue;
+        this.save(pending.conversationId, pending.message.id, { agent: withDecision(pending.message.agent!, { kind: 'denied', because }) });
+      }
+    } catch (err) {
+      this.options.log?.(`could not mark unanswered agent actions as denied: ${String(err)}`);
+    }
   }
 
   /** Stops an answer; what arrived is kept. Resolves once it is saved. */
@@ -158,6 +216,7 @@ export class ChatService {
   dispose(): void {
     this.events.dispose();
     for (const request of this.active.values()) request.controller.abort();
+    this.denyPendingActions('closed');
     this.client = undefined;
   }
 
@@ -174,7 +233,7 @@ export class ChatService {
     return [...this.active.values()].map(({ requestId, conversationId, message, answer }) => ({
       requestId,
       conversationId,
-      message: { ...message, text: answer.text, ...(answer.reasoning ? { reasoning: answer.reasoning } : {}) },
+      message: live(message, answer),
     }));
   }
 
@@ -185,17 +244,17 @@ export class ChatService {
     const { message, answer } = request;
     return {
       ...conversation,
-      messages: conversation.messages.map((m) =>
-        m.id === message.id && m.status === 'streaming'
-          ? { ...m, text: answer.text, ...(answer.reasoning ? { reasoning: answer.reasoning } : {}) }
-          : m,
-      ),
+      messages: conversation.messages.map((m) => (m.id === message.id && m.status === 'streaming' ? live(m, answer) : m)),
     };
   }
 
-  private ensureReady(settings: { modelId: string }): void {
+  private ensureReady(settings: { modelId: string; agent?: unknown }): void {
     // Throws "not signed in" before anything is saved.
     this.options.auth();
+    if (settings.agent) {
+      if (!this.options.agents) throw new StrataError('internal', 'Strata cannot talk to Bedrock Agents here.');
+      return;
+    }
     if (!settings.modelId) {
       throw new StrataError('invalid-input', 'Choose a model for this conversation first.', {
         action: 'Pick a model at the top of the conversation.',
@@ -203,16 +262,16 @@ export class ChatService {
     }
   }
 
-  private answer(conversationId: string): ChatStarted {
+  private answer(conversationId: string, input?: AgentTurnInput): ChatStarted {
     const conversation = this.options.store.get(conversationId);
-    const modelId = conversation.settings.modelId;
+    const { modelId, agent } = conversation.settings;
     const message: ChatMessage = {
       id: randomUUID(),
       role: 'assistant',
       text: '',
       createdAt: this.now(),
       status: 'streaming',
-      modelId,
+      ...(agent ? { agent: { name: agent.name, steps: [], sources: [], citations: [] } } : { modelId }),
     };
     const answeredAs = this.options.answeredAs?.();
     if (answeredAs) message.answeredAs = answeredAs;
@@ -220,11 +279,13 @@ export class ChatService {
     const started = this.options.store.appendMessage(conversationId, message);
     const requestId = randomUUID();
     const controller = new AbortController();
-    const answer: Answer = { text: '', reasoning: '', finished: false };
+    const answer: Answer = { text: '', reasoning: '', finished: false, ...(message.agent ? { agent: message.agent } : {}) };
     const request: ActiveRequest = { requestId, conversationId, controller, done: Promise.resolve(), message, answer };
     this.active.set(conversationId, request);
+    const question = history.findLast((m) => m.role === 'user');
+    const turn: AgentTurnInput | undefined = agent ? (input ?? { kind: 'ask', text: question?.text ?? '' }) : undefined;
     request.done = Promise.resolve()
-      .then(() => this.run(request, started, message, history))
+      .then(() => (turn ? this.runAgent(request, started, message, turn) : this.run(request, started, message, history)))
       .catch((err: unknown) => this.options.log?.(`answer ${requestId} failed to save: ${String(err)}`))
       .finally(() => {
         if (this.active.get(conversationId) === request) this.active.delete(conversationId);
@@ -280,6 +341,56 @@ export class ChatService {
     else this.events.push({ type: 'done', ...base, message: saved });
   }
 
+  /** An agent's answer: its text streams like a model's; its trace, sources and action go as `agent` events. */
+  private async runAgent(request: ActiveRequest, conversation: Conversation, message: ChatMessage, input: AgentTurnInput) {
+    const { requestId, conversationId, controller, answer } = request;
+    const base = { requestId, conversationId };
+    const target = conversation.settings.agent!;
+    this.events.push({ type: 'started', ...base, message });
+
+    let lastSaved = this.now();
+    const checkpointMs = this.options.checkpointMs ?? 1000;
+    const onUpdate = (turn: AgentTurn) => {
+      if (turn.text.length > answer.text.length) {
+        const offset = answer.text.length;
+        const delta = turn.text.slice(offset);
+        answer.text = turn.text;
+        this.events.push({ type: 'text', ...base, messageId: message.id, delta, offset });
+      }
+      const { steps, sources, citations, action } = turn;
+      answer.agent = { ...answer.agent!, steps, sources, citations, ...(action ? { action } : {}) };
+      this.events.push({ type: 'agent', ...base, messageId: message.id, agent: answer.agent });
+      if (this.now() - lastSaved >= checkpointMs) {
+        lastSaved = this.now();
+        this.save(conversationId, message.id, { text: answer.text, agent: answer.agent });
+      }
+    };
+
+    let error: AppError | undefined;
+    try {
+      await this.withRetries(async (received) => {
+        await this.options.agents!.turn(target, target.sessionId, input, (turn) => (received(), onUpdate(turn)), controller.signal);
+      }, controller.signal);
+    } catch (err) {
+      if (!controller.signal.aborted) {
+        error = err instanceof StrataError ? err.toAppError() : agentError(err, target, this.options.settings().region);
+      }
+    }
+    // An action that arrived as the person stopped was never answered: nothing runs without their click.
+    if (controller.signal.aborted && answer.agent?.action) answer.agent = withDecision(answer.agent, { kind: 'denied', because: 'stopped' });
+
+    const final: Partial<ChatMessage> = {
+      text: answer.text,
+      status: error || controller.signal.aborted ? 'interrupted' : 'complete',
+      error,
+      stopReason: controller.signal.aborted ? 'stopped' : undefined,
+      agent: answer.agent,
+    };
+    const saved = this.save(conversationId, message.id, final) ?? { ...message, ...final };
+    if (error) this.events.push({ type: 'failed', ...base, message: saved, error });
+    else this.events.push({ type: 'done', ...base, message: saved });
+  }
+
   /** Saves part of an answer; a failure to save is logged and does not stop the answer. */
   private save(conversationId: string, messageId: string, patch: Partial<ChatMessage>): ChatMessage | undefined {
     try {
@@ -328,30 +439,44 @@ export class ChatService {
     onDelta: (kind: 'text' | 'reasoning', delta: string) => void,
     signal: AbortSignal,
   ): Promise<void> {
+    await this.withRetries(
+      (received) =>
+        this.converseOnce(conversation, history, answer, (kind, delta) => {
+          received();
+          onDelta(kind, delta);
+        }, signal),
+      signal,
+    );
+  }
+
+  /**
+   * Runs one request, again while nothing has arrived yet (`received` not called): when Bedrock
+   * is busy (with backoff), and once when AWS says the credentials expired early (with fresh ones).
+   */
+  private async withRetries(once: (received: () => void) => Promise<void>, signal: AbortSignal): Promise<void> {
     const attempts = this.options.retry?.attempts ?? 4;
     const baseDelayMs = this.options.retry?.baseDelayMs ?? 500;
     let renewed = false;
     for (let attempt = 1; ; attempt++) {
       let received = false;
       try {
-        await this.converseOnce(conversation, history, answer, (kind, delta) => {
-          received = true;
-          onDelta(kind, delta);
-        }, signal);
+        await once(() => (received = true));
         return;
-      } catch (err) {
-        if (signal.aborted || received) throw err;
+      } catch (thrown) {
+        // The agent service says its errors in words; what AWS said is their cause.
+        const err = thrown instanceof StrataError && thrown.cause !== undefined ? thrown.cause : thrown;
+        if (signal.aborted || received) throw thrown;
         if (isExpiredCredentialsError(err) && !renewed) {
           renewed = true;
           await this.options.renewCredentials();
           this.client = undefined;
           continue;
         }
-        if (!isThrottling(err) || attempt >= attempts) throw err;
+        if (!isThrottling(err) || attempt >= attempts) throw thrown;
         const delay = baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
         this.options.log?.(`Bedrock is busy; trying again in ${Math.round(delay)} ms`);
         await sleep(delay, signal);
-        if (signal.aborted) throw err;
+        if (signal.aborted) throw thrown;
       }
     }
   }
@@ -420,6 +545,11 @@ export class ChatService {
     this.client = { key, auth, client };
     return client;
   }
+}
+
+/** A streaming message with what has arrived so far. */
+function live(message: ChatMessage, answer: Answer): ChatMessage {
+  return { ...message, text: answer.text, ...(answer.reasoning ? { reasoning: answer.reasoning } : {}), ...(answer.agent ? { agent: answer.agent } : {}) };
 }
 
 function usageOf(usage: { inputTokens?: number; outputTokens?: number; totalTokens?: number } | undefined) {

@@ -58,7 +58,7 @@ interface MessageRow {
 }
 
 /** The optional message fields kept as JSON in messages.extra. */
-const EXTRA_KEYS = ['error', 'modelId', 'answeredAs', 'stopReason', 'usage', 'latencyMs'] as const;
+const EXTRA_KEYS = ['error', 'modelId', 'answeredAs', 'stopReason', 'usage', 'latencyMs', 'agent'] as const;
 
 export class ConversationStore {
   private readonly listeners = new Set<(change: ConversationsChange) => void>();
@@ -253,6 +253,17 @@ export class ConversationStore {
     this.touch(db, id, save);
     this.changed([id]);
     return next;
+  }
+
+  /** Answers whose agent handed back an action nobody has answered yet, in every conversation (or in one). */
+  pendingActions(conversationId?: string): Array<{ conversationId: string; message: ChatMessage }> {
+    const db = this.database();
+    const pending = `role = 'assistant' AND json_extract(extra, '$.agent.action') IS NOT NULL AND json_extract(extra, '$.agent.decision') IS NULL`;
+    const rows =
+      conversationId === undefined
+        ? this.all<MessageRow & { conversation_id: string }>(db, `SELECT * FROM messages WHERE ${pending}`)
+        : this.all<MessageRow & { conversation_id: string }>(db, `SELECT * FROM messages WHERE conversation_id = ? AND ${pending}`, conversationId);
+    return rows.map((row) => ({ conversationId: row.conversation_id, message: fromRow(row) }));
   }
 
   removeMessage(id: string, messageId: string): Conversation {

@@ -2,12 +2,15 @@
  * Streamed text goes to the window at most once per frame per answer: a
  * model can send hundreds of small deltas a second, and each IPC message
  * costs the window a task. Deltas that arrive within a frame leave as one
- * event carrying their joined text at the offset of the first; `started`,
- * `done` and `failed` send what is waiting first, so the order holds.
+ * event carrying their joined text at the offset of the first. An agent's
+ * trace and sources (`agent`) go once per frame too, the latest standing for
+ * those before it, after the frame's text (citations point into it);
+ * `started`, `done` and `failed` send what is waiting first, so the order holds.
  */
 import type { ChatEvent } from '../../preload/contract';
 
 type DeltaEvent = Extract<ChatEvent, { type: 'text' | 'reasoning' }>;
+type AgentEvent = Extract<ChatEvent, { type: 'agent' }>;
 
 /** A timer the tests can drive. */
 export interface FrameTimer {
@@ -23,6 +26,8 @@ const realTimer: FrameTimer = {
 interface Waiting {
   /** Deltas waiting per kind, in the order the kinds first arrived. */
   deltas: Map<'text' | 'reasoning', { first: DeltaEvent; parts: string[]; end: number }>;
+  /** The agent's answer as it stood last in this frame. */
+  agent?: AgentEvent;
   timer: unknown;
 }
 
@@ -36,9 +41,9 @@ export class ChatEventCoalescer {
     private readonly timer: FrameTimer = realTimer,
   ) {}
 
-  /** Sends `event` now (start and end events, after what is waiting) or with the next frame (deltas). */
+  /** Sends `event` now (start and end events, after what is waiting) or with the next frame (deltas, an agent's answer). */
   push(event: ChatEvent): void {
-    if (event.type !== 'text' && event.type !== 'reasoning') {
+    if (event.type !== 'text' && event.type !== 'reasoning' && event.type !== 'agent') {
       this.flush(event.requestId);
       this.emit(event);
       return;
@@ -51,6 +56,10 @@ export class ChatEventCoalescer {
     if (!waiting) {
       waiting = { deltas: new Map(), timer: this.timer.set(() => this.flush(event.requestId), this.frameMs) };
       this.waiting.set(event.requestId, waiting);
+    }
+    if (event.type === 'agent') {
+      waiting.agent = event;
+      return;
     }
     const pending = waiting.deltas.get(event.type);
     if (pending && pending.end !== event.offset) {
@@ -76,6 +85,7 @@ export class ChatEventCoalescer {
       this.waiting.delete(id);
       this.timer.clear(waiting.timer);
       for (const { first, parts } of waiting.deltas.values()) this.emit({ ...first, delta: parts.join('') });
+      if (waiting.agent) this.emit(waiting.agent);
     }
   }
 

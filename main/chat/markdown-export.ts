@@ -1,5 +1,6 @@
 /** A conversation as a Markdown document a person can keep, share or print. */
-import type { AnsweredAs, ChatMessage, Conversation } from '../../preload/contract';
+import type { AgentAnswer, AnsweredAs, ChatMessage, Conversation } from '../../preload/contract';
+import { decisionWords } from '../agents/agent-answer';
 import { describePrincipal } from '../auth/principal';
 
 export interface ExportOptions {
@@ -12,8 +13,10 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export function conversationToMarkdown(conversation: Conversation, options: ExportOptions = {}): string {
   const name = (id: string) => options.modelName?.(id) ?? id;
   const lines: string[] = [`# ${conversation.title}`, ''];
+  const { agent } = conversation.settings;
   const meta = [
-    conversation.settings.modelId ? `Model: ${name(conversation.settings.modelId)}` : undefined,
+    agent ? `Agent: ${agent.name} (${agent.agentId}, alias ${agent.aliasId})` : undefined,
+    !agent && conversation.settings.modelId ? `Model: ${name(conversation.settings.modelId)}` : undefined,
     `Started ${day(conversation.createdAt)}`,
     `Exported ${day(options.exportedAt ?? Date.now())} from Strata`,
   ].filter(Boolean);
@@ -27,11 +30,12 @@ export function conversationToMarkdown(conversation: Conversation, options: Expo
 
 function messageLines(message: ChatMessage, name: (id: string) => string): string[] {
   if (message.role === 'user') return ['## You', '', message.text];
-  const lines = ['## Assistant', ''];
+  const lines = [`## ${message.agent?.name ?? 'Assistant'}`, ''];
   if (message.reasoning?.trim()) {
     lines.push('<details><summary>Thinking</summary>', '', message.reasoning.trim(), '', '</details>', '');
   }
-  lines.push(message.text);
+  lines.push(message.agent ? withCitationMarks(message.text, message.agent) : message.text);
+  if (message.agent) lines.push(...agentLines(message.agent));
   if (message.status !== 'complete') {
     lines.push('', `*(interrupted${message.error ? `: ${message.error.message}` : ''})*`);
   }
@@ -42,6 +46,46 @@ function messageLines(message: ChatMessage, name: (id: string) => string): strin
     message.latencyMs !== undefined ? `${(message.latencyMs / 1000).toFixed(1)} s` : undefined,
   ].filter(Boolean);
   if (facts.length) lines.push('', `_${facts.join(' · ')}_`);
+  return lines;
+}
+
+/** The answer with "[n]" after each sentence a source supports. */
+function withCitationMarks(text: string, agent: AgentAnswer): string {
+  let marked = text;
+  for (const citation of [...agent.citations].sort((a, b) => b.end - a.end)) {
+    const end = Math.min(citation.end, marked.length);
+    marked = `${marked.slice(0, end)} ${citation.sources.map((n) => `[${n}]`).join('')}${marked.slice(end)}`;
+  }
+  return marked;
+}
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** An agent's sources, its action and what became of it, and its trace as a collapsed section. */
+function agentLines(agent: AgentAnswer): string[] {
+  const lines: string[] = [];
+  if (agent.sources.length) {
+    lines.push('', '**Sources**', '');
+    for (const source of agent.sources) lines.push(`${source.number}. ${source.location}${source.passage ? ` — “${oneLine(source.passage)}”` : ''}`);
+  }
+  if (agent.action) {
+    const { action } = agent;
+    const parameters = action.parameters.map((p) => `${p.name} = ${JSON.stringify(p.value)}`).join(', ');
+    const asked = action.kind === 'confirm' ? 'Asked to run' : 'Asked Strata for';
+    const outcome = agent.decision ? decisionWords(agent.decision) : 'Waiting for your answer.';
+    lines.push('', `**Action:** ${asked} \`${action.operation}\` (${action.actionGroup})${parameters ? ` with ${parameters}` : ''}. ${outcome}`);
+  }
+  if (agent.steps.length) {
+    lines.push('', `<details><summary>What the agent did (${agent.steps.length} ${agent.steps.length === 1 ? 'step' : 'steps'})</summary>`, '');
+    agent.steps.forEach((step, index) => {
+      const measured = [
+        step.usage ? `${step.usage.inputTokens} tokens in, ${step.usage.outputTokens} out` : undefined,
+        step.ms !== undefined ? `${step.ms} ms` : undefined,
+      ].filter(Boolean);
+      lines.push(`${index + 1}. ${oneLine(step.title)}${step.result ? ` → ${oneLine(step.result)}` : ''}${measured.length ? ` _(${measured.join(', ')})_` : ''}`);
+    });
+    lines.push('', '</details>');
+  }
   return lines;
 }
 

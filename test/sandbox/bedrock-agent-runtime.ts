@@ -23,6 +23,8 @@ export interface BedrockAgentRuntimeOptions {
   registry: CredentialsRegistry;
   stats: Stats;
   log: boolean;
+  /** The pause between frames, ms, as the agent works (default 2). */
+  stepDelayMs?: number;
 }
 
 export interface BedrockAgentRuntimeServer {
@@ -340,7 +342,7 @@ export async function startBedrockAgentRuntime(options: BedrockAgentRuntimeOptio
         });
       }
       // Frames go out one by one, as the service sends them while the agent works.
-      await new Promise((resolve) => setTimeout(resolve, 2));
+      await new Promise((resolve) => setTimeout(resolve, options.stepDelayMs ?? 2));
     }
     res.end();
   };

@@ -63,6 +63,8 @@ export interface SandboxOptions {
   };
   /** How the scripted models answer (default: 400 words per second, 300-word answers). */
   bedrock?: Partial<BedrockPace>;
+  /** Bedrock Agents: the pause between the frames of an answer, ms (default 2). */
+  agents?: { stepDelayMs?: number };
   /** quiet by default; log one line per request when true */
   log?: boolean;
   /** Also start the network pieces: a CA, HTTPS fronts for the AWS emulators, a CONNECT proxy, a black hole. */
@@ -299,7 +301,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     closers.push(identityCenter.close);
     const agents = await startBedrockAgent({ port: options.ports?.bedrockAgent ?? 0, region: REGION, registry, stats, log });
     closers.push(agents.close);
-    const agentRuntime = await startBedrockAgentRuntime({ port: options.ports?.bedrockAgentRuntime ?? 0, region: REGION, registry, stats, log });
+    const agentRuntime = await startBedrockAgentRuntime({
+      port: options.ports?.bedrockAgentRuntime ?? 0,
+      region: REGION,
+      registry,
+      stats,
+      log,
+      stepDelayMs: options.agents?.stepDelayMs,
+    });
     closers.push(agentRuntime.close);
     const instanceMetadata = await startInstanceMetadata({ registry, stats, log, credentialsTtlSeconds: options.credentialsTtlSeconds ?? 3600 });
     closers.push(instanceMetadata.close);

@@ -114,3 +114,36 @@ describe('streamed text is sent at most once per frame', () => {
     expect(sent.at(-1)).toMatchObject({ requestId: 'r2', delta: 'two' });
   });
 });
+
+describe("an agent's trace and sources are sent at most once per frame", () => {
+  const agent = (steps: number): ChatEvent => ({
+    type: 'agent',
+    ...base,
+    messageId: 'm1',
+    agent: { name: 'Order desk', steps: Array.from({ length: steps }, (_, i) => ({ id: `s${i}`, kind: 'thinking', title: `Step ${i}`, raw: [] })), sources: [], citations: [] },
+  });
+
+  it('the latest stands for those before it, after the text of the same frame', () => {
+    const sent: ChatEvent[] = [];
+    const clock = frames();
+    const events = new ChatEventCoalescer((e) => sent.push(e), 16, clock.timer);
+    events.push({ type: 'started', ...base, message });
+    let offset = 0;
+    for (let i = 1; i <= 200; i++) {
+      events.push(agent(i));
+      if (i % 50 === 0) offset = stream([`part ${i} `], (e) => events.push(e), offset);
+    }
+    expect(sent).toHaveLength(1);
+    clock.tick();
+    expect(sent.map((e) => e.type)).toEqual(['started', 'text', 'agent']);
+    expect((sent[2] as Extract<ChatEvent, { type: 'agent' }>).agent.steps).toHaveLength(200);
+  });
+
+  it('the end of the answer sends the waiting trace first', () => {
+    const sent: ChatEvent[] = [];
+    const events = new ChatEventCoalescer((e) => sent.push(e), 16, frames().timer);
+    events.push(agent(3));
+    events.push({ type: 'done', ...base, message: { ...message, status: 'complete' } });
+    expect(sent.map((e) => e.type)).toEqual(['agent', 'done']);
+  });
+});

@@ -80,6 +80,8 @@ const REQUEST_SAMPLES: { [C in RequestChannel]: RequestInput<C>[] } = {
     { id: 'c1', settings: { temperature: null, maxTokens: null } },
     { id: 'c1', settings: { temperature: 0, maxTokens: 1, systemPrompt: '' } },
     { id: 'c1', settings: { temperature: undefined, modelId: 'm' } },
+    { id: 'c1', settings: { agent: { agentId: 'ORDERDESK1', aliasId: 'TSTALIASID', name: 'Order desk', sessionId: 'a1b2-c3' } } },
+    { id: 'c1', settings: { agent: null } },
   ],
   'conversations:delete': [{ id: 'c1' }],
   'conversations:export': [{ id: 'c1' }],
@@ -89,6 +91,10 @@ const REQUEST_SAMPLES: { [C in RequestChannel]: RequestInput<C>[] } = {
     { conversationId: null, text: '  spaced  ', settings: undefined },
   ],
   'chat:regenerate': [{ conversationId: 'c1' }],
+  'chat:answer-action': [
+    { conversationId: 'c1', messageId: 'a1', answer: { kind: 'confirm', confirmed: false } },
+    { conversationId: 'c1', messageId: 'a1', answer: { kind: 'result', text: '14:05 in Lisbon' } },
+  ],
   'chat:stop': [{ requestId: 'r1' }],
   'chat:running': [undefined],
 };
@@ -145,6 +151,20 @@ const EVENT_SAMPLES: { [E in EventChannel]: EventPayload<E>[] } = {
     { type: 'started', requestId: 'r1', conversationId: 'c1', message },
     { type: 'text', requestId: 'r1', conversationId: 'c1', messageId: 'a1', delta: 'line\nbreak "quoted" \u2028', offset: 0 },
     { type: 'reasoning', requestId: 'r1', conversationId: 'c1', messageId: 'a1', delta: '', offset: 12 },
+    {
+      type: 'agent',
+      requestId: 'r1',
+      conversationId: 'c1',
+      messageId: 'a1',
+      agent: {
+        name: 'Order desk',
+        steps: [{ id: 't1', kind: 'action', title: 'Called getOrder', usage: { inputTokens: 1, outputTokens: 2 }, ms: 3, raw: [{ deep: { list: [1, null] } }] }],
+        sources: [{ number: 1, kind: 's3', location: 's3://b/k', passage: 'p' }],
+        citations: [{ start: 0, end: 4, sources: [1] }],
+        action: { invocationId: 'i1', kind: 'confirm', actionGroup: 'orders', operation: 'cancelOrder', parameters: [{ name: 'orderId', value: '1' }] },
+        decision: { kind: 'denied', because: 'signed-out' },
+      },
+    },
     { type: 'done', requestId: 'r1', conversationId: 'c1', message: { ...message, status: 'complete', usage: undefined, latencyMs: -0 } },
     {
       type: 'failed',
@@ -257,6 +277,34 @@ describe('the IPC contract', () => {
     expect(save.safeParse({ key: 'ABSK abc' }).error?.issues[0]?.message).toBe(
       'Paste the whole key: Bedrock API keys begin with ABSK or bedrock-api-key-.',
     );
+  });
+
+  it("an agent is named by the ids AWS gives it, and an action's answer is a decision or words", () => {
+    const settings = requests['conversations:update-settings'].input;
+    const agent = { agentId: 'ORDERDESK1', aliasId: 'ORDLIVE001', name: 'Order desk', sessionId: 's-1' };
+    expect(settings.parse({ id: 'c1', settings: { agent } })).toEqual({ id: 'c1', settings: { agent } });
+    for (const bad of [
+      { ...agent, agentId: 'ORDER' },
+      { ...agent, agentId: 'ORDER-DSK1' },
+      { ...agent, aliasId: 'live' },
+      { ...agent, name: '  ' },
+      { ...agent, sessionId: 'has space' },
+      { ...agent, sessionId: 'x' },
+      { ...agent, extra: 1 },
+    ]) {
+      expect(settings.safeParse({ id: 'c1', settings: { agent: bad } }).success).toBe(false);
+    }
+    expect(settings.safeParse({ id: 'c1', settings: { agent: { ...agent, agentId: 'short' } } }).error?.issues[0]?.message).toMatch(/ten-letter ID/);
+    const answer = requests['chat:answer-action'].input;
+    for (const bad of [
+      { conversationId: 'c1', messageId: 'a1', answer: { kind: 'confirm' } },
+      { conversationId: 'c1', messageId: 'a1', answer: { kind: 'confirm', confirmed: 'yes' } },
+      { conversationId: 'c1', messageId: 'a1', answer: { kind: 'result', text: '   ' } },
+      { conversationId: 'c1', messageId: 'a1', answer: { kind: 'run', text: 'x' } },
+      { conversationId: 'c1', answer: { kind: 'confirm', confirmed: true } },
+    ]) {
+      expect(answer.safeParse(bad).success).toBe(false);
+    }
   });
 
   it('"back to the default" is an explicit null that main accepts, and a value it checks', () => {
