@@ -172,6 +172,7 @@ export const SETTING_KEYS = [
   'stsEndpoint',
   'bedrockEndpoint',
   'bedrockRuntimeEndpoint',
+  'bedrockAgentEndpoint',
   'bedrockAgentRuntimeEndpoint',
   'ssoEndpoint',
   'ssoOidcEndpoint',
@@ -276,6 +277,7 @@ export const companySettingsSchema = z.object({
   stsEndpoint: optional(httpUrl(SETTING_LIMITS.stsEndpoint), WEB_ADDRESS),
   bedrockEndpoint: optional(httpUrl(SETTING_LIMITS.bedrockEndpoint), WEB_ADDRESS),
   bedrockRuntimeEndpoint: optional(httpUrl(SETTING_LIMITS.bedrockRuntimeEndpoint), WEB_ADDRESS),
+  bedrockAgentEndpoint: optional(httpUrl(SETTING_LIMITS.bedrockAgentEndpoint), WEB_ADDRESS),
   bedrockAgentRuntimeEndpoint: optional(httpUrl(SETTING_LIMITS.bedrockAgentRuntimeEndpoint), WEB_ADDRESS),
   /** IAM Identity Center's portal (role credentials) and its OIDC service (sign-in), for AWS profiles that use it. */
   ssoEndpoint: optional(httpUrl(SETTING_LIMITS.ssoEndpoint), WEB_ADDRESS),
@@ -497,6 +499,11 @@ export interface ChatMessage {
   latencyMs?: number;
   /** An agent's answer: its trace, its sources, and an action it handed back, with what the person decided. */
   agent?: AgentAnswer;
+}
+
+/** The Bedrock Agents the person can pick from, each with its aliases that can answer. */
+export interface AgentDirectory {
+  agents: Array<{ agentId: string; name: string; description?: string; aliases: Array<{ aliasId: string; name: string }> }>;
 }
 
 /** The agent a conversation talks to, and its session there. */
@@ -868,6 +875,10 @@ export const contract = {
   models: {
     list: request<ModelCatalog>()('models:list', chatSchemas.listModels),
     choose: request<null>()('models:choose', chatSchemas.chooseModel),
+  },
+  agents: {
+    /** The agents AWS lists for the person in the session's Region, with their deployed aliases. */
+    list: request<AgentDirectory>()('agents:list', noInput),
   },
   conversations: {
     list: request<ConversationPage>()('conversations:list', chatSchemas.listConversations),

@@ -29,6 +29,7 @@ export const SETTING_LIMITS = {
   stsEndpoint: 2048,
   bedrockEndpoint: 2048,
   bedrockRuntimeEndpoint: 2048,
+  bedrockAgentEndpoint: 2048,
   bedrockAgentRuntimeEndpoint: 2048,
   ssoEndpoint: 2048,
   ssoOidcEndpoint: 2048,

@@ -8,8 +8,17 @@
  * decision back with the same session and invocation id. Errors in words,
  * with what to do.
  */
+import { paginateListAgentAliases, paginateListAgents, type AgentAliasSummary, type AgentSummary } from '@aws-sdk/client-bedrock-agent';
 import { InvokeAgentCommand, type InvokeAgentCommandInput } from '@aws-sdk/client-bedrock-agent-runtime';
-import type { AgentActionRequest, AgentCitation, AgentSource, AgentTraceStep, AppError, CompanySettings } from '../../preload/contract';
+import type {
+  AgentActionRequest,
+  AgentCitation,
+  AgentDirectory,
+  AgentSource,
+  AgentTraceStep,
+  AppError,
+  CompanySettings,
+} from '../../preload/contract';
 import { awsDetails, networkErrorCode, StrataError, toAppError } from '../errors';
 import type { AwsClients, BedrockAuth } from '../net/aws-clients';
 import { actionRequest, actionResult, foldCitations } from './agent-answer';
@@ -50,14 +59,53 @@ const EMPTY: AgentTurn = { text: '', steps: [], sources: [], citations: [] };
 export class AgentService {
   constructor(private readonly options: AgentServiceOptions) {}
 
-  /** Runs one turn in `sessionId`, calling `onUpdate` with the turn so far after each event. */
-  async turn(target: AgentTarget, sessionId: string, input: AgentTurnInput, onUpdate: (turn: AgentTurn) => void, signal?: AbortSignal): Promise<AgentTurn> {
+  /**
+   * The agents in the session's Region that are ready to answer (prepared), each with its aliases
+   * that point at a deployed version, every page followed; sorted by name.
+   */
+  async directory(): Promise<AgentDirectory> {
+    const auth = this.sigv4();
+    const settings = this.options.settings();
+    const client = this.options.clients.bedrockAgent(settings, auth.credentials);
+    try {
+      const summaries: AgentSummary[] = [];
+      for await (const page of paginateListAgents({ client }, {})) summaries.push(...(page.agentSummaries ?? []));
+      const ready = summaries.filter((agent) => agent.agentId && agent.agentStatus === 'PREPARED');
+      const agents = await Promise.all(
+        ready.map(async (agent) => {
+          const aliases: AgentAliasSummary[] = [];
+          for await (const page of paginateListAgentAliases({ client }, { agentId: agent.agentId })) aliases.push(...(page.agentAliasSummaries ?? []));
+          return {
+            agentId: agent.agentId!,
+            name: agent.agentName || agent.agentId!,
+            ...(agent.description ? { description: agent.description } : {}),
+            aliases: aliases
+              .filter((alias) => alias.agentAliasId && alias.agentAliasStatus === 'PREPARED' && (alias.routingConfiguration?.length ?? 0) > 0)
+              .map((alias) => ({ aliasId: alias.agentAliasId!, name: alias.agentAliasName || alias.agentAliasId! })),
+          };
+        }),
+      );
+      return { agents: agents.filter((agent) => agent.aliases.length).sort((a, b) => a.name.localeCompare(b.name)) };
+    } catch (err) {
+      throw StrataError.from(directoryError(err), err);
+    } finally {
+      client.destroy();
+    }
+  }
+
+  private sigv4(): Extract<BedrockAuth, { kind: 'sigv4' }> {
     const auth = this.options.auth();
     if (auth.kind !== 'sigv4') {
       throw new StrataError('agent-access-denied', 'Bedrock Agents need AWS credentials: a Bedrock API key only reaches models.', {
         action: 'Sign in with your company account or an AWS profile under Settings → Account to talk to agents.',
       });
     }
+    return auth;
+  }
+
+  /** Runs one turn in `sessionId`, calling `onUpdate` with the turn so far after each event. */
+  async turn(target: AgentTarget, sessionId: string, input: AgentTurnInput, onUpdate: (turn: AgentTurn) => void, signal?: AbortSignal): Promise<AgentTurn> {
+    const auth = this.sigv4();
     const settings = this.options.settings();
     const command: InvokeAgentCommandInput = {
       agentId: target.agentId,
@@ -95,6 +143,30 @@ export class AgentService {
       client.destroy();
     }
   }
+}
+
+/** Why the list of agents could not be had, in words; typing the ids IT gave still works. */
+function directoryError(err: unknown): AppError {
+  if (err instanceof StrataError) return err.toAppError();
+  const name = String((err as { name?: unknown } | null)?.name ?? '');
+  const details = awsDetails(err);
+  if (networkErrorCode(err)) {
+    return {
+      code: 'aws-unreachable',
+      message: "Strata couldn't reach Bedrock to list the agents.",
+      action: "Check your connection. You can still enter an agent's IDs; if your company uses a private endpoint, ask IT to set Strata's Bedrock Agent endpoint.",
+      details,
+    };
+  }
+  if (name === 'AccessDeniedException') {
+    return {
+      code: 'agent-access-denied',
+      message: "You aren't allowed to list the agents.",
+      action: "Enter the agent's IDs IT gave you instead, or ask IT to grant your role bedrock:ListAgents and bedrock:ListAgentAliases.",
+      details,
+    };
+  }
+  return toAppError(err, 'aws');
 }
 
 /** An agent's failure in words, with what to do. */

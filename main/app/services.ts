@@ -219,6 +219,7 @@ export function createServices(platform: Platform): Services {
     clients,
     preferences,
   });
+  const agents = new AgentService({ clients, settings: awsSettings, auth: () => accounts.session.bedrockAuth() });
   const chat = new ChatService({
     store: conversations,
     models,
@@ -226,7 +227,7 @@ export function createServices(platform: Platform): Services {
     auth: () => accounts.session.bedrockAuth(),
     renewCredentials: () => accounts.session.renewCredentials(),
     clients,
-    agents: new AgentService({ clients, settings: awsSettings, auth: () => accounts.session.bedrockAuth() }),
+    agents,
     answeredAs: () => {
       const status = accounts.status();
       if (status.state !== 'ready') return undefined;
@@ -364,6 +365,7 @@ export function createServices(platform: Platform): Services {
       models.choose(modelId);
       return null;
     },
+    'agents:list': () => agents.directory(),
     'conversations:list': ({ query, cursor }) => {
       // Latest wins, here too: the person typed another letter, so the search under way stops.
       searching?.abort();

@@ -4,6 +4,7 @@
  * handler that applies the proxy, the trusted certificates and the timeouts.
  */
 import { BedrockClient } from '@aws-sdk/client-bedrock';
+import { BedrockAgentClient } from '@aws-sdk/client-bedrock-agent';
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
@@ -34,13 +35,14 @@ function authConfig(auth: BedrockAuth) {
     : { credentials: auth.credentials, authSchemePreference: ['sigv4'] };
 }
 
-export type AwsService = 'cognitoIdentity' | 'sts' | 'bedrock' | 'bedrockRuntime' | 'bedrockAgentRuntime' | 'sso' | 'ssoOidc';
+export type AwsService = 'cognitoIdentity' | 'sts' | 'bedrock' | 'bedrockRuntime' | 'bedrockAgent' | 'bedrockAgentRuntime' | 'sso' | 'ssoOidc';
 
 const ENDPOINT_SETTING = {
   cognitoIdentity: 'cognitoIdentityEndpoint',
   sts: 'stsEndpoint',
   bedrock: 'bedrockEndpoint',
   bedrockRuntime: 'bedrockRuntimeEndpoint',
+  bedrockAgent: 'bedrockAgentEndpoint',
   bedrockAgentRuntime: 'bedrockAgentRuntimeEndpoint',
   sso: 'ssoEndpoint',
   ssoOidc: 'ssoOidcEndpoint',
@@ -52,6 +54,7 @@ const ENDPOINT_PREFIX: Record<AwsService, string> = {
   sts: 'sts',
   bedrock: 'bedrock',
   bedrockRuntime: 'bedrock-runtime',
+  bedrockAgent: 'bedrock-agent',
   bedrockAgentRuntime: 'bedrock-agent-runtime',
   sso: 'portal.sso',
   ssoOidc: 'oidc',
@@ -134,6 +137,10 @@ export class AwsClients {
    * Bedrock Agents' runtime: signed requests only (Bedrock API keys do not reach agents), one attempt
    * (an agent's actions are not safe to repeat behind the person's back).
    */
+  bedrockAgent(settings: CompanySettings, credentials: AwsCredentialIdentityProvider): BedrockAgentClient {
+    return new BedrockAgentClient({ ...this.config('bedrockAgent', settings), credentials, authSchemePreference: ['sigv4'] });
+  }
+
   bedrockAgentRuntime(settings: CompanySettings, credentials: AwsCredentialIdentityProvider): BedrockAgentRuntimeClient {
     return new BedrockAgentRuntimeClient({ ...this.config('bedrockAgentRuntime', settings), credentials, authSchemePreference: ['sigv4'], maxAttempts: 1 });
   }

@@ -24,6 +24,7 @@ export function endpointsToCheck(settings: CompanySettings): Array<{ name: strin
     { name: 'STS', url: endpointOf('sts', settings) },
     { name: 'Bedrock (model list)', url: endpointOf('bedrock', settings) },
     { name: 'Bedrock Runtime (chat)', url: endpointOf('bedrockRuntime', settings) },
+    ...(settings.bedrockAgentEndpoint ? [{ name: 'Bedrock Agent (agent list)', url: settings.bedrockAgentEndpoint }] : []),
     ...(settings.bedrockAgentRuntimeEndpoint ? [{ name: 'Bedrock Agent Runtime (agents)', url: settings.bedrockAgentRuntimeEndpoint }] : []),
     // IAM Identity Center's public endpoints are in each profile's own SSO Region: checked here when set.
     ...(settings.ssoOidcEndpoint ? [{ name: 'IAM Identity Center sign-in', url: settings.ssoOidcEndpoint }] : []),

@@ -75,6 +75,18 @@ const agentOf = (name: keyof typeof SANDBOX_AGENTS, sessionId = `s-${name}`): Ag
 const last = (w: World, id: string): ChatMessage => w.services.conversations.get(id).messages.at(-1)!;
 
 describe('conversations with Bedrock Agents', () => {
+  it('lists the agents ready to answer, every page, with their deployed aliases', async () => {
+    const w = await world();
+    await signIn(w);
+    const directory = await w.services.handlers['agents:list'](undefined);
+    const expected = Object.values(SANDBOX_AGENTS)
+      .map((agent) => ({ agentId: agent.agentId, name: agent.name, description: `Sandbox agent: ${agent.name}.`, aliases: [{ aliasId: agent.aliasId, name: 'live' }] }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    // Six agents come in two pages; the librarian's draft alias points at no version and is left out.
+    expect(directory.agents).toEqual(expected);
+    expect(w.sandbox.stats()['bedrock-agent:ListAgents']).toBe(2);
+  });
+
   it('a journey with an agent whose actions need the person: approve, ask again in the session, deny, move on, and the timeline says each', async () => {
     const w = await world();
     await signIn(w);

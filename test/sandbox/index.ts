@@ -394,6 +394,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         STRATA_STS_ENDPOINT: sts.endpoint,
         STRATA_BEDROCK_ENDPOINT: bedrock.endpoint,
         STRATA_BEDROCK_RUNTIME_ENDPOINT: runtime.endpoint,
+        STRATA_BEDROCK_AGENT_ENDPOINT: agents.endpoint,
         STRATA_BEDROCK_AGENT_RUNTIME_ENDPOINT: agentRuntime.endpoint,
         STRATA_SSO_ENDPOINT: identityCenter.portalEndpoint,
         STRATA_SSO_OIDC_ENDPOINT: identityCenter.oidcEndpoint,

@@ -73,6 +73,7 @@ const REQUEST_SAMPLES: { [C in RequestChannel]: RequestInput<C>[] } = {
   'app:check-connection': [undefined],
   'models:list': [{}, { refresh: true }, { refresh: undefined }],
   'models:choose': [{ modelId: 'us.anthropic.claude-3-5-haiku-20241022-v1:0' }],
+  'agents:list': [undefined],
   'conversations:list': [{}, { query: 'budget' }, { query: undefined }, { query: 'budget', cursor: '100' }],
   'conversations:get': [{ id: 'c1' }],
   'conversations:rename': [{ id: 'c1', title: 'Budget 2027' }],

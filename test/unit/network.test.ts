@@ -157,6 +157,11 @@ describe('Check connection: what is checked, and what counts as private', () => 
     expect(
       endpointsToCheck({ ...DEFAULT_SETTINGS, bedrockAgentRuntimeEndpoint: 'https://vpce-2.bedrock-agent-runtime.us-east-1.vpce.amazonaws.com' }),
     ).toContainEqual({ name: 'Bedrock Agent Runtime (agents)', url: 'https://vpce-2.bedrock-agent-runtime.us-east-1.vpce.amazonaws.com' });
+    expect(endpointsToCheck({ ...DEFAULT_SETTINGS, bedrockAgentEndpoint: 'https://vpce-3.bedrock-agent.us-east-1.vpce.amazonaws.com' })).toContainEqual({
+      name: 'Bedrock Agent (agent list)',
+      url: 'https://vpce-3.bedrock-agent.us-east-1.vpce.amazonaws.com',
+    });
+    expect(endpointOf('bedrockAgent', { ...DEFAULT_SETTINGS, region: 'eu-west-1' })).toBe('https://bedrock-agent.eu-west-1.amazonaws.com');
     expect(endpointOf('bedrockAgentRuntime', { ...DEFAULT_SETTINGS, region: 'eu-west-1' })).toBe('https://bedrock-agent-runtime.eu-west-1.amazonaws.com');
     expect(endpointsToCheck({ ...DEFAULT_SETTINGS, issuer: 'https://login.example.com' })[0]).toEqual({
       name: 'Company sign-in',

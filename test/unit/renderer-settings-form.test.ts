@@ -31,6 +31,7 @@ const values: CompanySettings = {
   stsEndpoint: '',
   bedrockEndpoint: '',
   bedrockRuntimeEndpoint: '',
+  bedrockAgentEndpoint: '',
   bedrockAgentRuntimeEndpoint: '',
   ssoEndpoint: '',
   ssoOidcEndpoint: '',

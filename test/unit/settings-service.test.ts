@@ -119,6 +119,7 @@ describe('SettingsService', () => {
     expect(() => settings.update({ bedrockAgentRuntimeEndpoint: 'http://agents.example.com' })).toThrow(StrataError);
     settings.update({ bedrockAgentRuntimeEndpoint: 'https://vpce-2.bedrock-agent-runtime.us-east-1.vpce.amazonaws.com' });
     expect(settings.effective().bedrockAgentRuntimeEndpoint).toBe('https://vpce-2.bedrock-agent-runtime.us-east-1.vpce.amazonaws.com');
+    expect(() => settings.update({ bedrockAgentEndpoint: 'http://agents.example.com' })).toThrow(StrataError);
   });
 
   it('ignores an http address on another computer wherever it comes from: the policy, the settings file or the environment', () => {

@@ -125,6 +125,13 @@ export const SETTING_FIELDS: Record<SettingKey, SettingField> = {
     placeholder: 'https://bedrock-runtime.us-east-1.amazonaws.com',
     inputMode: 'url',
   },
+  bedrockAgentEndpoint: {
+    label: 'Bedrock Agent endpoint (optional)',
+    help: 'Only if your company reaches Amazon Bedrock Agents (the list of agents to pick from) through a private endpoint.',
+    missingAs: 'The Bedrock Agent endpoint',
+    placeholder: 'https://bedrock-agent.us-east-1.amazonaws.com',
+    inputMode: 'url',
+  },
   bedrockAgentRuntimeEndpoint: {
     label: 'Bedrock Agent Runtime endpoint (optional)',
     help: 'Only if your company reaches Amazon Bedrock Agents (the agents you talk to) through a private endpoint.',
@@ -192,6 +199,7 @@ export const SETTING_GROUPS: readonly SettingGroup[] = [
       'stsEndpoint',
       'bedrockEndpoint',
       'bedrockRuntimeEndpoint',
+      'bedrockAgentEndpoint',
       'bedrockAgentRuntimeEndpoint',
       'ssoEndpoint',
       'ssoOidcEndpoint',
