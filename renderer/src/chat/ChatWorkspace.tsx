@@ -4,31 +4,32 @@ import { useChat, useConversations, useModels, useSession, useStores } from '../
 import { ErrorNotice } from '../shared/ErrorNotice';
 import { shortcuts } from '../shared/shortcuts';
 import { useShortcut } from '../shared/use-shortcut';
-import type { Conversation } from '../../../preload/contract';
+import type { AgentConversation, Conversation, ConversationSettingsPatch } from '../../../preload/contract';
+import { AgentForm, TargetControls, useAgentFormToggle } from '../agents/AgentTarget';
 import { isBusy } from './chat-store';
 import { NEW_CONVERSATION } from './conversations-store';
 import { Composer } from './Composer';
 import { ConversationHeader } from './ConversationHeader';
 import { Messages } from './Messages';
-import { ModelPicker } from './ModelPicker';
 import { catalogIsEmpty, defaultModelId } from './models-store';
 import { Sidebar } from './Sidebar';
 
-/** Why sending is not possible, in words the person can act on; null when it is. */
-function useSendBlocked(modelId: string): string | null {
+/** Why sending is not possible, in words the person can act on; null when it is. A Bedrock Agent needs no model. */
+function useSendBlocked(modelId: string, toAgent: boolean): string | null {
   const ready = useSession((s) => s.status?.state === 'ready');
   const catalog = useModels((s) => s.catalog);
   const modelsError = useModels((s) => s.error);
   const loading = useModels((s) => s.loading && !s.catalog);
   if (!ready) return 'Sign in again to send messages. Your conversations are kept.';
+  if (toAgent) return null;
   if (catalogIsEmpty(catalog)) return 'No chat models are available to you yet. Ask IT to turn on model access.';
   if (!modelId && loading) return 'Loading the models…';
   if (!modelId) return modelsError ? "The models couldn't be loaded. Retry above." : 'Choose a model to start.';
   return null;
 }
 
-/** The catalog loaded and holds no chat model: nothing to do here but ask IT. */
-function NoModels({ region }: { region: string }) {
+/** The catalog loaded and holds no chat model: ask IT, or talk to a Bedrock Agent instead. */
+function NoModels({ region, onUseAgent }: { region: string; onUseAgent: () => void }) {
   const { models } = useStores();
   const loading = useModels((s) => s.loading);
   return (
@@ -38,40 +39,83 @@ function NoModels({ region }: { region: string }) {
         No chat models are enabled for you in the {region} Region. Ask IT to turn on model access in Amazon Bedrock, then
         check again.
       </p>
-      <button type="button" className="button button--secondary" onClick={() => void models.getState().load(true)} disabled={loading}>
-        {loading ? 'Checking…' : 'Check again'}
-      </button>
+      <div className="start__actions">
+        <button type="button" className="button button--secondary" onClick={() => void models.getState().load(true)} disabled={loading}>
+          {loading ? 'Checking…' : 'Check again'}
+        </button>
+        <button type="button" className="button button--secondary" onClick={onUseAgent} data-testid="no-models-use-agent">
+          Talk to a Bedrock Agent instead
+        </button>
+      </div>
     </div>
   );
 }
 
-/** No conversation open: a friendly start with the model picker and the composer (sending creates the conversation). */
+/** What a new conversation is created with: the model chosen, and the agent, if one is. */
+function newConversationSettings(modelId: string, agent: AgentConversation | null): ConversationSettingsPatch {
+  return { ...(modelId ? { modelId } : {}), ...(agent ? { agent } : {}) };
+}
+
+/**
+ * No conversation open: a friendly start with the model picker (or a Bedrock Agent) and the
+ * composer; sending creates the conversation with that choice.
+ */
 function StartScreen() {
   const { chat, models } = useStores();
   const catalog = useModels((s) => s.catalog);
   const [chosen, setChosen] = useState<string | null>(null);
+  const [agent, setAgent] = useState<AgentConversation | null>(null);
+  const agentForm = useAgentFormToggle();
   const model = chosen ?? defaultModelId(catalog);
-  const blocked = useSendBlocked(model);
+  const blocked = useSendBlocked(model, agent !== null);
   const busy = useChat((s) => isBusy(s, NEW_CONVERSATION));
-  if (catalog && catalogIsEmpty(catalog)) return <NoModels region={catalog.region} />;
+  if (catalog && catalogIsEmpty(catalog) && !agent && !agentForm.open) {
+    return <NoModels region={catalog.region} onUseAgent={() => agentForm.setOpen(true)} />;
+  }
   return (
     <div className="start" data-testid="new-conversation">
       <h1 className="start__title">What would you like to ask?</h1>
       <p className="start__lead" data-testid="privacy-line">
         Your conversations stay on this computer. Your questions go to Amazon Bedrock in your company's AWS account.
       </p>
-      <ModelPicker
-        value={model}
-        onChange={(id) => {
-          setChosen(id);
-          void models.getState().choose(id);
-        }}
-      />
+      <div className="start__target">
+        <TargetControls
+          modelId={model}
+          onModel={(id) => {
+            setChosen(id);
+            void models.getState().choose(id);
+          }}
+          agent={agent ?? undefined}
+          formOpen={agentForm.open}
+          formId={agentForm.formId}
+          onToggleForm={agentForm.toggle}
+          buttonRef={agentForm.buttonRef}
+        />
+      </div>
+      {agentForm.open && (
+        <AgentForm
+          id={agentForm.formId}
+          current={agent ?? undefined}
+          onSave={async (next) => {
+            setAgent(next);
+            return null;
+          }}
+          onUseModel={
+            agent
+              ? async () => {
+                  setAgent(null);
+                  return true;
+                }
+              : undefined
+          }
+          onClose={agentForm.close}
+        />
+      )}
       <Composer
         draftKey={NEW_CONVERSATION}
         disabledReason={blocked}
         busy={busy}
-        onSend={(text) => chat.getState().send(text, { modelId: model })}
+        onSend={(text) => chat.getState().send(text, newConversationSettings(model, agent))}
         onStop={() => void chat.getState().stop()}
       />
     </div>
@@ -91,7 +135,7 @@ function Opening({ id }: { id: string }) {
 function OpenConversation({ open }: { open: Conversation }) {
   const { chat } = useStores();
   const busy = useChat((s) => isBusy(s, open.id));
-  const blocked = useSendBlocked(open.settings.modelId);
+  const blocked = useSendBlocked(open.settings.modelId, open.settings.agent !== undefined);
   const send = useCallback((text: string) => chat.getState().send(text), [chat]);
   const stop = useCallback(() => void chat.getState().stop(), [chat]);
   return (

@@ -1,9 +1,11 @@
-/** Above the messages: the title, the model, the conversation's settings, export. */
+/** Above the messages: the title, whom it talks to (a model or a Bedrock Agent), the conversation's settings, export. */
 import { useId, useState, type FormEvent } from 'react';
-import type { Conversation } from '../../../preload/contract';
+import type { AgentConversation, Conversation } from '../../../preload/contract';
 import { LIMITS } from '../../../preload/limits';
-import { useConversations, useStores } from '../app-stores';
-import { ModelPicker } from './ModelPicker';
+import { newSessionId, problemsFromError } from '../agents/agent-form';
+import { AgentForm, TargetControls, useAgentFormToggle } from '../agents/AgentTarget';
+import { useChat, useConversations, useStores } from '../app-stores';
+import { isBusy } from './chat-store';
 
 function SettingsPanel({ id, conversation, onClose }: { id: string; conversation: Conversation; onClose: () => void }) {
   const updateSettings = useConversations((s) => s.updateSettings);
@@ -95,6 +97,25 @@ export function ConversationHeader({ conversation }: { conversation: Conversatio
   const [settingsOpen, setSettingsOpen] = useState(false);
   const panelId = useId();
   const title = draft ?? conversation.title;
+  const agent = conversation.settings.agent;
+  const agentForm = useAgentFormToggle();
+  const busy = useChat((s) => isBusy(s, conversation.id));
+  // Said once a new session with the agent has started; gone when the agent changes.
+  const [sessionNote, setSessionNote] = useState<string | null>(null);
+
+  const saveAgent = async (next: AgentConversation) => {
+    if (await conversations.getState().updateSettings({ agent: next })) {
+      if (next.sessionId !== agent?.sessionId) setSessionNote(null);
+      return null;
+    }
+    return problemsFromError(conversations.getState().error);
+  };
+  const newSession = async () => {
+    if (!agent) return;
+    if (await conversations.getState().updateSettings({ agent: { ...agent, sessionId: newSessionId() } })) {
+      setSessionNote(`New session started: ${agent.name} no longer remembers the messages above. They stay here for you.`);
+    }
+  };
 
   const saveTitle = () => {
     if (draft !== null && draft.trim() && draft.trim() !== conversation.title) void rename(conversation.id, draft.trim());
@@ -119,23 +140,19 @@ export function ConversationHeader({ conversation }: { conversation: Conversatio
             data-testid="conversation-title"
           />
         </h1>
-        <ModelPicker
-          value={conversation.settings.modelId}
-          onChange={(modelId) => {
-            void conversations.getState().updateSettings({ modelId });
-            void models.getState().choose(modelId);
-          }}
-        />
-        <button
-          type="button"
-          className="button button--secondary"
-          aria-expanded={settingsOpen}
-          onClick={() => setSettingsOpen((open) => !open)}
-          aria-controls={settingsOpen ? panelId : undefined}
-          data-testid="conversation-settings-button"
-        >
-          Conversation settings
-        </button>
+        {/* Instructions, temperature and length are the model's: an agent has its own. */}
+        {!agent && (
+          <button
+            type="button"
+            className="button button--secondary"
+            aria-expanded={settingsOpen}
+            onClick={() => setSettingsOpen((open) => !open)}
+            aria-controls={settingsOpen ? panelId : undefined}
+            data-testid="conversation-settings-button"
+          >
+            Conversation settings
+          </button>
+        )}
         <button
           type="button"
           className="button button--secondary"
@@ -146,6 +163,22 @@ export function ConversationHeader({ conversation }: { conversation: Conversatio
           Export
         </button>
       </div>
+      <div className="conversation-header__row conversation-header__target">
+        <TargetControls
+          modelId={conversation.settings.modelId}
+          onModel={(modelId) => {
+            void conversations.getState().updateSettings({ modelId });
+            void models.getState().choose(modelId);
+          }}
+          agent={agent}
+          formOpen={agentForm.open}
+          formId={agentForm.formId}
+          onToggleForm={agentForm.toggle}
+          buttonRef={agentForm.buttonRef}
+          onNewSession={() => void newSession()}
+          busy={busy}
+        />
+      </div>
       {exported && (
         <p className="conversation-header__status" role="status">
           <span data-testid="export-status">Saved to {exported}</span>{' '}
@@ -154,7 +187,21 @@ export function ConversationHeader({ conversation }: { conversation: Conversatio
           </button>
         </p>
       )}
-      {settingsOpen && <SettingsPanel id={panelId} conversation={conversation} onClose={() => setSettingsOpen(false)} />}
+      {agent && sessionNote && (
+        <p className="conversation-header__status" role="status" data-testid="agent-session-status">
+          {sessionNote}
+        </p>
+      )}
+      {agentForm.open && (
+        <AgentForm
+          id={agentForm.formId}
+          current={agent}
+          onSave={saveAgent}
+          onUseModel={agent ? () => conversations.getState().updateSettings({ agent: null }) : undefined}
+          onClose={agentForm.close}
+        />
+      )}
+      {settingsOpen && !agent && <SettingsPanel id={panelId} conversation={conversation} onClose={() => setSettingsOpen(false)} />}
     </header>
   );
 }

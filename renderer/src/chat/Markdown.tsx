@@ -2,10 +2,14 @@
  * Model answers as Markdown, rendered from marked's tokens to React elements
  * (never as HTML strings): raw HTML in an answer shows as text, links
  * (http, https and mailto only) open in the system browser through main's
- * allow-list, code is highlighted by lowlight's syntax tree.
+ * allow-list, code is highlighted by lowlight's syntax tree. An agent's
+ * answer carries markers for its numbered references (agents/citations.ts):
+ * drawn as buttons in its text, dropped from code and addresses.
  */
 import { createContext, memo, useContext, useEffect, useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { Token, Tokens } from 'marked';
+import { CitationRefs, CitedString, InsideLink } from '../agents/CitationRefs';
+import { MARK_CLOSE, MARK_OPEN, marksIn, stripMarks } from '../agents/citations';
 import { CopyButton } from '../shared/CopyButton';
 import { GrowingCode } from './growing-code';
 import { MarkdownStream, UNFINISHED_IMAGE, type AnswerStatus, type MarkdownBlock } from './markdown-blocks';
@@ -26,6 +30,11 @@ function firstHeadingDepth(blocks: readonly MarkdownBlock[]): number | undefined
 function highestHeadingDepth(...lists: ReadonlyArray<readonly MarkdownBlock[]>): number | undefined {
   const depths = lists.flatMap((blocks) => blocks.flatMap(({ token }) => (token.type === 'heading' ? [(token as Tokens.Heading).depth] : [])));
   return depths.length ? Math.min(...depths) : undefined;
+}
+
+/** Plain text as it shows: references drawn where an agent's answer has them. */
+function plain(text: string): ReactNode {
+  return text.includes(MARK_OPEN) || text.includes(MARK_CLOSE) ? <CitedString text={text} /> : text;
 }
 
 function Inline({ tokens, onLink }: { tokens: Token[] | undefined; onLink: OpenLink }): ReactNode {
@@ -54,24 +63,23 @@ function InlineToken({ token, onLink }: { token: Token; onLink: OpenLink }): Rea
         </del>
       );
     case 'codespan':
-      return <code className="md-code">{(token as Tokens.Codespan).text}</code>;
+      return <code className="md-code">{stripMarks((token as Tokens.Codespan).text)}</code>;
     case 'br':
       return <br />;
     case 'link': {
       const link = token as Tokens.Link;
-      const href = openableHref(link.href);
+      const href = openableHref(stripMarks(link.href));
+      // References in the link's text follow the link: a button cannot go inside it.
+      const refs = marksIn(link.raw);
       // Without an address the link's text still looks like a link, but does nothing.
-      if (!href) {
-        return (
-          <a>
-            <Inline tokens={link.tokens} onLink={onLink} />
-          </a>
-        );
-      }
-      return (
+      const anchor = !href ? (
+        <a>
+          <Inline tokens={link.tokens} onLink={onLink} />
+        </a>
+      ) : (
         <a
           href={href}
-          title={link.title ? decode(link.title) : href}
+          title={link.title ? stripMarks(decode(link.title)) : href}
           onClick={(event) => {
             event.preventDefault();
             onLink(href);
@@ -82,16 +90,23 @@ function InlineToken({ token, onLink }: { token: Token; onLink: OpenLink }): Rea
           <Inline tokens={link.tokens} onLink={onLink} />
         </a>
       );
+      if (refs.length === 0) return anchor;
+      return (
+        <>
+          <InsideLink.Provider value={true}>{anchor}</InsideLink.Provider>
+          <CitationRefs numbers={refs} />
+        </>
+      );
     }
     case 'image': {
       // Images are not fetched (the page may not load anything from outside): show the alt text and address.
       const image = token as Tokens.Image;
-      const alt = decode(image.text) || 'image';
-      return <span className="md-image">{image.href === UNFINISHED_IMAGE ? `[${alt}]` : `[${alt}: ${decode(image.href)}]`}</span>;
+      const alt = stripMarks(decode(image.text)) || 'image';
+      return <span className="md-image">{image.href === UNFINISHED_IMAGE ? `[${alt}]` : `[${alt}: ${stripMarks(decode(image.href))}]`}</span>;
     }
     case 'text': {
       const text = token as Tokens.Text;
-      return text.tokens ? <Inline tokens={text.tokens} onLink={onLink} /> : decode(text.text);
+      return text.tokens ? <Inline tokens={text.tokens} onLink={onLink} /> : plain(decode(text.text));
     }
     case 'checkbox': {
       // A task list item's box: it shows the state, an answer cannot be edited.
@@ -105,7 +120,7 @@ function InlineToken({ token, onLink }: { token: Token; onLink: OpenLink }): Rea
     case 'escape':
       return (token as Tokens.Escape).text;
     default:
-      return 'raw' in token ? token.raw : null;
+      return 'raw' in token ? plain(token.raw) : null;
   }
 }
 
@@ -140,7 +155,7 @@ function decode(text: string): string {
  * browser would read it (references decoded, tabs and leading spaces dropped),
  * so "jav&#x09;ascript:" is caught too. Main checks its allow-list when it is opened.
  */
-function openableHref(href: string): string | undefined {
+export function openableHref(href: string): string | undefined {
   try {
     const url = new URL(decode(href));
     return ['http:', 'https:', 'mailto:'].includes(url.protocol) ? url.href : undefined;
@@ -248,7 +263,7 @@ function BlockToken({ token, onLink, growing = false }: { token: Token; onLink: 
       );
     case 'code': {
       const code = token as Tokens.Code;
-      return <CodeBlock code={code.text} language={(code.lang ?? '').trim().split(/\s+/)[0] ?? ''} growing={growing} />;
+      return <CodeBlock code={stripMarks(code.text)} language={(code.lang ?? '').trim().split(/\s+/)[0] ?? ''} growing={growing} />;
     }
     case 'blockquote':
       return (
@@ -310,11 +325,11 @@ function BlockToken({ token, onLink, growing = false }: { token: Token; onLink: 
       return null;
     case 'text': {
       const text = token as Tokens.Text;
-      return <p>{text.tokens ? <Inline tokens={text.tokens} onLink={onLink} /> : decode(text.text)}</p>;
+      return <p>{text.tokens ? <Inline tokens={text.tokens} onLink={onLink} /> : plain(decode(text.text))}</p>;
     }
     default:
       // Raw HTML and anything unknown: shown as the text it is.
-      return <p className="md-raw">{'raw' in token ? token.raw : ''}</p>;
+      return <p className="md-raw">{'raw' in token ? plain(token.raw) : ''}</p>;
   }
 }
 
@@ -334,12 +349,23 @@ const Block = memo(function Block({ block, onLink, growing = false }: { block: M
  * elements stay on screen and only the last block is finished, so a long
  * answer does not render again from scratch. One that stopped part way
  * (`interrupted`) has its last block healed as while it arrived; a complete
- * one is shown exactly as written.
+ * one is shown exactly as written. `changedFrom`: where the text may first
+ * differ from the last one, when the caller knows (see MarkdownStream.update).
  */
-export function Markdown({ text, onLink, status = 'complete' }: { text: string; onLink: OpenLink; status?: AnswerStatus }) {
+export function Markdown({
+  text,
+  onLink,
+  status = 'complete',
+  changedFrom,
+}: {
+  text: string;
+  onLink: OpenLink;
+  status?: AnswerStatus;
+  changedFrom?: number;
+}) {
   // One stream per message: it remembers where the finished blocks end.
   const [stream] = useState(() => new MarkdownStream());
-  const { finished, tail } = stream.update(text, status);
+  const { finished, tail } = stream.update(text, status, changedFrom);
   const streaming = status === 'streaming';
   // While it arrives the first heading sets the level (it never changes once seen); then the highest one.
   const base = (streaming ? (firstHeadingDepth(finished) ?? firstHeadingDepth(tail)) : highestHeadingDepth(finished, tail)) ?? 1;

@@ -2,6 +2,8 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
 import type { ChatMessage } from '../../../preload/contract';
+import { isWaiting } from '../agents/agent-answer';
+import { AgentReply } from '../agents/AgentReply';
 import { useChat, useModels, useStores } from '../app-stores';
 import { CopyButton } from '../shared/CopyButton';
 import { ErrorExplanation } from '../shared/ErrorNotice';
@@ -77,6 +79,8 @@ function AnswerMessage({ message: saved, last, busy }: AnswerProps) {
   const usage = usageText(message);
   const stop = stopReasonText(message);
   const askedAs = answeredAsText(message);
+  const agent = message.agent;
+  const answeredBy = agent ? agent.name : modelName;
 
   return (
     <article
@@ -88,7 +92,8 @@ function AnswerMessage({ message: saved, last, busy }: AnswerProps) {
       aria-busy={streaming}
     >
       <h2 id={`${message.id}-h`} className="visually-hidden">
-        {streaming ? 'Answer (still arriving)' : 'Answer'}
+        {agent ? `Answer from ${agent.name}` : 'Answer'}
+        {streaming ? ' (still arriving)' : ''}
       </h2>
       {message.reasoning && (
         <details className="message__thinking" data-testid="thinking">
@@ -96,20 +101,25 @@ function AnswerMessage({ message: saved, last, busy }: AnswerProps) {
           <p className="message__thinking-text">{message.reasoning}</p>
         </details>
       )}
-      <div className="message__text" data-testid="message-text">
-        <Markdown text={message.text} onLink={onLink} status={message.status} />
-        {streaming && !message.text && !message.reasoning && <p className="message__waiting">Waiting for the answer…</p>}
-      </div>
+      {agent ? (
+        <AgentReply message={message} agent={agent} last={last} busy={busy} onLink={onLink} />
+      ) : (
+        <div className="message__text" data-testid="message-text">
+          <Markdown text={message.text} onLink={onLink} status={message.status} />
+          {streaming && !message.text && !message.reasoning && <p className="message__waiting">Waiting for the answer…</p>}
+        </div>
+      )}
       {message.status === 'interrupted' && <Interruption message={message} busy={busy} />}
       {!streaming && (
         <footer className="message__footer">
           <span className="message__meta" data-testid="message-usage" title={askedAs ?? undefined}>
-            {[modelName, message.answeredAs?.region, usage, stop].filter(Boolean).join(' · ')}
+            {[answeredBy, message.answeredAs?.region, usage, stop].filter(Boolean).join(' · ')}
             {askedAs && <span className="visually-hidden">. {askedAs}.</span>}
           </span>
           <span className="message__actions">
             {message.text && <CopyButton text={message.text} label="Copy answer" testId="copy-message-button" />}
-            {last && (
+            {/* While the agent waits on its action, asking again would leave the action behind: the card comes first. */}
+            {last && !isWaiting(agent) && (
               <button
                 type="button"
                 className="button button--small button--secondary"

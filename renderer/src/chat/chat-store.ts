@@ -6,9 +6,13 @@
  * answer ends. The renderer can always ask main what is running
  * (`catchUp`), so a window that connects late, or misses an event, shows
  * the whole text and never a Stop button for an answer that has ended.
+ * An agent's answer also carries its trace, sources and handed-back action
+ * (`agent` events, each the whole of it so far); the person's answer to that
+ * action (`answerAction`) starts the agent's next answer, as send does.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type {
+  AgentAnswer,
   AppError,
   ChatEvent,
   ChatMessage,
@@ -18,6 +22,7 @@ import type {
   Result,
   StrataApi,
 } from '../../../preload/contract';
+import { isWaiting, reuseUnchanged } from '../agents/agent-answer';
 import { latestWins } from '../shared/latest';
 import { NEW_CONVERSATION, type ConversationsStore } from './conversations-store';
 import type { ModelsStore } from './models-store';
@@ -26,6 +31,9 @@ import type { ModelsStore } from './models-store';
 export type ChatApi = Pick<StrataApi, 'chat' | 'app'>;
 
 export type UseModelFix = NonNullable<AppError['fix']>;
+
+/** The person's answer to an action an agent handed back: approve or deny it, or what to tell the agent. */
+export type ActionAnswer = { kind: 'confirm'; confirmed: boolean } | { kind: 'result'; text: string };
 
 export interface ChatStoreState {
   /** conversationId → requestId of the answers streaming. */
@@ -49,6 +57,11 @@ export interface ChatStoreState {
   stop(): Promise<void>;
   /** Answers the last question of the open conversation again. */
   regenerate(): Promise<boolean>;
+  /**
+   * Sends the person's answer to the action the agent handed back in `messageId` (the open
+   * conversation's last answer); the agent's next answer then streams in as a new message.
+   */
+  answerAction(messageId: string, answer: ActionAnswer): Promise<boolean>;
   /** Applies an error's fix: switches the conversation's model, then answers again. */
   applyFix(fix: UseModelFix): Promise<void>;
   /** Opens a link from an answer in the system browser, through main's allow-list. */
@@ -61,6 +74,9 @@ export interface ChatStoreState {
 export type ChatStore = StoreApi<ChatStoreState>;
 
 type DeltaEvent = Extract<ChatEvent, { type: 'text' | 'reasoning' }>;
+type AgentEvent = Extract<ChatEvent, { type: 'agent' }>;
+/** What waits for the next frame: text, and agents' answers as they stand. */
+type FrameEvent = DeltaEvent | AgentEvent;
 
 /** Runs `apply` before the next paint; undefined: apply each delta at once. */
 export type FrameScheduler = (apply: () => void) => void;
@@ -93,7 +109,21 @@ function fuller(here: ChatMessage | undefined, main: ChatMessage): ChatMessage {
   if (!here) return main;
   const text = here.text.length >= main.text.length ? here.text : main.text;
   const reasoning = (here.reasoning ?? '').length >= (main.reasoning ?? '').length ? here.reasoning : main.reasoning;
-  return { ...main, text, ...(reasoning ? { reasoning } : {}) };
+  // An agent's trace only grows: the copy with more steps is the later one.
+  const agent = main.agent && here.agent && here.agent.steps.length > main.agent.steps.length ? here.agent : keepAgent(here.agent, main.agent);
+  return { ...main, text, ...(reasoning ? { reasoning } : {}), ...(agent ? { agent } : {}) };
+}
+
+/** `after`, keeping the parts of `before` that did not change (so what shows them need not draw again). */
+function keepAgent(before: AgentAnswer | undefined, after: AgentAnswer | undefined): AgentAnswer | undefined {
+  return after && reuseUnchanged(before, after);
+}
+
+/** `message` as saved, keeping the parts of its agent's answer that `shown` already has. */
+function withKeptAgent(shown: ChatMessage | undefined, message: ChatMessage): ChatMessage {
+  if (!message.agent || !shown?.agent) return message;
+  const agent = reuseUnchanged(shown.agent, message.agent);
+  return agent === message.agent ? message : { ...message, agent };
 }
 
 const without = <T,>(record: Record<string, T>, key: string): Record<string, T> => {
@@ -101,6 +131,9 @@ const without = <T,>(record: Record<string, T>, key: string): Record<string, T> 
   const { [key]: _removed, ...rest } = record;
   return rest;
 };
+
+/** An assistant message that is starting to stream, before main's copy of it is here. */
+const newAnswer = (id: string): ChatMessage => ({ id, role: 'assistant', text: '', createdAt: Date.now(), status: 'streaming' });
 
 const replaceMessage = (conversation: Conversation, message: ChatMessage): Conversation =>
   conversation.messages.some((m) => m.id === message.id)
@@ -143,11 +176,16 @@ export function createChatStore(
       if (stopWanted.has(conversationId)) requestStop(conversationId, requestId);
     }
 
-    /** Deltas that arrived since the last frame: applied together, in one store update. */
-    let buffered: DeltaEvent[] = [];
+    /** Deltas (and agents' answers) that arrived since the last frame: applied together, in one store update. */
+    let buffered: FrameEvent[] = [];
     let scheduled = false;
 
-    function onDelta(event: DeltaEvent) {
+    /** The message as shown now: the streamed copy, or (opened while it streams) main's copy in the conversation. */
+    function streamingCopy(live: Record<string, ChatMessage>, messageId: string): ChatMessage | undefined {
+      return live[messageId] ?? conversations.getState().open?.messages.find((m) => m.id === messageId && m.status === 'streaming');
+    }
+
+    function onDelta(event: FrameEvent) {
       buffered.push(event);
       if (!frame) return applyDeltas();
       if (scheduled) return;
@@ -167,10 +205,18 @@ export function createChatStore(
       let gap = false;
       const started = new Map<string, string>();
       for (const event of events) {
-        const current =
-          live[event.messageId] ??
-          // Opened while it streams: main's copy of the conversation carries the text so far.
-          conversations.getState().open?.messages.find((m) => m.id === event.messageId && m.status === 'streaming');
+        // Opened while it streams: main's copy of the conversation carries the text so far.
+        const current = streamingCopy(live, event.messageId);
+        if (event.type === 'agent') {
+          // The whole answer as it stands: it replaces the one before, keeping what did not change.
+          const agent = reuseUnchanged(current?.agent, event.agent);
+          if (current?.agent !== agent) {
+            if (live === state.live) live = { ...live };
+            live[event.messageId] = { ...(current ?? newAnswer(event.messageId)), agent };
+          }
+          if (state.active[event.conversationId] !== event.requestId) started.set(event.conversationId, event.requestId);
+          continue;
+        }
         const have = current ? (event.type === 'text' ? current.text : (current.reasoning ?? '')) : '';
         const next = current || event.offset === 0 ? appendAt(have, event.delta, event.offset) : null;
         if (next === null) {
@@ -178,13 +224,7 @@ export function createChatStore(
           gap = true;
           continue;
         }
-        const base: ChatMessage = current ?? {
-          id: event.messageId,
-          role: 'assistant',
-          text: '',
-          createdAt: Date.now(),
-          status: 'streaming',
-        };
+        const base: ChatMessage = current ?? newAnswer(event.messageId);
         if (live === state.live) live = { ...live };
         live[event.messageId] = event.type === 'text' ? { ...base, text: next } : { ...base, reasoning: next };
         if (state.active[event.conversationId] !== event.requestId) started.set(event.conversationId, event.requestId);
@@ -196,7 +236,7 @@ export function createChatStore(
 
     function onEvent(event: ChatEvent): void {
       // The answer's start and end keep their place after the text that came before them.
-      if (event.type !== 'text' && event.type !== 'reasoning') applyDeltas();
+      if (event.type !== 'text' && event.type !== 'reasoning' && event.type !== 'agent') applyDeltas();
       switch (event.type) {
         case 'started': {
           set((state) => ({ live: { ...state.live, [event.message.id]: state.live[event.message.id] ?? event.message } }));
@@ -208,20 +248,27 @@ export function createChatStore(
         }
         case 'text':
         case 'reasoning':
+        case 'agent':
           onDelta(event);
           return;
         case 'done':
         case 'failed': {
-          ended.set(event.message.id, event.message);
+          const message = withKeptAgent(streamingCopy(get().live, event.message.id), event.message);
+          ended.set(message.id, message);
           stopWanted.delete(event.conversationId);
-          conversations.getState().patchOpen(event.conversationId, (open) => replaceMessage(open, event.message));
+          conversations.getState().patchOpen(event.conversationId, (open) => replaceMessage(open, message));
           if (event.type === 'failed' && event.error.code === 'model-access-denied' && event.message.modelId) {
             models.getState().markUnavailable(event.message.modelId);
           }
           set((state) => ({
             live: without(state.live, event.message.id),
             active: state.active[event.conversationId] === event.requestId ? without(state.active, event.conversationId) : state.active,
-            announcement: event.type === 'failed' ? `The answer stopped. ${event.error.message}` : 'Answer finished.',
+            announcement:
+              event.type === 'failed'
+                ? `The answer stopped. ${event.error.message}`
+                : isWaiting(message.agent)
+                  ? `Answer finished. ${message.agent!.action!.kind === 'confirm' ? 'The agent asks for your approval below it.' : 'The agent needs an answer from you below it.'}`
+                  : 'Answer finished.',
           }));
           return;
         }
@@ -239,7 +286,10 @@ export function createChatStore(
         return false;
       }
       const { conversation, requestId } = result.value;
-      const messages = conversation.messages.map((m) => ended.get(m.id) ?? m);
+      const shown = conversations.getState().open;
+      const messages = conversation.messages.map(
+        (m) => ended.get(m.id) ?? withKeptAgent(get().live[m.id] ?? (shown?.id === conversation.id ? shown.messages.find((s) => s.id === m.id) : undefined), m),
+      );
       show({ ...conversation, messages });
       if (stopWanted.delete(key)) stopWanted.add(conversation.id);
       if (messages.some((m) => m.status === 'streaming')) track(conversation.id, requestId);
@@ -323,6 +373,22 @@ export function createChatStore(
         );
         // Refused: put the old answer back.
         if (!started) conversations.getState().patchOpen(open.id, (c) => (c.messages.length < open.messages.length ? { ...c, messages: open.messages } : c));
+        return started;
+      },
+
+      async answerAction(messageId, answer) {
+        const open = conversations.getState().open;
+        if (!open || isBusy(get(), open.id)) return false;
+        ended.clear();
+        const started = await start(open.id, api.chat.answerAction({ conversationId: open.id, messageId, answer }), (conversation) =>
+          conversations.getState().patchOpen(conversation.id, () => conversation),
+        );
+        if (started) {
+          set({
+            announcement:
+              answer.kind === 'result' ? 'Your answer was sent. The agent goes on.' : answer.confirmed ? 'Approved. The agent goes on.' : 'Denied. The agent goes on without it.',
+          });
+        }
         return started;
       },
 

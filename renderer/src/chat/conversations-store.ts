@@ -8,6 +8,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type {
   AppError,
+  ChatMessage,
   Conversation,
   ConversationSettingsPatch,
   ConversationsChange,
@@ -15,6 +16,7 @@ import type {
   Result,
   StrataApi,
 } from '../../../preload/contract';
+import { isWaiting, reuseUnchanged } from '../agents/agent-answer';
 import { latestWins } from '../shared/latest';
 
 /** The part of `window.strata` the conversations need; tests pass a fake. */
@@ -232,8 +234,9 @@ export function createConversationsStore(api: ConversationsApi): ConversationsSt
         set({ error: null });
         const updated = await call(api.conversations.updateSettings({ id: open.id, settings: patch }));
         if (!updated) return false;
-        // The messages here may be ahead of main's saved copy (an answer streaming in): keep them.
-        get().patchOpen(open.id, (current) => ({ ...updated, messages: current.messages }));
+        // The messages here may be ahead of main's saved copy (an answer streaming in): keep them, but take what
+        // main decided for an agent's action that was waiting (another agent or a new session denies it).
+        get().patchOpen(open.id, (current) => ({ ...updated, messages: withDecisions(current.messages, updated.messages) }));
         return true;
       },
 
@@ -284,6 +287,20 @@ export function createConversationsStore(api: ConversationsApi): ConversationsSt
       },
     };
   });
+}
+
+/** `messages`, each waiting agent action that main's copy (`saved`) has decided taking that decision. */
+export function withDecisions(messages: ChatMessage[], saved: readonly ChatMessage[]): ChatMessage[] {
+  const decided = new Map(saved.filter((m) => m.agent?.decision).map((m) => [m.id, m]));
+  if (decided.size === 0) return messages;
+  let changed = false;
+  const next = messages.map((message) => {
+    const main = decided.get(message.id);
+    if (!main || message.status === 'streaming' || !isWaiting(message.agent)) return message;
+    changed = true;
+    return { ...message, agent: reuseUnchanged(message.agent, main.agent!) };
+  });
+  return changed ? next : messages;
 }
 
 /**

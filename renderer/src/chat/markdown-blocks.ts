@@ -135,11 +135,14 @@ export class MarkdownStream {
    * The blocks of `text`; cheap when `text` extends the previous text. When
    * the answer ends, the blocks already finished stay as they are and only
    * the last one is lexed again, so the finished answer keeps the elements
-   * that showed it while it arrived.
+   * that showed it while it arrived. `changedFrom`: where `text` may first
+   * differ from the text before, when the caller knows (an agent's reference
+   * written into a sentence already shown); a change inside the finished
+   * blocks starts again.
    */
-  update(text: string, status: AnswerStatus = 'streaming'): MarkdownSnapshot {
+  update(text: string, status: AnswerStatus = 'streaming', changedFrom = Number.POSITIVE_INFINITY): MarkdownSnapshot {
     if (text === this.text && status === this.status) return this.snapshot;
-    if (!this.continues(text)) {
+    if (changedFrom < this.stableEnd || !this.continues(text)) {
       // Not a continuation (edited or replaced): start again.
       this.stableEnd = 0;
       this.finished = [];

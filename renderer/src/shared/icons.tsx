@@ -81,3 +81,71 @@ export function CheckIcon({ className }: { className?: string }) {
     </Icon>
   );
 }
+
+export function ChevronIcon({ className }: { className?: string }) {
+  return (
+    <Icon className={className}>
+      <path d="m9 6 6 6-6 6" />
+    </Icon>
+  );
+}
+
+export function SearchIcon({ className }: { className?: string }) {
+  return (
+    <Icon className={className}>
+      <circle cx="11" cy="11" r="6.5" />
+      <path d="m20 20-4.2-4.2" />
+    </Icon>
+  );
+}
+
+export function LightbulbIcon({ className }: { className?: string }) {
+  return (
+    <Icon className={className}>
+      <path d="M9 18h6M10 21h4" />
+      <path d="M12 3a6 6 0 0 0-3.6 10.8c.7.6 1.1 1.3 1.1 2.2h5c0-.9.4-1.6 1.1-2.2A6 6 0 0 0 12 3z" />
+    </Icon>
+  );
+}
+
+export function SpeechIcon({ className }: { className?: string }) {
+  return (
+    <Icon className={className}>
+      <path d="M4 5h16v11H9l-5 4z" />
+    </Icon>
+  );
+}
+
+export function FlagIcon({ className }: { className?: string }) {
+  return (
+    <Icon className={className}>
+      <path d="M5 21V4M5 4h11l-2 4 2 4H5" />
+    </Icon>
+  );
+}
+
+export function StopSignIcon({ className }: { className?: string }) {
+  return (
+    <Icon className={className}>
+      <path d="M8.5 3h7L21 8.5v7L15.5 21h-7L3 15.5v-7z" />
+      <path d="M8 12h8" />
+    </Icon>
+  );
+}
+
+export function DotIcon({ className }: { className?: string }) {
+  return (
+    <Icon className={className}>
+      <circle cx="12" cy="12" r="3" />
+    </Icon>
+  );
+}
+
+export function DocumentIcon({ className }: { className?: string }) {
+  return (
+    <Icon className={className}>
+      <path d="M6 3h8l4 4v14H6z" />
+      <path d="M14 3v4h4M9 12h6M9 16h6" />
+    </Icon>
+  );
+}
