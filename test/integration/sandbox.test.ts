@@ -52,6 +52,7 @@ describe('sandbox', () => {
       STRATA_STS_ENDPOINT: sandbox.endpoints.sts,
       STRATA_BEDROCK_ENDPOINT: sandbox.endpoints.bedrock,
       STRATA_BEDROCK_RUNTIME_ENDPOINT: sandbox.endpoints.bedrockRuntime,
+      STRATA_BEDROCK_AGENT_ENDPOINT: sandbox.endpoints.bedrockAgent,
       STRATA_BEDROCK_AGENT_RUNTIME_ENDPOINT: sandbox.endpoints.bedrockAgentRuntime,
       STRATA_SSO_ENDPOINT: sandbox.endpoints.sso,
       STRATA_SSO_OIDC_ENDPOINT: sandbox.endpoints.ssoOidc,
