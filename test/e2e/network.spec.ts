@@ -19,6 +19,8 @@ test.use({
         STRATA_STS_ENDPOINT: endpoints.sts,
         STRATA_BEDROCK_ENDPOINT: endpoints.bedrock,
         STRATA_BEDROCK_RUNTIME_ENDPOINT: endpoints.bedrockRuntime,
+        STRATA_BEDROCK_AGENT_ENDPOINT: endpoints.bedrockAgent,
+        STRATA_BEDROCK_AGENT_RUNTIME_ENDPOINT: endpoints.bedrockAgentRuntime,
         STRATA_SSO_ENDPOINT: endpoints.sso,
         STRATA_SSO_OIDC_ENDPOINT: endpoints.ssoOidc,
       };
@@ -109,11 +111,11 @@ test('behind a company proxy: the person is told what is wrong at each step, set
   await app.getByTestId('settings-button').click();
   await app.getByTestId('check-connection-button').click();
   const rows = app.getByTestId('connection-check-row');
-  await expect(rows).toHaveCount(7);
+  await expect(rows).toHaveCount(9);
   await expect(rows.filter({ hasText: 'Cognito Identity' })).toHaveAttribute('data-ok', 'false');
   await expect(rows.filter({ hasText: 'Cognito Identity' })).toContainText('from Strata Sandbox CA, Strata Sandbox, is not trusted here');
   await expect(rows.filter({ hasText: 'Company sign-in' })).toHaveAttribute('data-ok', 'true');
-  await expect(app.getByTestId('connection-check')).toContainText('6 of 7 addresses have a problem.');
+  await expect(app.getByTestId('connection-check')).toContainText('8 of 9 addresses have a problem.');
 
   // The certificates IT gave: saved, checked again, every address works; the report goes to IT.
   await app.getByTestId('setting-caBundle').fill(caFile);
