@@ -41,10 +41,11 @@ export const ERROR_CODES = [
   'model-needs-profile',
   'model-not-available',
   'model-rejected-input',
-  // A Bedrock Agent: its alias is not there or not deployed, the person may not use it, or one of its actions failed.
+  // A Bedrock Agent or knowledge base: its alias is not there or not deployed, the person may not use it, one of its actions failed, or its session ended on AWS's side.
   'agent-not-available',
   'agent-access-denied',
   'agent-action-failed',
+  'agent-session-expired',
   'throttled',
   'stream-interrupted',
   'chat-busy',
@@ -466,6 +467,11 @@ export interface ConversationSettings {
    * which follow-up questions keep (a new one starts a new session on the agent's side).
    */
   agent?: AgentConversation;
+  /**
+   * A knowledge base the conversation asks instead: Bedrock retrieves its passages and the
+   * conversation's model (`modelId`) writes the answer from them, citing them. Never with `agent`.
+   */
+  knowledgeBase?: KnowledgeBaseConversation;
   systemPrompt: string;
   /** 0..1; unset = the model's default. */
   temperature?: number;
@@ -501,9 +507,23 @@ export interface ChatMessage {
   agent?: AgentAnswer;
 }
 
-/** The Bedrock Agents the person can pick from, each with its aliases that can answer. */
+/**
+ * The Bedrock Agents (each with its aliases that can answer) and the knowledge bases the person can
+ * pick from. When only one of the two lists could be had, `missing` says which and why.
+ */
 export interface AgentDirectory {
   agents: Array<{ agentId: string; name: string; description?: string; aliases: Array<{ aliasId: string; name: string }> }>;
+  knowledgeBases: Array<{ knowledgeBaseId: string; name: string; description?: string }>;
+  missing?: { list: 'agents' | 'knowledge-bases'; error: AppError };
+}
+
+/** The knowledge base a conversation asks, and its session there once Bedrock has given one. */
+export interface KnowledgeBaseConversation {
+  knowledgeBaseId: string;
+  /** How the person knows it ("Employee handbook"). */
+  name: string;
+  /** Bedrock's session for the conversation, given with the first answer; follow-up questions keep it. */
+  sessionId?: string;
 }
 
 /** The agent a conversation talks to, and its session there. */
@@ -656,10 +676,19 @@ export const agentConversationSchema = z
   })
   .strict();
 
+export const knowledgeBaseConversationSchema = z
+  .object({
+    knowledgeBaseId: z.string().regex(/^[0-9a-zA-Z]{10}$/, 'Enter the ten-letter ID AWS shows for the knowledge base, such as KBHANDBOOK.'),
+    name: z.string().trim().min(1).max(100),
+    sessionId: z.string().regex(/^[0-9a-zA-Z._:-]{2,100}$/).optional(),
+  })
+  .strict();
+
 export const conversationSettingsSchema = z
   .object({
     modelId,
     agent: agentConversationSchema.optional(),
+    knowledgeBase: knowledgeBaseConversationSchema.optional(),
     systemPrompt: z.string().max(LIMITS.systemPrompt),
     temperature: z.number().min(0).max(1).optional(),
     maxTokens: z.number().int().min(1).max(LIMITS.maxTokens).optional(),
@@ -670,13 +699,16 @@ export const conversationSettingsSchema = z
 export const conversationSettingsPatchSchema = z
   .object({
     modelId: modelId.optional(),
-    /** null: talk to the model again. */
+    /** null: talk to the model again. Setting an agent ends talking to a knowledge base. */
     agent: agentConversationSchema.nullable().optional(),
+    /** null: talk to the model alone again. Setting a knowledge base ends talking to an agent. */
+    knowledgeBase: knowledgeBaseConversationSchema.nullable().optional(),
     systemPrompt: z.string().max(LIMITS.systemPrompt).optional(),
     temperature: z.number().min(0).max(1).nullable().optional(),
     maxTokens: z.number().int().min(1).max(LIMITS.maxTokens).nullable().optional(),
   })
-  .strict();
+  .strict()
+  .refine((patch) => !(patch.agent && patch.knowledgeBase), 'A conversation talks to an agent or to a knowledge base, not both at once.');
 export type ConversationSettingsPatch = z.infer<typeof conversationSettingsPatchSchema>;
 
 export const chatSchemas = {

@@ -377,8 +377,8 @@ export function createServices(platform: Platform): Services {
     'conversations:rename': ({ id, title }) => conversations.rename(id, title),
     'conversations:update-settings': ({ id, settings: patch }) => {
       if (patch.modelId) models.choose(patch.modelId);
-      // Another agent, a new session or the model instead: an action the agent was waiting on will not be answered.
-      if (patch.agent !== undefined) chat.denyPendingActions('moved-on', id);
+      // Another agent, a new session, a knowledge base or the model instead: an action the agent was waiting on will not be answered.
+      if (patch.agent !== undefined || patch.knowledgeBase !== undefined) chat.denyPendingActions('moved-on', id);
       return conversations.updateSettings(id, patch);
     },
     'conversations:delete': async ({ id }) => {

@@ -23,11 +23,12 @@ import type {
   CompanySettings,
   Conversation,
   ConversationSettingsPatch,
+  KnowledgeBaseConversation,
   RunningAnswer,
   TokenUsage,
 } from '../../preload/contract';
 import { withDecision, type AgentDecision } from '../agents/agent-answer';
-import { agentError, type AgentService, type AgentTurn, type AgentTurnInput } from '../agents/agent-service';
+import { agentError, knowledgeBaseError, type AgentService, type AgentTurn, type AgentTurnInput } from '../agents/agent-service';
 import { isExpiredCredentialsError } from '../auth/source-session';
 import { StrataError } from '../errors';
 import { ChatEventCoalescer, type FrameTimer } from './event-coalescer';
@@ -47,7 +48,7 @@ export interface ChatServiceOptions {
   renewCredentials: () => Promise<unknown>;
   /** Builds the Bedrock Runtime client (Region, endpoint, proxy, certificates, timeouts). */
   clients: AwsClients;
-  /** Answers conversations that talk to a Bedrock Agent. */
+  /** Answers conversations that talk to a Bedrock Agent or a knowledge base. */
   agents?: AgentService;
   /** Whom an answer is asked as now (kept with it); undefined while that is not known. */
   answeredAs?: () => AnsweredAs | undefined;
@@ -111,7 +112,7 @@ export class ChatService {
   send(conversationId: string | null, text: string, settings: ConversationSettingsPatch = {}): ChatStarted {
     if (conversationId === null) {
       const modelId = settings.modelId ?? this.options.models.defaultModelId();
-      this.ensureReady({ modelId, agent: settings.agent ?? undefined });
+      this.ensureReady({ modelId, agent: settings.agent ?? undefined, knowledgeBase: settings.knowledgeBase ?? undefined });
       conversationId = this.options.store.create(
         applySettingsPatch({ modelId, systemPrompt: this.options.models.defaultInstructions() }, { ...settings, modelId }),
       ).id;
@@ -248,13 +249,11 @@ export class ChatService {
     };
   }
 
-  private ensureReady(settings: { modelId: string; agent?: unknown }): void {
+  private ensureReady(settings: { modelId: string; agent?: unknown; knowledgeBase?: unknown }): void {
     // Throws "not signed in" before anything is saved.
     this.options.auth();
-    if (settings.agent) {
-      if (!this.options.agents) throw new StrataError('internal', 'Strata cannot talk to Bedrock Agents here.');
-      return;
-    }
+    if ((settings.agent || settings.knowledgeBase) && !this.options.agents) throw new StrataError('internal', 'Strata cannot talk to Bedrock Agents here.');
+    if (settings.agent) return;
     if (!settings.modelId) {
       throw new StrataError('invalid-input', 'Choose a model for this conversation first.', {
         action: 'Pick a model at the top of the conversation.',
@@ -264,14 +263,17 @@ export class ChatService {
 
   private answer(conversationId: string, input?: AgentTurnInput): ChatStarted {
     const conversation = this.options.store.get(conversationId);
-    const { modelId, agent } = conversation.settings;
+    const { modelId, agent, knowledgeBase } = conversation.settings;
+    const cited = agent ?? knowledgeBase;
     const message: ChatMessage = {
       id: randomUUID(),
       role: 'assistant',
       text: '',
       createdAt: this.now(),
       status: 'streaming',
-      ...(agent ? { agent: { name: agent.name, steps: [], sources: [], citations: [] } } : { modelId }),
+      // A knowledge base's answer is the model's, written from the passages it cites.
+      ...(agent ? {} : { modelId }),
+      ...(cited ? { agent: { name: cited.name, steps: [], sources: [], citations: [] } } : {}),
     };
     const answeredAs = this.options.answeredAs?.();
     if (answeredAs) message.answeredAs = answeredAs;
@@ -283,9 +285,30 @@ export class ChatService {
     const request: ActiveRequest = { requestId, conversationId, controller, done: Promise.resolve(), message, answer };
     this.active.set(conversationId, request);
     const question = history.findLast((m) => m.role === 'user');
-    const turn: AgentTurnInput | undefined = agent ? (input ?? { kind: 'ask', text: question?.text ?? '' }) : undefined;
+    const turn: AgentTurnInput = input ?? { kind: 'ask', text: question?.text ?? '' };
+    const region = this.options.settings().region;
+    const agents = this.options.agents!;
     request.done = Promise.resolve()
-      .then(() => (turn ? this.runAgent(request, started, message, turn) : this.run(request, started, message, history)))
+      .then(() =>
+        agent
+          ? this.runAgent(
+              request,
+              message,
+              (onUpdate, signal) => agents.turn(agent, agent.sessionId, turn, onUpdate, signal),
+              (err) => agentError(err, agent, region, turn.kind),
+            )
+          : knowledgeBase
+            ? this.runAgent(
+                request,
+                message,
+                async (onUpdate, signal) => {
+                  const { sessionId } = await agents.knowledgeBaseTurn(knowledgeBase, modelId, knowledgeBase.sessionId, question?.text ?? '', onUpdate, signal);
+                  if (sessionId) this.keepKnowledgeBaseSession(conversationId, knowledgeBase, sessionId);
+                },
+                (err) => knowledgeBaseError(err, knowledgeBase, region, knowledgeBase.sessionId !== undefined),
+              )
+            : this.run(request, started, message, history),
+      )
       .catch((err: unknown) => this.options.log?.(`answer ${requestId} failed to save: ${String(err)}`))
       .finally(() => {
         if (this.active.get(conversationId) === request) this.active.delete(conversationId);
@@ -341,11 +364,18 @@ export class ChatService {
     else this.events.push({ type: 'done', ...base, message: saved });
   }
 
-  /** An agent's answer: its text streams like a model's; its trace, sources and action go as `agent` events. */
-  private async runAgent(request: ActiveRequest, conversation: Conversation, message: ChatMessage, input: AgentTurnInput) {
+  /**
+   * An agent's or a knowledge base's answer (`turn`): its text streams like a model's; its trace,
+   * sources and action go as `agent` events. `describe` says a failure in words.
+   */
+  private async runAgent(
+    request: ActiveRequest,
+    message: ChatMessage,
+    turn: (onUpdate: (turn: AgentTurn) => void, signal: AbortSignal) => Promise<unknown>,
+    describe: (err: unknown) => AppError,
+  ) {
     const { requestId, conversationId, controller, answer } = request;
     const base = { requestId, conversationId };
-    const target = conversation.settings.agent!;
     this.events.push({ type: 'started', ...base, message });
 
     let lastSaved = this.now();
@@ -369,12 +399,10 @@ export class ChatService {
     let error: AppError | undefined;
     try {
       await this.withRetries(async (received) => {
-        await this.options.agents!.turn(target, target.sessionId, input, (turn) => (received(), onUpdate(turn)), controller.signal);
+        await turn((next) => (received(), onUpdate(next)), controller.signal);
       }, controller.signal);
     } catch (err) {
-      if (!controller.signal.aborted) {
-        error = err instanceof StrataError ? err.toAppError() : agentError(err, target, this.options.settings().region);
-      }
+      if (!controller.signal.aborted) error = err instanceof StrataError ? err.toAppError() : describe(err);
     }
     // An action that arrived as the person stopped was never answered: nothing runs without their click.
     if (controller.signal.aborted && answer.agent?.action) answer.agent = withDecision(answer.agent, { kind: 'denied', because: 'stopped' });
@@ -389,6 +417,20 @@ export class ChatService {
     const saved = this.save(conversationId, message.id, final) ?? { ...message, ...final };
     if (error) this.events.push({ type: 'failed', ...base, message: saved, error });
     else this.events.push({ type: 'done', ...base, message: saved });
+  }
+
+  /**
+   * Keeps the session Bedrock gave a knowledge-base answer, so follow-up questions have its context;
+   * not when the person has since moved the conversation to another knowledge base or session.
+   */
+  private keepKnowledgeBaseSession(conversationId: string, asked: KnowledgeBaseConversation, sessionId: string): void {
+    try {
+      const now = this.options.store.get(conversationId).settings.knowledgeBase;
+      if (sessionId === asked.sessionId || now?.knowledgeBaseId !== asked.knowledgeBaseId || now.sessionId !== asked.sessionId) return;
+      this.options.store.updateSettings(conversationId, { knowledgeBase: { ...now, sessionId } });
+    } catch (err) {
+      this.options.log?.(`could not keep the knowledge base's session: ${String(err)}`);
+    }
   }
 
   /** Saves part of an answer; a failure to save is logged and does not stop the answer. */

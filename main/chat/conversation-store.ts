@@ -478,13 +478,18 @@ function parseListCursor(cursor: string | undefined): { updatedAt: number; id: s
   return match ? { updatedAt: Number(match[1]), id: match[2]! } : undefined;
 }
 
-/** Applies a settings change: absent keys stay, null removes a setting (the model's default applies again). */
+/**
+ * Applies a settings change: absent keys stay, null removes a setting (the model's default applies
+ * again). A conversation talks to one agent or one knowledge base at most: setting one drops the other.
+ */
 export function applySettingsPatch(settings: ConversationSettings, patch: ConversationSettingsPatch): ConversationSettings {
   const next: Record<string, unknown> = { ...settings };
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete next[key];
     else if (value !== undefined) next[key] = value;
   }
+  if (patch.agent) delete next.knowledgeBase;
+  else if (patch.knowledgeBase) delete next.agent;
   return next as unknown as ConversationSettings;
 }
 

@@ -13,9 +13,10 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export function conversationToMarkdown(conversation: Conversation, options: ExportOptions = {}): string {
   const name = (id: string) => options.modelName?.(id) ?? id;
   const lines: string[] = [`# ${conversation.title}`, ''];
-  const { agent } = conversation.settings;
+  const { agent, knowledgeBase } = conversation.settings;
   const meta = [
     agent ? `Agent: ${agent.name} (${agent.agentId}, alias ${agent.aliasId})` : undefined,
+    knowledgeBase ? `Knowledge base: ${knowledgeBase.name} (${knowledgeBase.knowledgeBaseId})` : undefined,
     !agent && conversation.settings.modelId ? `Model: ${name(conversation.settings.modelId)}` : undefined,
     `Started ${day(conversation.createdAt)}`,
     `Exported ${day(options.exportedAt ?? Date.now())} from Strata`,

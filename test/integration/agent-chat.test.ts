@@ -12,10 +12,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../main/app/services';
 import { conversationToMarkdown } from '../../main/chat/markdown-export';
-import type { AgentConversation, ChatEvent, ChatMessage } from '../../preload/contract';
+import { chatSchemas, type AgentConversation, type ChatEvent, type ChatMessage, type KnowledgeBaseConversation } from '../../preload/contract';
 import { nodePlatform, type NodePlatform } from '../harness/node-platform';
 import { loginOverHttp } from '../sandbox/http-login';
-import { SANDBOX_AGENTS, SANDBOX_MODELS, startSandbox, UNDEPLOYED_ALIAS, type Sandbox, type SandboxOptions } from '../sandbox/index';
+import { SANDBOX_AGENTS, SANDBOX_KNOWLEDGE_BASES, SANDBOX_MODELS, startSandbox, UNDEPLOYED_ALIAS, type Sandbox, type SandboxOptions } from '../sandbox/index';
 
 interface World {
   sandbox: Sandbox;
@@ -73,6 +73,7 @@ function finished(w: World, requestId: string): Promise<Extract<ChatEvent, { typ
 
 const agentOf = (name: keyof typeof SANDBOX_AGENTS, sessionId = `s-${name}`): AgentConversation => ({ ...SANDBOX_AGENTS[name], sessionId });
 const last = (w: World, id: string): ChatMessage => w.services.conversations.get(id).messages.at(-1)!;
+const handbook: KnowledgeBaseConversation = { knowledgeBaseId: SANDBOX_KNOWLEDGE_BASES.handbook.knowledgeBaseId, name: SANDBOX_KNOWLEDGE_BASES.handbook.name };
 
 describe('conversations with Bedrock Agents', () => {
   it('lists the agents ready to answer, every page, with their deployed aliases', async () => {
@@ -85,6 +86,144 @@ describe('conversations with Bedrock Agents', () => {
     // Six agents come in two pages; the librarian's draft alias points at no version and is left out.
     expect(directory.agents).toEqual(expected);
     expect(w.sandbox.stats()['bedrock-agent:ListAgents']).toBe(2);
+    expect(directory.knowledgeBases).toEqual([
+      { knowledgeBaseId: 'KBHANDBOOK', name: 'Employee handbook', description: 'Policies, leave and travel.' },
+      { knowledgeBaseId: 'KBENGWIKI1', name: 'Engineering wiki', description: 'Runbooks and architecture notes.' },
+    ]);
+    expect(directory.missing).toBeUndefined();
+
+    // Allowed to list the agents but not the knowledge bases: the agents still come, with a note of why the other list is missing.
+    w.sandbox.faults.agents.denied.add('bedrock:ListKnowledgeBases');
+    const partial = await w.services.handlers['agents:list'](undefined);
+    expect(partial.agents).toEqual(expected);
+    expect(partial.knowledgeBases).toEqual([]);
+    expect(partial.missing).toMatchObject({
+      list: 'knowledge-bases',
+      error: { code: 'agent-access-denied', message: "You aren't allowed to list the knowledge bases.", action: expect.stringContaining('bedrock:ListKnowledgeBases') },
+    });
+    // Neither list: the request fails, in words.
+    w.sandbox.faults.agents.denied.add('bedrock:ListAgents');
+    await expect(w.services.handlers['agents:list'](undefined)).rejects.toMatchObject({ code: 'agent-access-denied', message: "You aren't allowed to list the agents." });
+  });
+
+  it('a knowledge base answers with the chosen model, cites its sources, keeps its session for follow-ups, and a new session starts afresh', async () => {
+    const w = await world();
+    await signIn(w);
+    const { chat, conversations } = w.services;
+    const first = chat.send(null, 'How many days of annual leave can I carry over?', { knowledgeBase: handbook, modelId: SANDBOX_MODELS.writer });
+    const id = first.conversation.id;
+    expect(first.conversation.messages.at(-1)).toMatchObject({ status: 'streaming', modelId: SANDBOX_MODELS.writer, agent: { name: 'Employee handbook', steps: [] } });
+    expect(await finished(w, first.requestId)).toMatchObject({ type: 'done' });
+    const answer = last(w, id);
+    expect(answer).toMatchObject({ status: 'complete', modelId: SANDBOX_MODELS.writer });
+    expect(answer.agent?.citations.map((c) => answer.text.slice(c.start, c.end))).toEqual([
+      'You can carry over up to five days of unused annual leave into the next year.',
+      'Your manager approves carry-over requests in the HR portal.',
+    ]);
+    expect(answer.agent?.sources.map((s) => s.location)).toEqual(['s3://sandbox-handbook/leave-policy.pdf', 'https://intranet.example.com/hr/leave']);
+    const streamed = w.events.filter((e) => e.requestId === first.requestId && e.type === 'text').map((e) => (e.type === 'text' ? e.delta : '')).join('');
+    expect(streamed).toBe(answer.text);
+    // What went on the wire: the knowledge base, the conversation's model, no session yet; the one Bedrock gave is kept.
+    const [asked] = w.sandbox.knowledgeBases.requests();
+    expect(asked).toMatchObject({ operation: 'RetrieveAndGenerateStream', knowledgeBaseId: 'KBHANDBOOK', modelArn: SANDBOX_MODELS.writer });
+    expect(asked!.sessionId).toBeUndefined();
+    const session = conversations.get(id).settings.knowledgeBase?.sessionId;
+    expect(session).toEqual(expect.any(String));
+
+    // A follow-up in the same session; Answer again too.
+    const followUp = chat.send(id, 'Who approves the carry-over?');
+    await finished(w, followUp.requestId);
+    expect(w.sandbox.knowledgeBases.requests().at(-1)).toMatchObject({ sessionId: session, text: 'Who approves the carry-over?' });
+    const redo = chat.regenerate(id);
+    await finished(w, redo.requestId);
+    expect(w.sandbox.knowledgeBases.requests().at(-1)).toMatchObject({ sessionId: session, text: 'Who approves the carry-over?' });
+    expect(last(w, id).text).toContain('Your manager approves carry-over requests');
+
+    // The session ends on Bedrock's side: the question stays, the error says what to do; New session starts afresh.
+    w.sandbox.faults.agents.expireSessions();
+    const stale = chat.send(id, 'And travel?');
+    expect(await finished(w, stale.requestId)).toMatchObject({
+      type: 'failed',
+      error: { code: 'agent-session-expired', message: "The session with the knowledge base “Employee handbook” has ended on Bedrock's side.", action: 'Press New session and ask again.' },
+    });
+    expect(conversations.get(id).messages.filter((m) => m.role === 'user').at(-1)?.text).toBe('And travel?');
+    await w.services.handlers['conversations:update-settings']({ id, settings: { knowledgeBase: handbook } });
+    const fresh = chat.regenerate(id);
+    await finished(w, fresh.requestId);
+    expect(w.sandbox.knowledgeBases.requests().at(-1)!.sessionId).toBeUndefined();
+    expect(last(w, id)).toMatchObject({ status: 'complete', text: expect.stringContaining('travel portal') });
+    const renewed = conversations.get(id).settings.knowledgeBase?.sessionId;
+    expect(renewed).toEqual(expect.any(String));
+    expect(renewed).not.toBe(session);
+
+    // An agent instead: the knowledge base is dropped, and back again; the export names the knowledge base and its sources.
+    await w.services.handlers['conversations:update-settings']({ id, settings: { agent: agentOf('orders') } });
+    expect(conversations.get(id).settings).toMatchObject({ agent: { agentId: 'ORDERDESK1' } });
+    expect(conversations.get(id).settings.knowledgeBase).toBeUndefined();
+    await w.services.handlers['conversations:update-settings']({ id, settings: { knowledgeBase: handbook } });
+    expect(conversations.get(id).settings.agent).toBeUndefined();
+    const markdown = conversationToMarkdown(conversations.get(id));
+    expect(markdown).toContain('Knowledge base: Employee handbook (KBHANDBOOK)');
+    expect(markdown).toContain('1. s3://sandbox-handbook/leave-policy.pdf');
+    // Both at once is refused at the door.
+    expect(chatSchemas.updateConversationSettings.safeParse({ id, settings: { knowledgeBase: handbook, agent: agentOf('orders') } }).success).toBe(false);
+  });
+
+  it('errors in words with the fix: no such agent in the Region, missing permissions, a session that ended on the agent side', async () => {
+    const w = await world();
+    await signIn(w);
+    const { chat, conversations } = w.services;
+    const ask = async (text: string, settings: Parameters<typeof chat.send>[2]) => {
+      const started = chat.send(null, text, settings);
+      return { id: started.conversation.id, end: await finished(w, started.requestId) };
+    };
+    const elsewhere = await ask('Hello', { agent: { agentId: 'ELSEWHERE1', aliasId: 'ELSLIVE001', name: 'Travel desk', sessionId: 'e-1' } });
+    expect(elsewhere.end).toMatchObject({ error: { code: 'agent-not-available', message: `There's no agent ELSEWHERE1 in ${w.sandbox.region}.`, action: expect.stringContaining('another Region') } });
+    const noAlias = await ask('Hello', { agent: { agentId: SANDBOX_AGENTS.orders.agentId, aliasId: 'NOSUCHALIA', name: 'Order desk', sessionId: 'e-2' } });
+    expect(noAlias.end).toMatchObject({ error: { code: 'agent-not-available', message: '“Order desk” has no alias NOSUCHALIA.'.replace(/^/, 'The agent ') } });
+
+    w.sandbox.faults.agents.denied.add('bedrock:InvokeAgent');
+    const denied = await ask('Where is order 2051?', { agent: agentOf('orders') });
+    expect(denied.end).toMatchObject({
+      error: {
+        code: 'agent-access-denied',
+        message: "You aren't allowed to talk to the agent “Order desk”: your AWS role lacks bedrock:InvokeAgent.",
+        action: 'Ask IT to grant your role bedrock:InvokeAgent on the agent alias ORDERDESK1/ORDLIVE001.',
+      },
+    });
+    w.sandbox.faults.agents.denied.clear();
+    w.sandbox.faults.agents.denied.add('bedrock:Retrieve');
+    const noRetrieve = await ask('How much leave can I carry over?', { knowledgeBase: handbook, modelId: SANDBOX_MODELS.writer });
+    expect(noRetrieve.end).toMatchObject({
+      error: {
+        code: 'agent-access-denied',
+        message: "You aren't allowed to ask the knowledge base “Employee handbook”: your AWS role lacks bedrock:Retrieve.",
+        action: 'Ask IT to grant your role bedrock:Retrieve on the knowledge base KBHANDBOOK.',
+      },
+    });
+    expect(conversations.get(noRetrieve.id).messages.map((m) => m.status)).toEqual(['complete', 'interrupted']);
+    w.sandbox.faults.agents.denied.clear();
+    // The model that writes the answer is refused after the passages are found: an error in the stream.
+    w.sandbox.faults.agents.denied.add('bedrock:InvokeModel');
+    const noModel = await ask('How much leave can I carry over?', { knowledgeBase: handbook, modelId: SANDBOX_MODELS.writer });
+    expect(noModel.end).toMatchObject({
+      error: { code: 'model-access-denied', message: "You aren't allowed to use the model that writes this knowledge base's answers.", details: expect.stringContaining('bedrock:InvokeModel') },
+    });
+    w.sandbox.faults.agents.denied.clear();
+
+    // The agent waits for a confirmation; its session ends before the person approves.
+    const cancel = await ask('Please cancel order 2051', { agent: agentOf('cancel', 'c-expired') });
+    const waiting = last(w, cancel.id);
+    expect(waiting.agent?.action?.kind).toBe('confirm');
+    w.sandbox.faults.agents.expireSessions();
+    const approve = chat.answerAction(cancel.id, waiting.id, { kind: 'confirm', confirmed: true });
+    expect(await finished(w, approve.requestId)).toMatchObject({
+      error: {
+        code: 'agent-session-expired',
+        message: "The session with the agent “Cancellations” has ended on the agent's side, so it can't take up where it left off.",
+        action: 'Press New session and ask again.',
+      },
+    });
   });
 
   it('a journey with an agent whose actions need the person: approve, ask again in the session, deny, move on, and the timeline says each', async () => {
@@ -272,7 +411,7 @@ describe('conversations with Bedrock Agents', () => {
     const draft = chat.send(null, 'Hello', { agent: { agentId: UNDEPLOYED_ALIAS.agentId, aliasId: UNDEPLOYED_ALIAS.aliasId, name: 'Draft librarian', sessionId: 'd-1' } });
     expect(await finished(w, draft.requestId)).toMatchObject({
       type: 'failed',
-      error: { code: 'agent-not-available', message: `The agent “Draft librarian” (alias ${UNDEPLOYED_ALIAS.aliasId}) isn't available in ${w.sandbox.region}.` },
+      error: { code: 'agent-not-available', message: `The alias ${UNDEPLOYED_ALIAS.aliasId} of the agent “Draft librarian” isn't deployed (its status is FAILED).` },
     });
   });
 });

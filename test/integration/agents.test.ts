@@ -14,7 +14,7 @@ import { SANDBOX_AGENTS, SANDBOX_KNOWLEDGE_BASES, startSandbox, UNDEPLOYED_ALIAS
 let sandbox: Sandbox;
 let clients: AwsClients;
 let agents: AgentService;
-const settings = () => ({ ...DEFAULT_SETTINGS, region: sandbox.region, bedrockAgentRuntimeEndpoint: sandbox.endpoints.bedrockAgentRuntime });
+const settings = () => ({ ...DEFAULT_SETTINGS, region: sandbox.region, bedrockAgentRuntimeEndpoint: sandbox.endpoints.bedrockAgentRuntime, bedrockAgentEndpoint: sandbox.endpoints.bedrockAgent });
 
 beforeAll(async () => {
   sandbox = await startSandbox();
@@ -112,7 +112,11 @@ describe('agent turns', () => {
   it('an alias that is not deployed, and a Bedrock API key, are said in words', async () => {
     await expect(
       agents.turn({ agentId: UNDEPLOYED_ALIAS.agentId, aliasId: UNDEPLOYED_ALIAS.aliasId, name: 'Handbook librarian' }, 's-1', { kind: 'ask', text: 'hi' }, () => {}),
-    ).rejects.toMatchObject({ code: 'agent-not-available', message: `The agent “Handbook librarian” (alias ${UNDEPLOYED_ALIAS.aliasId}) isn't available in us-east-1.` });
+    ).rejects.toMatchObject({
+      code: 'agent-not-available',
+      message: `The alias ${UNDEPLOYED_ALIAS.aliasId} of the agent “Handbook librarian” isn't deployed (its status is FAILED).`,
+      action: "Ask whoever looks after the agent to deploy a version to this alias, or pick one of the agent's deployed aliases.",
+    });
     const withKey = new AgentService({ clients, settings, auth: () => ({ kind: 'bearer', token: sandbox.apiKeys.longTerm() }) });
     await expect(withKey.turn(target('librarian'), 's-2', { kind: 'ask', text: 'hi' }, () => {})).rejects.toMatchObject({ code: 'agent-access-denied' });
     expect(sandbox.agents.requests().filter((request) => request.sessionId === 's-2')).toEqual([]);

@@ -14,7 +14,9 @@
 import { randomUUID } from 'node:crypto';
 import { checkSignature, readBody, sendAwsError, startDualServer, streamFrame, type AnyRequest, type AnyResponse } from './aws-rest.js';
 import { AGENT_VERSION, handbookPassages, SANDBOX_AGENTS, SANDBOX_KNOWLEDGE_BASES, UNDEPLOYED_ALIAS, type SandboxAgent } from './bedrock-agents.js';
+import { refuseByFaults, type AgentFaultState } from './agent-faults.js';
 import type { CredentialsRegistry } from './credentials-registry.js';
+import { ACCOUNT_ID } from './constants.js';
 import type { Stats } from './http-util.js';
 
 export interface BedrockAgentRuntimeOptions {
@@ -25,6 +27,10 @@ export interface BedrockAgentRuntimeOptions {
   log: boolean;
   /** The pause between frames, ms, as the agent works (default 2). */
   stepDelayMs?: number;
+  /** faults.agents: denied IAM actions, throttling, expired sessions. */
+  faults?: AgentFaultState;
+  /** The endpoint's other operations (knowledge-base-runtime.ts): true when it answered the request. */
+  otherRoutes?: (req: AnyRequest, res: AnyResponse, body: Buffer) => Promise<boolean>;
 }
 
 export interface BedrockAgentRuntimeServer {
@@ -278,9 +284,16 @@ export async function startBedrockAgentRuntime(options: BedrockAgentRuntimeOptio
   const { stats } = options;
   const sessions = new Map<string, Session>();
   const received: AgentRequest[] = [];
+  // Sessions expired by faults.agents.expireSessions(): their context is gone, and so is any action waiting in them.
+  const expired = new Set<string>();
+  options.faults?.onExpire(() => {
+    for (const key of sessions.keys()) expired.add(key);
+    sessions.clear();
+  });
 
   const handle = async (req: AnyRequest, res: AnyResponse): Promise<void> => {
     const body = await readBody(req);
+    if (await options.otherRoutes?.(req, res, body)) return;
     const route = ROUTE.exec((req.url ?? '').split('?')[0] ?? '');
     const signature = await checkSignature(req, res, body, options.registry, 'bedrock', options.region);
     if (!signature.ok) return stats.inc(`bedrock-agent-runtime:InvokeAgent:${signature.name}`);
@@ -297,6 +310,10 @@ export async function startBedrockAgentRuntime(options: BedrockAgentRuntimeOptio
       return refuse(400, 'SerializationException', 'Unable to parse the request body.');
     }
     received.push(request);
+    const denied = refuseByFaults(options.faults, req, res, options.registry, [
+      ['bedrock:InvokeAgent', `arn:aws:bedrock:${options.region}:${ACCOUNT_ID}:agent-alias/${agentId}/${agentAliasId}`],
+    ]);
+    if (denied) return stats.inc(`bedrock-agent-runtime:InvokeAgent:${denied}`);
     if (!ID.test(agentId) || !(ID.test(agentAliasId) || agentAliasId === 'TSTALIASID') || !SESSION_ID.test(sessionId)) {
       return refuse(400, 'ValidationException', '1 validation error detected: agentId, agentAliasId or sessionId does not satisfy its constraint.');
     }
@@ -312,6 +329,11 @@ export async function startBedrockAgentRuntime(options: BedrockAgentRuntimeOptio
 
     const agent = entry[0] as SandboxAgent;
     const key = `${agentId}/${agentAliasId}/${sessionId}`;
+    // An expired session cannot take an action's result; a new question in it starts afresh.
+    if (expired.has(key) && results?.length) {
+      return refuse(400, 'ValidationException', `Session ${sessionId} has expired or was ended. Start a new session to continue the conversation.`);
+    }
+    expired.delete(key);
     const session = sessions.get(key) ?? { questions: [] };
     sessions.set(key, session);
     const steps = script(agent, request, session);

@@ -23,6 +23,8 @@ import type { JSONWebKeySet } from 'jose';
 import { BedrockApiKeys } from './bedrock-api-keys.js';
 import { startBedrockAgent } from './bedrock-agent.js';
 import { startBedrockAgentRuntime, type AgentRequest } from './bedrock-agent-runtime.js';
+import { AgentFaultState } from './agent-faults.js';
+import { knowledgeBaseRuntime, type KnowledgeBaseRequest } from './knowledge-base-runtime.js';
 import { CredentialsRegistry } from './credentials-registry.js';
 import { INSTANCE_ROLE, startInstanceMetadata, TASK_ROLE } from './instance-metadata.js';
 import { Stats } from './http-util.js';
@@ -34,6 +36,8 @@ import { startSts } from './sts.js';
 export type { SandboxUser } from './constants.js';
 export { SANDBOX_AGENTS, SANDBOX_KNOWLEDGE_BASES, UNDEPLOYED_ALIAS } from './bedrock-agents.js';
 export type { AgentRequest } from './bedrock-agent-runtime.js';
+export { KNOWLEDGE_BASE_BLOCKED_ANSWER, KNOWLEDGE_BASE_NO_ANSWER, knowledgeBasePassages } from './knowledge-base-runtime.js';
+export type { KnowledgeBaseMatch, KnowledgeBasePassage, KnowledgeBaseRequest } from './knowledge-base-runtime.js';
 export { SANDBOX_MODELS } from './bedrock-models.js';
 export type { BedrockPace, ReceivedRequest } from './bedrock-runtime.js';
 export { OTHER_CLIENT_ID, ssoRoleArn } from './constants.js';
@@ -122,6 +126,11 @@ export interface Sandbox {
   };
   /** Bedrock Agents (SANDBOX_AGENTS, SANDBOX_KNOWLEDGE_BASES): every InvokeAgent request received, oldest first. */
   agents: { requests(): AgentRequest[] };
+  /**
+   * Knowledge bases on the Agent Runtime endpoint (RetrieveAndGenerateStream, RetrieveAndGenerate,
+   * Retrieve; answers from knowledgeBasePassages()): every request received, oldest first, even refused ones.
+   */
+  knowledgeBases: { requests(): KnowledgeBaseRequest[] };
   /** People who can sign in (ada, grace); the same people and passwords at IAM Identity Center. */
   users: SandboxUser[];
   /** IAM Identity Center: SSO OIDC (with its sign-in pages) and the AWS access portal. */
@@ -198,6 +207,32 @@ export interface Sandbox {
     ssoIssuesRefreshTokens: boolean;
     /** Bedrock Runtime faults: throttling, a stream error or a cut connection part-way, a slow first token. */
     bedrock: BedrockRuntimeFaults;
+    /** Bedrock Agents and knowledge bases (the Agent Runtime and the Agent control plane). */
+    agents: {
+      /**
+       * IAM actions the caller is refused (add and delete as needed): 403 AccessDeniedException
+       * "User: <caller ARN> is not authorized to perform: <action> on resource: <ARN> because no
+       * identity-based policy allows the <action> action", the caller as STS names it
+       * (arn:aws:iam::123456789012:user/<name> or arn:aws:sts::123456789012:assumed-role/<role>/<session>).
+       * 'bedrock:InvokeAgent' (on agent-alias/<agentId>/<aliasId>); 'bedrock:RetrieveAndGenerate' (no
+       * resource: "… perform: bedrock:RetrieveAndGenerate because …") and 'bedrock:Retrieve' (on
+       * knowledge-base/<id>), both needed by RetrieveAndGenerate[Stream]; 'bedrock:InvokeModel' (on the
+       * foundation-model or inference-profile ARN: for RetrieveAndGenerateStream an accessDeniedException
+       * frame in the stream, for RetrieveAndGenerate a 403); 'bedrock:ListAgents', 'bedrock:ListKnowledgeBases'
+       * (no resource), 'bedrock:GetAgent', 'bedrock:ListAgentAliases' (on agent/<agentId>),
+       * 'bedrock:GetAgentAlias' (on agent-alias/…), 'bedrock:GetKnowledgeBase' (on knowledge-base/<id>).
+       */
+      denied: Set<string>;
+      /** The next `throttleNext` calls to either agents endpoint are refused with 429 ThrottlingException before any stream starts; counts down to 0. */
+      throttleNext: number;
+      /**
+       * Every agent session and knowledge-base session used so far expires now: InvokeAgent answering a
+       * pending action (sessionState.returnControlInvocationResults) in one is a 400 ValidationException,
+       * a new inputText in one starts the session afresh (no earlier context); RetrieveAndGenerate[Stream]
+       * with an expired sessionId is a 400 ValidationException, as for an id never issued.
+       */
+      expireSessions(): void;
+    };
   };
   /**
    * Counts of handled operations. Successes count under the operation
@@ -299,8 +334,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       issuesRefreshTokens: () => ssoIssuesRefreshTokens,
     });
     closers.push(identityCenter.close);
-    const agents = await startBedrockAgent({ port: options.ports?.bedrockAgent ?? 0, region: REGION, registry, stats, log });
+    const agentFaults = new AgentFaultState();
+    const agents = await startBedrockAgent({ port: options.ports?.bedrockAgent ?? 0, region: REGION, registry, stats, log, faults: agentFaults });
     closers.push(agents.close);
+    const knowledgeBases = knowledgeBaseRuntime({ region: REGION, registry, stats, faults: agentFaults, stepDelayMs: options.agents?.stepDelayMs });
     const agentRuntime = await startBedrockAgentRuntime({
       port: options.ports?.bedrockAgentRuntime ?? 0,
       region: REGION,
@@ -308,6 +345,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       stats,
       log,
       stepDelayMs: options.agents?.stepDelayMs,
+      faults: agentFaults,
+      otherRoutes: (req, res, body) => knowledgeBases.handle(req, res, body),
     });
     closers.push(agentRuntime.close);
     const instanceMetadata = await startInstanceMetadata({ registry, stats, log, credentialsTtlSeconds: options.credentialsTtlSeconds ?? 3600 });
@@ -336,6 +375,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...(network ? { network } : {}),
       bedrock: { setPace: (pace) => runtime.setPace(pace), requests: () => runtime.requests() },
       agents: { requests: () => agentRuntime.requests() },
+      knowledgeBases: { requests: () => knowledgeBases.requests() },
       users,
       identityCenter: {
         startUrl: SSO_START_URL,
@@ -383,6 +423,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           ssoIssuesRefreshTokens = value;
         },
         bedrock: runtime.faults,
+        agents: agentFaults,
       },
       stats: () => stats.snapshot(),
       env: () => ({
