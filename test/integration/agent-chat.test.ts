@@ -169,6 +169,19 @@ describe('conversations with Bedrock Agents', () => {
     expect(chatSchemas.updateConversationSettings.safeParse({ id, settings: { knowledgeBase: handbook, agent: agentOf('orders') } }).success).toBe(false);
   });
 
+  it("a knowledge base's session that arrives after the person moved the conversation on is not kept", async () => {
+    const w = await world({ agents: { stepDelayMs: 30 } });
+    await signIn(w);
+    const { chat, conversations } = w.services;
+    const started = chat.send(null, 'How many days of annual leave can I carry over?', { knowledgeBase: handbook, modelId: SANDBOX_MODELS.writer });
+    const id = started.conversation.id;
+    await expect.poll(() => w.events.some((e) => e.requestId === started.requestId && e.type === 'text'), { timeout: 10_000 }).toBe(true);
+    const wiki = { knowledgeBaseId: SANDBOX_KNOWLEDGE_BASES.engineering.knowledgeBaseId, name: SANDBOX_KNOWLEDGE_BASES.engineering.name };
+    await w.services.handlers['conversations:update-settings']({ id, settings: { knowledgeBase: wiki } });
+    await finished(w, started.requestId);
+    expect(conversations.get(id).settings.knowledgeBase).toEqual(wiki);
+  });
+
   it('errors in words with the fix: no such agent in the Region, missing permissions, a session that ended on the agent side', async () => {
     const w = await world();
     await signIn(w);

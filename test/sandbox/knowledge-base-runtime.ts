@@ -200,13 +200,16 @@ export function knowledgeBaseRuntime(options: KnowledgeBaseRuntimeOptions): Know
       received.push({ operation, knowledgeBaseId, ...(text !== undefined ? { text } : {}), body: structuredClone(body) });
       if (!KB_ID.test(knowledgeBaseId)) return refuse(400, 'ValidationException', constraint(knowledgeBaseId, 'knowledgeBaseId', 'Member must satisfy regular expression pattern: ^[0-9a-zA-Z]+$'));
       if (text === undefined) return refuse(400, 'ValidationException', constraint(undefined, 'retrievalQuery.text', 'Member must not be null'));
+      const limit = numberOfResults(body.retrievalConfiguration);
+      if (typeof limit === 'string') {
+        return refuse(400, 'ValidationException', constraint(requestedResults(body.retrievalConfiguration), 'retrievalConfiguration.vectorSearchConfiguration.numberOfResults', limit));
+      }
       const refused = refuseByFaults(faults, req, res, registry, [['bedrock:Retrieve', kbArn(knowledgeBaseId)]]);
       if (refused) {
         stats.inc(`${key}:${refused}`);
         return true;
       }
       if (!PASSAGES[knowledgeBaseId]) return refuse(404, 'ResourceNotFoundException', `Knowledge Base with id ${knowledgeBaseId} does not exist`);
-      const limit = numberOfResults(body.retrievalConfiguration);
       const results = knowledgeBasePassages(knowledgeBaseId, text, limit).map((match, index) => ({ ...match.passage, score: Number((0.82 - index * 0.07).toFixed(2)) }));
       stats.inc(key);
       sendJson(res, { retrievalResults: results });
@@ -238,8 +241,12 @@ export function knowledgeBaseRuntime(options: KnowledgeBaseRuntimeOptions): Know
       return refuse(400, 'ValidationException', constraint(sessionId, 'sessionId', 'Member must satisfy regular expression pattern: ^[0-9a-zA-Z._:-]+$'));
     }
     if (!configuration) return refuse(400, 'ValidationException', constraint(undefined, 'retrieveAndGenerateConfiguration', 'Member must not be null'));
-    if (configuration.type !== 'KNOWLEDGE_BASE') {
-      return refuse(400, 'ValidationException', constraint(configuration.type, 'retrieveAndGenerateConfiguration.type', 'Member must satisfy enum value set: [KNOWLEDGE_BASE]'));
+    if (configuration.type !== 'KNOWLEDGE_BASE' && configuration.type !== 'EXTERNAL_SOURCES') {
+      return refuse(400, 'ValidationException', constraint(configuration.type, 'retrieveAndGenerateConfiguration.type', 'Member must satisfy enum value set: [KNOWLEDGE_BASE, EXTERNAL_SOURCES]'));
+    }
+    if (configuration.type === 'EXTERNAL_SOURCES') {
+      // A valid type the service has, but the sandbox answers from its knowledge bases only.
+      return refuse(400, 'ValidationException', 'The sandbox answers from knowledge bases only: retrieveAndGenerateConfiguration.type EXTERNAL_SOURCES is not emulated.');
     }
     if (!kb) return refuse(400, 'ValidationException', 'knowledgeBaseConfiguration must be provided when the type is KNOWLEDGE_BASE.');
     if (knowledgeBaseId === undefined || !KB_ID.test(knowledgeBaseId)) {
@@ -247,6 +254,10 @@ export function knowledgeBaseRuntime(options: KnowledgeBaseRuntimeOptions): Know
     }
     if (modelArn === undefined || !MODEL_ARN.test(modelArn)) {
       return refuse(400, 'ValidationException', constraint(modelArn, 'retrieveAndGenerateConfiguration.knowledgeBaseConfiguration.modelArn', `Member must satisfy regular expression pattern: ${MODEL_ARN.source}`));
+    }
+    const limit = numberOfResults(kb.retrievalConfiguration);
+    if (typeof limit === 'string') {
+      return refuse(400, 'ValidationException', constraint(requestedResults(kb.retrievalConfiguration), 'retrieveAndGenerateConfiguration.knowledgeBaseConfiguration.retrievalConfiguration.vectorSearchConfiguration.numberOfResults', limit));
     }
     const refused = refuseByFaults(faults, req, res, registry, [
       ['bedrock:RetrieveAndGenerate', undefined],
@@ -284,7 +295,7 @@ export function knowledgeBaseRuntime(options: KnowledgeBaseRuntimeOptions): Know
     state.questions.push(text);
     sessions.set(session, state);
     const guarded = kb.generationConfiguration?.guardrailConfiguration !== undefined && BLOCKED_TOPIC.test(text);
-    const matches = guarded ? [] : knowledgeBasePassages(knowledgeBaseId, text, numberOfResults(kb.retrievalConfiguration));
+    const matches = guarded ? [] : knowledgeBasePassages(knowledgeBaseId, text, limit);
     const answer = compose(matches);
     const answerText = guarded ? KNOWLEDGE_BASE_BLOCKED_ANSWER : matches.length ? answer.text : KNOWLEDGE_BASE_NO_ANSWER;
 
@@ -336,8 +347,20 @@ export function knowledgeBaseRuntime(options: KnowledgeBaseRuntimeOptions): Know
   return { handle, requests: () => received.map((request) => structuredClone(request)) };
 }
 
-/** retrievalConfiguration.vectorSearchConfiguration.numberOfResults, or the service's default of 5. */
-function numberOfResults(configuration: unknown): number {
-  const value = (configuration as { vectorSearchConfiguration?: { numberOfResults?: unknown } } | undefined)?.vectorSearchConfiguration?.numberOfResults;
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 100 ? value : 5;
+/**
+ * retrievalConfiguration.vectorSearchConfiguration.numberOfResults, or the service's default of 5;
+ * the constraint it fails when it is outside the model's 1..100.
+ */
+function numberOfResults(configuration: unknown): number | string {
+  const value = requestedResults(configuration);
+  if (value === undefined || value === null) return 5;
+  if (typeof value !== 'number' || !Number.isInteger(value)) return 'Member must be an integer';
+  if (value < 1) return 'Member must have value greater than or equal to 1';
+  if (value > 100) return 'Member must have value less than or equal to 100';
+  return value;
+}
+
+/** The numberOfResults a retrievalConfiguration asks for, as sent. */
+function requestedResults(configuration: unknown): unknown {
+  return (configuration as { vectorSearchConfiguration?: { numberOfResults?: unknown } } | undefined)?.vectorSearchConfiguration?.numberOfResults;
 }
