@@ -60,9 +60,9 @@ async function start(): Promise<void> {
     // The computer's proxy, as Chromium resolves it (system settings, PAC scripts, WPAD).
     resolveProxy: (url) => electronSession.defaultSession.resolveProxy(url),
   });
-  const { settings, session } = services;
-  // Timers sleep with the computer: on waking, credentials that came due meanwhile are renewed at once.
-  powerMonitor.on('resume', () => session.wake());
+  const { settings, wake } = services;
+  // Timers sleep with the computer: on waking, the credentials in use that came due meanwhile are renewed at once, whatever their source.
+  powerMonitor.on('resume', () => wake());
   hardenApp((url) => isAllowedExternalUrl(url, settings.trustedIssuer()));
 
   // The development server only when running from source; a packaged app always loads its own files.

@@ -87,6 +87,8 @@ export interface Services {
   preferences: Preferences;
   /** Resumes a saved sign-in; call once the transport is attached. */
   start(): Promise<void>;
+  /** After the computer slept (its timers with it): the source in use renews at once what came due. */
+  wake(): void;
   dispose(): void;
 }
 
@@ -426,6 +428,7 @@ export function createServices(platform: Platform): Services {
       chat.denyPendingActions('closed');
       await accounts.start();
     },
+    wake: () => accounts.session.wake(),
     dispose: () => {
       chat.dispose();
       accounts.dispose();

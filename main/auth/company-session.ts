@@ -168,9 +168,15 @@ export class CompanySession extends SourceSession<CompanyActive> {
       },
       onRenewed: () => this.renewed(credentials),
     });
-    await step(credentials.get(), 'aws');
-    const identity = await this.fetchIdentity(settings, credentials);
-    this.activate(generation, { oidc, settings, credentials, identity, user: credentials.user });
+    try {
+      await step(credentials.get(), 'aws');
+      const identity = await this.fetchIdentity(settings, credentials);
+      this.activate(generation, { oidc, settings, credentials, identity, user: credentials.user });
+    } catch (err) {
+      // An attempt that failed or was given up: its credentials are dropped, and what they fetch late is not kept.
+      credentials.forget();
+      throw err;
+    }
     this.save(settings, tokens);
   }
 

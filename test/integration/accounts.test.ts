@@ -29,7 +29,10 @@ interface World {
 }
 
 const cleanups: Array<() => Promise<void> | void> = [];
+/** How far a test has moved the services' clock past the real one (a computer that slept). */
+let slept = 0;
 afterEach(async () => {
+  slept = 0;
   while (cleanups.length) await cleanups.pop()!();
 });
 
@@ -91,7 +94,7 @@ async function world(
     keychainKey: key,
     home,
     policyPaths,
-    timing: { signInTimeoutMs: 10_000, mfaTimeoutMs: 10_000 },
+    timing: { signInTimeoutMs: 10_000, mfaTimeoutMs: 10_000, now: () => Date.now() + slept },
   });
   const services = createServices(platform);
   const statuses: SessionStatus[] = [];
@@ -186,6 +189,19 @@ describe('AWS profiles as the source', () => {
     expect(status.user.name).toBe('Admin');
     expect(status.expiresAt).toBeGreaterThan(Date.now() + 50 * 60_000);
     expect(w.sandbox.stats()['sts:AssumeRole']).toBe(1);
+  });
+
+  it('on waking from sleep, the profile in use renews at once the role that came due while the computer slept', async () => {
+    const w = await world();
+    await useProfile(w, 'admin');
+    await ready(w);
+    expect(w.sandbox.stats()['sts:AssumeRole']).toBe(1);
+    // The role's hour-long credentials are renewed five minutes before they end; the computer slept through that.
+    slept = 57 * 60_000;
+    w.services.wake();
+    await expect.poll(() => w.sandbox.stats()['sts:AssumeRole'], { timeout: 5_000 }).toBe(2);
+    const renewed = await until(w, (status) => status.state === 'ready' && status.expiresAt !== null && status.expiresAt > Date.now() + slept);
+    expect(renewed).toMatchObject({ source: { kind: 'profile', profile: 'admin' }, identity: { arn: expect.stringMatching(/assumed-role\/Admin\//) } });
   });
 
   it('asks for the MFA code in the window: a wrong code is refused in words, the right one signs in', async () => {
