@@ -5,6 +5,7 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { AccountsStore, AccountsStoreState } from './accounts/accounts-store';
+import type { AgentDirectoryState, AgentDirectoryStore } from './agents/directory-store';
 import type { ChatStore, ChatStoreState } from './chat/chat-store';
 import type { ConversationsStore, ConversationsStoreState } from './chat/conversations-store';
 import type { ModelsStore, ModelsStoreState } from './chat/models-store';
@@ -20,6 +21,8 @@ export interface AppStores {
   conversations: ConversationsStore;
   chat: ChatStore;
   models: ModelsStore;
+  /** The agents and knowledge bases to pick from. */
+  agents: AgentDirectoryStore;
 }
 
 const StoresContext = createContext<AppStores | null>(null);
@@ -68,4 +71,9 @@ export function useConversations<T>(selector: (state: ConversationsStoreState) =
 /** Reads from the models store; re-renders when the selected value changes. */
 export function useModels<T>(selector: (state: ModelsStoreState) => T): T {
   return useStore(useStores().models, selector);
+}
+
+/** Reads from the agent directory store; re-renders when the selected value changes. */
+export function useAgentDirectory<T>(selector: (state: AgentDirectoryState) => T): T {
+  return useStore(useStores().agents, selector);
 }

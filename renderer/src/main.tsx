@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { StoresProvider, type AppStores } from './app-stores';
 import { createAccountsStore } from './accounts/accounts-store';
+import { createAgentDirectoryStore } from './agents/directory-store';
 import { createChatStore } from './chat/chat-store';
 import { createConversationsStore } from './chat/conversations-store';
 import { createModelsStore } from './chat/models-store';
@@ -28,6 +29,7 @@ if ('strata' in window) {
     conversations,
     models,
     chat: createChatStore(window.strata, { conversations, models }),
+    agents: createAgentDirectoryStore(window.strata),
   };
   createRoot(container).render(
     <StrictMode>

@@ -16,7 +16,7 @@ import {
 import { decisionWords, stepMeta, traceToggleText } from '../../renderer/src/agents/agent-words';
 import { ActionCardView, EMPTY_RESULT_PROBLEM, type ActionCardViewProps } from '../../renderer/src/agents/ActionCard';
 import { AgentReply } from '../../renderer/src/agents/AgentReply';
-import { AgentFormView } from '../../renderer/src/agents/AgentTarget';
+import { AgentFormView, type AgentFormViewProps } from '../../renderer/src/agents/AgentTarget';
 import { CitationContext, type CitationTarget } from '../../renderer/src/agents/CitationRefs';
 import { citationMarks, CitedText, markText, splitMarks, stripMarks } from '../../renderer/src/agents/citations';
 import { TraceTimeline, TraceTimelineView } from '../../renderer/src/agents/TraceTimeline';
@@ -454,17 +454,33 @@ describe('agent form', () => {
     expect(Object.keys(checked.problems).sort()).toEqual([...new Set(schema.error.issues.map((i) => String(i.path[0])))].sort());
   });
 
+  /** The target form's props, on the agent with `draft`'s fields, the directory not yet asked for. */
+  const formProps = (over: Partial<AgentFormViewProps> = {}): AgentFormViewProps => ({
+    id: 'af',
+    current: { modelId: 'writer' },
+    draft: { kind: 'agent', knowledgeBaseId: '', knowledgeBaseName: '', modelId: 'writer', ...draft() },
+    problems: {},
+    saving: false,
+    directory: null,
+    loading: false,
+    error: null,
+    onKind: ignore,
+    onChange: ignore,
+    onPick: ignore,
+    onRefresh: ignore,
+    onSubmit: ignore,
+    onCancel: ignore,
+    modelPicker: null,
+    ...over,
+  });
+
   it('says each problem beside its field, and marks the box', () => {
     const markup = renderToStaticMarkup(
       <AgentFormView
-        id="af"
-        current={undefined}
-        draft={draft({ agentId: 'bad', aliasId: '' })}
-        problems={{ agentId: AGENT_ID_PROBLEM, aliasId: ALIAS_ID_PROBLEM }}
-        saving={false}
-        onChange={ignore}
-        onSubmit={ignore}
-        onCancel={ignore}
+        {...formProps({
+          draft: { kind: 'agent', knowledgeBaseId: '', knowledgeBaseName: '', modelId: 'writer', ...draft({ agentId: 'bad', aliasId: '' }) },
+          problems: { agentId: AGENT_ID_PROBLEM, aliasId: ALIAS_ID_PROBLEM },
+        })}
       />,
     );
     expect(markup).toMatch(/<input[^>]*id="af-agentId"[^>]*aria-invalid="true"[^>]*aria-describedby="af-agentId-problem af-agentId-hint"[^>]*data-testid="agent-id-input"/);
@@ -472,18 +488,23 @@ describe('agent form', () => {
     expect(markup).toContain(`<p id="af-aliasId-problem" class="field-error" data-testid="agent-alias-problem">${ALIAS_ID_PROBLEM.replace("'", '&#x27;')}</p>`);
     expect(markup).toMatch(/<input[^>]*id="af-name"[^>]*aria-invalid="false"/);
     expect(markup).toMatch(/<label for="af-name">Name you know it by \(optional\)<\/label>/);
-    // No agent yet: no way back to a model, and saving says what it does.
-    expect(markup).not.toContain('agent-use-model');
+    // No agent yet: saving says what it does.
     expect(visibleText(markup)).toContain('Talk to this agent');
   });
 
-  it('offers the way back to a model once an agent is chosen', () => {
-    const onUseModel = vi.fn();
-    const current = { agentId: 'LIBRARIAN1', aliasId: 'LIBLIVE001', name: 'Librarian', sessionId: 's1' };
-    const view = AgentFormView({ id: 'af', current, draft: draft(), problems: {}, saving: false, onChange: ignore, onSubmit: ignore, onCancel: ignore, onUseModel });
-    (find(view, 'agent-use-model').props.onClick as () => void)();
-    expect(onUseModel).toHaveBeenCalledOnce();
+  it('goes back to a model by choosing "A model" as who answers', () => {
+    const onKind = vi.fn();
+    const current = { modelId: 'writer', agent: { agentId: 'LIBRARIAN1', aliasId: 'LIBLIVE001', name: 'Librarian', sessionId: 's1' } };
+    const view = AgentFormView(formProps({ current, onKind }));
+    (find(view, 'target-kind-model').props.onChange as () => void)();
+    expect(onKind).toHaveBeenCalledWith('model');
     expect(find(view, 'agent-save').props.type).toBe('submit');
+    const onModel = renderToStaticMarkup(
+      <AgentFormView {...formProps({ current, draft: { ...formProps().draft, kind: 'model' }, modelPicker: <span data-testid="picker-slot" /> })} />,
+    );
+    expect(visibleText(onModel)).toContain('Talk to this model');
+    expect(onModel).toContain('data-testid="picker-slot"');
+    expect(onModel).not.toContain('agent-id-input');
   });
 
   it('takes main\'s words for a field it refused', () => {

@@ -79,11 +79,11 @@ export function SourcePanel({ id, number, source, onClose, onLink }: SourcePanel
           {source.passage ? (
             <blockquote className="source-panel__passage">{source.passage}</blockquote>
           ) : (
-            <p className="muted">The agent gave no passage for this source.</p>
+            <p className="muted">No passage came with this source.</p>
           )}
         </>
       ) : (
-        <p className="muted">The agent didn't say where this comes from.</p>
+        <p className="muted">The answer doesn't say where this comes from.</p>
       )}
     </section>
   );

@@ -4,7 +4,7 @@ import { useChat, useConversations, useModels, useSession, useStores } from '../
 import { ErrorNotice } from '../shared/ErrorNotice';
 import { shortcuts } from '../shared/shortcuts';
 import { useShortcut } from '../shared/use-shortcut';
-import type { AgentConversation, Conversation, ConversationSettingsPatch } from '../../../preload/contract';
+import type { AgentConversation, Conversation, ConversationSettingsPatch, KnowledgeBaseConversation } from '../../../preload/contract';
 import { AgentForm, TargetControls, useAgentFormToggle } from '../agents/AgentTarget';
 import { isBusy } from './chat-store';
 import { NEW_CONVERSATION } from './conversations-store';
@@ -51,9 +51,25 @@ function NoModels({ region, onUseAgent }: { region: string; onUseAgent: () => vo
   );
 }
 
-/** What a new conversation is created with: the model chosen, and the agent, if one is. */
-function newConversationSettings(modelId: string, agent: AgentConversation | null): ConversationSettingsPatch {
-  return { ...(modelId ? { modelId } : {}), ...(agent ? { agent } : {}) };
+/** Whom a new conversation talks to besides the model: an agent, or a knowledge base the model answers from. */
+interface StartTarget {
+  agent?: AgentConversation;
+  knowledgeBase?: KnowledgeBaseConversation;
+}
+
+/** What a new conversation is created with: the model chosen, and the agent or knowledge base, if one is. */
+export function newConversationSettings(modelId: string, target: StartTarget): ConversationSettingsPatch {
+  return { ...(modelId ? { modelId } : {}), ...(target.agent ? { agent: target.agent } : {}), ...(target.knowledgeBase ? { knowledgeBase: target.knowledgeBase } : {}) };
+}
+
+/** The start screen's target after the form saved `patch`: setting one of agent and knowledge base drops the other, as main does. */
+export function applyTargetPatch(target: StartTarget, patch: ConversationSettingsPatch): StartTarget {
+  if (patch.agent) return { agent: patch.agent };
+  if (patch.knowledgeBase) return { knowledgeBase: patch.knowledgeBase };
+  return {
+    ...(patch.agent === null || !target.agent ? {} : { agent: target.agent }),
+    ...(patch.knowledgeBase === null || !target.knowledgeBase ? {} : { knowledgeBase: target.knowledgeBase }),
+  };
 }
 
 /**
@@ -64,12 +80,12 @@ function StartScreen() {
   const { chat, models } = useStores();
   const catalog = useModels((s) => s.catalog);
   const [chosen, setChosen] = useState<string | null>(null);
-  const [agent, setAgent] = useState<AgentConversation | null>(null);
+  const [target, setTarget] = useState<StartTarget>({});
   const agentForm = useAgentFormToggle();
   const model = chosen ?? defaultModelId(catalog);
-  const blocked = useSendBlocked(model, agent !== null);
+  const blocked = useSendBlocked(model, target.agent !== undefined);
   const busy = useChat((s) => isBusy(s, NEW_CONVERSATION));
-  if (catalog && catalogIsEmpty(catalog) && !agent && !agentForm.open) {
+  if (catalog && catalogIsEmpty(catalog) && !target.agent && !agentForm.open) {
     return <NoModels region={catalog.region} onUseAgent={() => agentForm.setOpen(true)} />;
   }
   return (
@@ -85,7 +101,8 @@ function StartScreen() {
             setChosen(id);
             void models.getState().choose(id);
           }}
-          agent={agent ?? undefined}
+          agent={target.agent}
+          knowledgeBase={target.knowledgeBase}
           formOpen={agentForm.open}
           formId={agentForm.formId}
           onToggleForm={agentForm.toggle}
@@ -95,19 +112,15 @@ function StartScreen() {
       {agentForm.open && (
         <AgentForm
           id={agentForm.formId}
-          current={agent ?? undefined}
-          onSave={async (next) => {
-            setAgent(next);
+          current={{ modelId: model, ...target }}
+          onSave={async (patch) => {
+            setTarget((was) => applyTargetPatch(was, patch));
+            if (patch.modelId && patch.modelId !== model) {
+              setChosen(patch.modelId);
+              void models.getState().choose(patch.modelId);
+            }
             return null;
           }}
-          onUseModel={
-            agent
-              ? async () => {
-                  setAgent(null);
-                  return true;
-                }
-              : undefined
-          }
           onClose={agentForm.close}
         />
       )}
@@ -115,7 +128,7 @@ function StartScreen() {
         draftKey={NEW_CONVERSATION}
         disabledReason={blocked}
         busy={busy}
-        onSend={(text) => chat.getState().send(text, newConversationSettings(model, agent))}
+        onSend={(text) => chat.getState().send(text, newConversationSettings(model, target))}
         onStop={() => void chat.getState().stop()}
       />
     </div>

@@ -1,9 +1,9 @@
 /** Above the messages: the title, whom it talks to (a model or a Bedrock Agent), the conversation's settings, export. */
 import { useId, useState, type FormEvent } from 'react';
-import type { AgentConversation, Conversation } from '../../../preload/contract';
+import type { Conversation, ConversationSettingsPatch } from '../../../preload/contract';
 import { LIMITS } from '../../../preload/limits';
-import { newSessionId, problemsFromError } from '../agents/agent-form';
 import { AgentForm, TargetControls, useAgentFormToggle } from '../agents/AgentTarget';
+import { targetProblemsFromError } from '../agents/target-form';
 import { useChat, useConversations, useStores } from '../app-stores';
 import { isBusy } from './chat-store';
 
@@ -86,6 +86,9 @@ function SettingsPanel({ id, conversation, onClose }: { id: string; conversation
   );
 }
 
+/** What the header says once a new session has started with the agent or knowledge base `name`. */
+export const sessionNoteText = (name: string) => `New session started: ${name} no longer remembers the messages above. They stay here for you.`;
+
 export function ConversationHeader({ conversation }: { conversation: Conversation }) {
   const { conversations, models } = useStores();
   const rename = useConversations((s) => s.rename);
@@ -97,24 +100,20 @@ export function ConversationHeader({ conversation }: { conversation: Conversatio
   const [settingsOpen, setSettingsOpen] = useState(false);
   const panelId = useId();
   const title = draft ?? conversation.title;
-  const agent = conversation.settings.agent;
+  const { agent, knowledgeBase, modelId } = conversation.settings;
+  // The agent or knowledge base answering, if one is: its name says who forgot what in a new session.
+  const targetName = agent?.name ?? knowledgeBase?.name;
   const agentForm = useAgentFormToggle();
   const busy = useChat((s) => isBusy(s, conversation.id));
-  // Said once a new session with the agent has started; gone when the agent changes.
-  const [sessionNote, setSessionNote] = useState<string | null>(null);
+  // Said once a new session has started (here or from an answer's error); gone when the agent or knowledge base changes.
+  const renewed = useConversations((s) => s.renewedSession?.conversationId === conversation.id);
 
-  const saveAgent = async (next: AgentConversation) => {
-    if (await conversations.getState().updateSettings({ agent: next })) {
-      if (next.sessionId !== agent?.sessionId) setSessionNote(null);
+  const saveTarget = async (patch: ConversationSettingsPatch) => {
+    if (await conversations.getState().updateSettings(patch)) {
+      if (patch.modelId && patch.modelId !== modelId) void models.getState().choose(patch.modelId);
       return null;
     }
-    return problemsFromError(conversations.getState().error);
-  };
-  const newSession = async () => {
-    if (!agent) return;
-    if (await conversations.getState().updateSettings({ agent: { ...agent, sessionId: newSessionId() } })) {
-      setSessionNote(`New session started: ${agent.name} no longer remembers the messages above. They stay here for you.`);
-    }
+    return targetProblemsFromError(conversations.getState().error);
   };
 
   const saveTitle = () => {
@@ -140,8 +139,8 @@ export function ConversationHeader({ conversation }: { conversation: Conversatio
             data-testid="conversation-title"
           />
         </h1>
-        {/* Instructions, temperature and length are the model's: an agent has its own. */}
-        {!agent && (
+        {/* Instructions, temperature and length are the model's alone: an agent has its own, and a knowledge base its prompt. */}
+        {!agent && !knowledgeBase && (
           <button
             type="button"
             className="button button--secondary"
@@ -171,11 +170,12 @@ export function ConversationHeader({ conversation }: { conversation: Conversatio
             void models.getState().choose(modelId);
           }}
           agent={agent}
+          knowledgeBase={knowledgeBase}
           formOpen={agentForm.open}
           formId={agentForm.formId}
           onToggleForm={agentForm.toggle}
           buttonRef={agentForm.buttonRef}
-          onNewSession={() => void newSession()}
+          onNewSession={() => void conversations.getState().newSession()}
           busy={busy}
         />
       </div>
@@ -187,21 +187,13 @@ export function ConversationHeader({ conversation }: { conversation: Conversatio
           </button>
         </p>
       )}
-      {agent && sessionNote && (
+      {targetName && renewed && (
         <p className="conversation-header__status" role="status" data-testid="agent-session-status">
-          {sessionNote}
+          {sessionNoteText(targetName)}
         </p>
       )}
-      {agentForm.open && (
-        <AgentForm
-          id={agentForm.formId}
-          current={agent}
-          onSave={saveAgent}
-          onUseModel={agent ? () => conversations.getState().updateSettings({ agent: null }) : undefined}
-          onClose={agentForm.close}
-        />
-      )}
-      {settingsOpen && !agent && <SettingsPanel id={panelId} conversation={conversation} onClose={() => setSettingsOpen(false)} />}
+      {agentForm.open && <AgentForm id={agentForm.formId} current={conversation.settings} onSave={saveTarget} onClose={agentForm.close} />}
+      {settingsOpen && !agent && !knowledgeBase && <SettingsPanel id={panelId} conversation={conversation} onClose={() => setSettingsOpen(false)} />}
     </header>
   );
 }

@@ -1,10 +1,10 @@
 /** The conversation's messages, the answer streaming into the last one, and what to do when one failed. */
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
-import type { ChatMessage } from '../../../preload/contract';
+import type { AppError, ChatMessage } from '../../../preload/contract';
 import { isWaiting } from '../agents/agent-answer';
 import { AgentReply } from '../agents/AgentReply';
-import { useChat, useModels, useStores } from '../app-stores';
+import { useChat, useConversations, useModels, useStores } from '../app-stores';
 import { CopyButton } from '../shared/CopyButton';
 import { ErrorExplanation } from '../shared/ErrorNotice';
 import { AlertIcon } from '../shared/icons';
@@ -28,9 +28,19 @@ function UserMessage({ message }: { message: ChatMessage }) {
   );
 }
 
-/** Why an answer stopped early: the error with its fix, or, quietly, that the person stopped it. */
-function Interruption({ message, busy }: { message: ChatMessage; busy: boolean }) {
-  const { chat } = useStores();
+export interface InterruptionViewProps {
+  message: ChatMessage;
+  busy: boolean;
+  onFix: (fix: NonNullable<AppError['fix']>) => void;
+  /**
+   * The agent's or knowledge base's session ended on AWS's side: "New session" starts one, as
+   * the header's does (`renewed`: it has, since). Absent where the answer cannot use it.
+   */
+  newSession?: { onStart: () => void; renewed: boolean };
+}
+
+/** Why an answer stopped early: the error with its fix (or a new session), or, quietly, that the person stopped it. */
+export function InterruptionView({ message, busy, onFix, newSession }: InterruptionViewProps) {
   const error = message.error;
   if (!error) {
     return (
@@ -49,17 +59,49 @@ function Interruption({ message, busy }: { message: ChatMessage; busy: boolean }
             <button
               type="button"
               className="button button--small button--primary"
-              onClick={() => void chat.getState().applyFix(fix)}
+              onClick={() => onFix(fix)}
               disabled={busy}
               data-testid="fix-button"
             >
               {fix.label}
             </button>
           )}
+          {newSession &&
+            (newSession.renewed ? (
+              <p className="message__renewed" data-testid="session-renewed">
+                New session started. Ask again, or choose Regenerate.
+              </p>
+            ) : (
+              <p className="message__error-actions">
+                <button
+                  type="button"
+                  className="button button--small button--primary"
+                  onClick={newSession.onStart}
+                  disabled={busy}
+                  title="Starts afresh: the earlier messages stay here, but no longer shape the answers."
+                  data-testid="error-new-session"
+                >
+                  New session
+                </button>
+              </p>
+            ))}
         </ErrorExplanation>
       </div>
     </div>
   );
+}
+
+/** The interruption of an answer, with the stores its buttons act on. */
+function Interruption({ message, busy, last }: { message: ChatMessage; busy: boolean; last: boolean }) {
+  const { chat, conversations } = useStores();
+  const onFix = useCallback((fix: NonNullable<AppError['fix']>) => void chat.getState().applyFix(fix), [chat]);
+  // Only the last answer offers it, and only while the conversation still has a session to start anew.
+  const canRenew = useConversations((s) => Boolean(s.open?.settings.agent ?? s.open?.settings.knowledgeBase));
+  // Started since this answer was asked for: a later answer that fails the same way offers it again.
+  const renewed = useConversations((s) => s.open !== null && s.renewedSession?.conversationId === s.open.id && s.renewedSession.at >= message.createdAt);
+  const onStart = useCallback(() => void conversations.getState().newSession(), [conversations]);
+  const newSession = message.error?.code === 'agent-session-expired' && last && canRenew ? { onStart, renewed } : undefined;
+  return <InterruptionView message={message} busy={busy} onFix={onFix} newSession={newSession} />;
 }
 
 interface AnswerProps {
@@ -80,7 +122,8 @@ function AnswerMessage({ message: saved, last, busy }: AnswerProps) {
   const stop = stopReasonText(message);
   const askedAs = answeredAsText(message);
   const agent = message.agent;
-  const answeredBy = agent ? agent.name : modelName;
+  // A knowledge base's answer names the knowledge base and the model that wrote it; an agent's, the agent.
+  const answeredBy = agent ? [agent.name, message.modelId ? modelName : null].filter(Boolean).join(' · ') : modelName;
 
   return (
     <article
@@ -109,7 +152,7 @@ function AnswerMessage({ message: saved, last, busy }: AnswerProps) {
           {streaming && !message.text && !message.reasoning && <p className="message__waiting">Waiting for the answer…</p>}
         </div>
       )}
-      {message.status === 'interrupted' && <Interruption message={message} busy={busy} />}
+      {message.status === 'interrupted' && <Interruption message={message} busy={busy} last={last} />}
       {!streaming && (
         <footer className="message__footer">
           <span className="message__meta" data-testid="message-usage" title={askedAs ?? undefined}>

@@ -9,9 +9,11 @@ interface ModelPickerProps {
   value: string;
   onChange: (modelId: string) => void;
   disabled?: boolean;
+  /** What the picker is called beside it; "Model" unless it says more (the model that writes a knowledge base's answer). */
+  label?: string;
 }
 
-export function ModelPicker({ value, onChange, disabled }: ModelPickerProps) {
+export function ModelPicker({ value, onChange, disabled, label = 'Model' }: ModelPickerProps) {
   const catalog = useModels((s) => s.catalog);
   const loading = useModels((s) => s.loading);
   const error = useModels((s) => s.error);
@@ -39,7 +41,7 @@ export function ModelPicker({ value, onChange, disabled }: ModelPickerProps) {
   return (
     <div className="model-picker">
       <label htmlFor={id} className="model-picker__label">
-        Model
+        {label}
       </label>
       <select
         id={id}

@@ -17,6 +17,7 @@ import type {
   StrataApi,
 } from '../../../preload/contract';
 import { isWaiting, reuseUnchanged } from '../agents/agent-answer';
+import { newSessionPatch } from '../agents/target-form';
 import { latestWins } from '../shared/latest';
 
 /** The part of `window.strata` the conversations need; tests pass a fake. */
@@ -47,6 +48,8 @@ export interface ConversationsStoreState {
   error: AppError | null;
   /** Where the last export was saved, for "Show in folder". */
   exported: { conversationId: string; path: string } | null;
+  /** The conversation whose agent or knowledge-base session the person started anew, and when; null once it is old news. */
+  renewedSession: { conversationId: string; at: number } | null;
 
   /** Follows main's list changes and loads the list; returns the unsubscribe. */
   connect(): () => void;
@@ -64,6 +67,8 @@ export interface ConversationsStoreState {
   remove(id: string): Promise<boolean>;
   /** Changes the open conversation's settings. */
   updateSettings(patch: ConversationSettingsPatch): Promise<boolean>;
+  /** Starts the open conversation's session with its agent or knowledge base anew: it forgets the messages so far. */
+  newSession(): Promise<boolean>;
   exportOpen(): Promise<void>;
   showExport(): Promise<void>;
   /** Replaces the open conversation (and the copy kept for switching back), if it is `id`. */
@@ -91,6 +96,7 @@ const initial = {
   open: null,
   error: null,
   exported: null,
+  renewedSession: null,
 } satisfies Partial<ConversationsStoreState>;
 
 export function createConversationsStore(api: ConversationsApi): ConversationsStore {
@@ -186,7 +192,7 @@ export function createConversationsStore(api: ConversationsApi): ConversationsSt
       async select(id) {
         const latest = opening.begin();
         const shown = kept.get(id);
-        set({ selectedId: id, open: shown ?? null, error: null });
+        set({ selectedId: id, open: shown ?? null, error: null, renewedSession: null });
         const result = await api.conversations.get({ id });
         if (!latest()) return;
         if (result.ok) show(result.value);
@@ -195,7 +201,7 @@ export function createConversationsStore(api: ConversationsApi): ConversationsSt
 
       startNew() {
         opening.reset();
-        set({ selectedId: null, open: null, error: null });
+        set({ selectedId: null, open: null, error: null, renewedSession: null });
       },
 
       adoptNew(conversation) {
@@ -237,6 +243,16 @@ export function createConversationsStore(api: ConversationsApi): ConversationsSt
         // The messages here may be ahead of main's saved copy (an answer streaming in): keep them, but take what
         // main decided for an agent's action that was waiting (another agent or a new session denies it).
         get().patchOpen(open.id, (current) => ({ ...updated, messages: withDecisions(current.messages, updated.messages) }));
+        // Another agent or knowledge base (or none): a new session started with it is no news.
+        if ('agent' in patch || 'knowledgeBase' in patch) set({ renewedSession: null });
+        return true;
+      },
+
+      async newSession() {
+        const open = get().open;
+        const patch = open && newSessionPatch(open.settings);
+        if (!open || !patch || !(await get().updateSettings(patch))) return false;
+        set({ renewedSession: { conversationId: open.id, at: Date.now() } });
         return true;
       },
 

@@ -7,6 +7,7 @@
  */
 import type { SessionStatus } from '../../../preload/contract';
 import { sourceKey } from '../accounts/accounts-store';
+import type { AgentDirectoryStore } from '../agents/directory-store';
 import type { ChatStore } from '../chat/chat-store';
 import type { ConversationsStore } from '../chat/conversations-store';
 import type { ModelsStore } from '../chat/models-store';
@@ -17,6 +18,8 @@ export interface PersonStores {
   chat: ChatStore;
   conversations: ConversationsStore;
   models: ModelsStore;
+  /** The agents and knowledge bases listed for the person; absent where nothing lists them. */
+  agents?: AgentDirectoryStore;
 }
 
 /** Who a status is about: a subject, null for nobody, undefined when it does not say (signing in, ended). */
@@ -39,14 +42,16 @@ export function followPerson(stores: PersonStores): () => void {
     const next = personOf(status);
     const nextSource = sourceKey(status.source);
     if (source !== undefined && nextSource !== source) {
-      // The same person chose other credentials: their conversations stay open, the models are the new source's.
+      // The same person chose other credentials: their conversations stay open, the models (and agents) are the new source's.
       stores.models.getState().reset();
+      stores.agents?.getState().reset();
       person = next;
     } else if (next !== undefined) {
       if (person !== undefined && next !== person) {
         stores.chat.getState().reset();
         stores.conversations.getState().reset();
         stores.models.getState().reset();
+        stores.agents?.getState().reset();
       }
       person = next;
     }
