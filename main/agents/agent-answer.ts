@@ -113,7 +113,7 @@ export type AgentDecision = NonNullable<AgentAnswer['decision']>;
 /** What became of an action, in words, for the timeline and the export. */
 export function decisionWords(decision: AgentDecision): string {
   if (decision.kind === 'confirmed') return 'You approved it.';
-  if (decision.kind === 'answered') return `Strata answered: “${decision.text}”.`;
+  if (decision.kind === 'answered') return `You answered: “${decision.text}”.`;
   switch (decision.because) {
     case 'stopped':
       return 'Denied: you stopped the answer before choosing. It did not run.';
@@ -132,7 +132,7 @@ export function decisionWords(decision: AgentDecision): string {
 export function withDecision(agent: AgentAnswer, decision: AgentDecision): AgentAnswer {
   const action = agent.action;
   if (!action || agent.decision) return agent;
-  const asked = action.kind === 'confirm' ? 'Asked you before running' : 'Asked Strata for';
+  const asked = action.kind === 'confirm' ? 'Asked you before running' : 'Asked you for';
   const parameters = action.parameters.map((p) => `${p.name} = ${JSON.stringify(p.value)}`).join(', ');
   return {
     ...agent,

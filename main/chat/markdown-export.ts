@@ -72,7 +72,7 @@ function agentLines(agent: AgentAnswer): string[] {
   if (agent.action) {
     const { action } = agent;
     const parameters = action.parameters.map((p) => `${p.name} = ${JSON.stringify(p.value)}`).join(', ');
-    const asked = action.kind === 'confirm' ? 'Asked to run' : 'Asked Strata for';
+    const asked = action.kind === 'confirm' ? 'Asked to run' : 'Asked you for';
     const outcome = agent.decision ? decisionWords(agent.decision) : 'Waiting for your answer.';
     lines.push('', `**Action:** ${asked} \`${action.operation}\` (${action.actionGroup})${parameters ? ` with ${parameters}` : ''}. ${outcome}`);
   }

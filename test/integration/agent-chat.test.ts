@@ -361,6 +361,11 @@ describe('conversations with Bedrock Agents', () => {
     await finished(w, answered.requestId);
     expect(last(w, id).text).toBe('It is 14:05 where you are.');
     expect(conversations.get(id).messages.find((m) => m.id === asking.id)?.agent?.decision).toEqual({ kind: 'answered', text: '14:05' });
+    // The person typed it, and the timeline says so.
+    expect(conversations.get(id).messages.find((m) => m.id === asking.id)?.agent?.steps.at(-1)).toMatchObject({
+      title: 'Asked you for getLocalTime (device)',
+      result: 'You answered: “14:05”.',
+    });
 
     // Asked again, then the person talks to a model in the same conversation instead: the question waiting is denied.
     const again = chat.send(id, 'And now?');
