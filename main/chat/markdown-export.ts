@@ -35,8 +35,15 @@ function messageLines(message: ChatMessage, name: (id: string) => string): strin
   if (message.reasoning?.trim()) {
     lines.push('<details><summary>Thinking</summary>', '', message.reasoning.trim(), '', '</details>', '');
   }
-  lines.push(message.agent ? withCitationMarks(message.text, message.agent) : message.text);
-  if (message.agent) lines.push(...agentLines(message.agent));
+  if (message.agent) {
+    // An agent's turn may carry no text (it only handed back an action): then no empty paragraph.
+    const extra = agentLines(message.agent);
+    if (message.text) lines.push(withCitationMarks(message.text, message.agent));
+    else if (extra[0] === '') extra.shift();
+    lines.push(...extra);
+  } else {
+    lines.push(message.text);
+  }
   if (message.status !== 'complete') {
     lines.push('', `*(interrupted${message.error ? `: ${message.error.message}` : ''})*`);
   }

@@ -476,6 +476,30 @@ describe('Markdown export', () => {
     expect(md).toContain('*(interrupted: The model stopped answering part-way.)*');
   });
 
+  it("an agent's turn that only handed back an action has no empty paragraph; a knowledge base is named", () => {
+    const asking: ChatMessage = {
+      id: 'a1',
+      role: 'assistant',
+      text: '',
+      createdAt: 1,
+      status: 'complete',
+      agent: {
+        name: 'Cancellations',
+        steps: [],
+        sources: [],
+        citations: [],
+        action: { invocationId: 'i-1', kind: 'confirm', actionGroup: 'orders', operation: 'cancelOrder', parameters: [{ name: 'orderId', value: '2051' }] },
+        decision: { kind: 'confirmed' },
+      },
+    };
+    const md = conversationToMarkdown(
+      { ...conversation, settings: { ...conversation.settings, knowledgeBase: { knowledgeBaseId: 'KBHANDBOOK', name: 'Employee handbook' } }, messages: [asking] },
+      { exportedAt: 0 },
+    );
+    expect(md).toContain('## Cancellations\n\n**Action:** Asked to run `cancelOrder` (orders) with orderId = "2051". You approved it.');
+    expect(md).toContain('Knowledge base: Employee handbook (KBHANDBOOK)');
+  });
+
   it('makes safe file names', () => {
     expect(exportFileName({ title: 'a/b:c*?"<>|d' })).toBe('a b c d.md');
     expect(exportFileName({ title: 'CON' })).toBe('CON conversation.md');
