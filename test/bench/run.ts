@@ -6,6 +6,7 @@
  *   --smoke              small sizes, one run; checks every figure is a number, not that it meets its target
  *   --runs N             runs per figure (default 3)
  *   --chars N            characters in the streamed answer (default 100000)
+ *   --trace-events N     trace events in the agent's streamed answer (default 200)
  *   --messages N         messages in the long conversation (default 2000)
  *   --conversations N    conversations for the search (default 10000)
  *   --setup-budget S     seconds allowed for creating them; fewer are used, and labelled, past it (default 240)
@@ -15,7 +16,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startSandbox } from '../sandbox/index';
+import { benchTraceAnswer, startSandbox } from '../sandbox/index';
+import { streamAgentIntoStrata, type AgentStreamRun } from './agent-trace';
 import { benchAnswer } from './answer';
 import { launchBrowser, openApp } from './app';
 import { measureHistory } from './history';
@@ -30,6 +32,7 @@ const { values: args } = parseArgs({
     smoke: { type: 'boolean', default: false },
     runs: { type: 'string' },
     chars: { type: 'string' },
+    'trace-events': { type: 'string' },
     messages: { type: 'string' },
     conversations: { type: 'string' },
     'setup-budget': { type: 'string' },
@@ -42,6 +45,7 @@ const number = (value: string | undefined, full: number, smoke: number) => (valu
 const options = {
   runs: number(args.runs, 3, 1),
   chars: number(args.chars, 100_000, 6_000),
+  traceEvents: number(args['trace-events'], 200, 200),
   messages: number(args.messages, 2_000, 200),
   conversations: number(args.conversations, 10_000, 50),
   setupBudgetMs: number(args['setup-budget'], 240, 60) * 1000,
@@ -56,7 +60,8 @@ const timings: Record<string, number> = {};
 const say = (line: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${line}`);
 const ms = (text: string, limit: number) => ({ text: `≤ ${text}`, meets: (m: number) => m <= limit });
 
-const sandbox = await startSandbox({ bedrock: { tokensPerSecond: 0 } });
+// The agent's frames 6 ms apart: its ~370 frames (trace events and pieces of text) take about 2.5 s.
+const sandbox = await startSandbox({ bedrock: { tokensPerSecond: 0 }, agents: { stepDelayMs: 6 } });
 const browser = await launchBrowser();
 try {
   if (groups.has('streaming') || groups.has('memory')) {
@@ -96,6 +101,30 @@ try {
             { text: '≥ 20', meets: (m) => m >= 20 },
           ),
         );
+
+        // An agent's answer with a long trace: the timeline folded away (as it starts), and opened while it streams.
+        const agentRuns: Record<'folded' | 'open', AgentStreamRun[]> = { folded: [], open: [] };
+        for (let run = 0; run < options.runs; run++) {
+          for (const view of ['folded', 'open'] as const) {
+            agentRuns[view].push(await streamAgentIntoStrata(app, { events: options.traceEvents, traceOpen: view === 'open' }));
+            say(`agent streaming, trace ${view}, run ${run + 1}: ${JSON.stringify(agentRuns[view].at(-1))}`);
+          }
+        }
+        for (const view of ['folded', 'open'] as const) {
+          const runs = agentRuns[view];
+          const name = `Agent streaming, trace ${view}`;
+          const problems = [runs.some((r) => r.cut) && 'cut off before it caught up', view === 'open' && runs.some((r) => !r.openedWhileStreaming) && 'opened only after it ended'];
+          const note = [`${runs[0]!.traceEvents} trace events in ${runs[0]!.steps} steps, ${benchTraceAnswer().length.toLocaleString('en')} chars`, ...problems.filter(Boolean)].join(', ');
+          const each = (key: keyof Omit<AgentStreamRun, 'cut' | 'openedWhileStreaming'>) => runs.map((r) => r[key]);
+          figures.push(
+            figure(`${name}: longest task`, 'ms', each('longestTaskMs'), ms('50 ms', 50), note),
+            figure(`${name}: long tasks`, '', each('longTasks')),
+            figure(`${name}: total blocking time`, 'ms', each('totalBlockingMs')),
+            figure(`${name}: chunk arrival → paint p50`, 'ms', each('arrivalToPaintP50')),
+            figure(`${name}: chunk arrival → paint p95`, 'ms', each('arrivalToPaintP95'), ms('33 ms', 33)),
+            figure(`${name}: fully shown after last chunk`, 'ms', each('shownAfterLastChunkMs'), ms('250 ms', 250)),
+          );
+        }
         timings.streaming = performance.now() - t0;
       }
       if (groups.has('memory')) {

@@ -17,11 +17,15 @@ export interface StreamPace {
 /** What one streamed answer cost, in milliseconds of page time. */
 export interface StreamRun {
   longestTaskMs: number;
+  /** Tasks of 50 ms or more while the answer streamed. */
+  longTasks: number;
   totalBlockingMs: number;
   arrivalToPaintP50: number;
   arrivalToPaintP95: number;
   /** Fully shown, counted from the first chunk, minus how long the stream takes at its pace. */
   shownAfterStreamEndMs: number;
+  /** Fully shown, counted from when the last piece of text reached the page. */
+  shownAfterLastChunkMs: number;
   /** Main-thread busy time per chunk in the last 10% of the answer over the first 10%. */
   lateOverEarly: number;
   /** The page gave up waiting before the answer was fully shown. */
@@ -112,10 +116,12 @@ export function analyseStream(record: ProbeRecord, busy: Array<{ at: number; bus
 
   return {
     longestTaskMs: Math.max(0, ...tasks.map((t) => t.duration)),
+    longTasks: tasks.length,
     totalBlockingMs: tasks.reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0),
     arrivalToPaintP50: percentile(latencies, 50),
     arrivalToPaintP95: percentile(latencies, 95),
     shownAfterStreamEndMs: shownAt - first - nominalMs,
+    shownAfterLastChunkMs: shownAt - (arrivals.at(-1)?.at ?? Number.NaN),
     lateOverEarly: late / early,
     cut,
   };

@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { checkSignature, readBody, sendAwsError, startDualServer, streamFrame, type AnyRequest, type AnyResponse } from './aws-rest.js';
 import { AGENT_VERSION, handbookPassages, SANDBOX_AGENTS, SANDBOX_KNOWLEDGE_BASES, UNDEPLOYED_ALIAS, type SandboxAgent } from './bedrock-agents.js';
+import { BENCH_TRACE_AGENT, benchTraceAnswer, benchTraceEvents } from './bedrock-agents.js';
 import { refuseByFaults, type AgentFaultState } from './agent-faults.js';
 import type { CredentialsRegistry } from './credentials-registry.js';
 import { ACCOUNT_ID } from './constants.js';
@@ -171,8 +172,52 @@ function returnControl(session: Session, agent: SandboxAgent, call: Record<strin
   };
 }
 
+/**
+ * The benchmark's trace agent (BENCH_TRACE_AGENT): `events` trace events in all — pre-processing,
+ * steps that each think (model call with usage, rationale) and then call an action group or search
+ * a knowledge base in turn, the final response, post-processing — with its answer streaming in
+ * between the steps; the answer's last piece comes last.
+ */
+function traceDesk(turn: TurnTrace, question: string, events: number): Step[] {
+  const answer = benchTraceAnswer();
+  const pieces = answer.match(/[^]{1,24}/g) ?? [];
+  // Pre-processing (2, already in the turn), 5 a step, the final response (4) and post-processing (2).
+  const loops = Math.max(1, Math.floor((events - 8) / 5));
+  const kb = SANDBOX_KNOWLEDGE_BASES.engineering.knowledgeBaseId;
+  let traceId = '';
+  let sent = 0;
+  for (let i = 0; i < loops; i++) {
+    const service = `service-${(i % 10) + 1}`;
+    if (i % 2 === 0) {
+      traceId = turn.think(`I will read the queue figures of ${service} with the getQueueStats function.`);
+      turn.invoke(traceId, {
+        invocationType: 'ACTION_GROUP',
+        actionGroupInvocationInput: { actionGroupName: 'operations', function: 'getQueueStats', executionType: 'LAMBDA', parameters: [{ name: 'service', type: 'string', value: service }] },
+      });
+      turn.observe(traceId, { type: 'ACTION_GROUP', actionGroupInvocationOutput: { text: `{"service":"${service}","waiting":${120 + i * 7},"consumers":${2 + (i % 4)},"lagSeconds":${(1.5 + (i % 7) * 0.7).toFixed(1)}}` } });
+    } else {
+      traceId = turn.think(`I will check the runbook's limits for ${service} in the engineering wiki.`);
+      turn.invoke(traceId, { invocationType: 'KNOWLEDGE_BASE', knowledgeBaseLookupInput: { knowledgeBaseId: kb, text: `queue lag limit for ${service}` } });
+      const passages = [1, 2, 3].map((n) => ({
+        content: { text: `Runbook, ${service}, section ${n}: the consumer lag must stay under ${10 + n} seconds; past it, add a consumer and page the on-call engineer.`, type: 'TEXT' },
+        location: { type: 'WEB', webLocation: { url: `https://wiki.example.com/runbooks/${service}#${n}` } },
+        metadata: { 'x-amz-bedrock-kb-source-uri': `https://wiki.example.com/runbooks/${service}` },
+      }));
+      turn.observe(traceId, { type: 'KNOWLEDGE_BASE', knowledgeBaseLookupOutput: { retrievedReferences: passages, metadata: { totalTimeMs: 140 + i } } });
+    }
+    // The answer so far streams between the steps, all but its last piece.
+    const until = Math.floor(((i + 1) * (pieces.length - 1)) / loops);
+    for (; sent < until; sent++) turn.steps.push({ kind: 'chunk', text: pieces[sent]! });
+  }
+  for (let extra = 8 + loops * 5; extra < events; extra++) turn.steps.push({ kind: 'trace', trace: { orchestrationTrace: { rationale: { traceId, text: 'I am checking my notes before I answer.' } } } });
+  turn.finish(answer);
+  turn.postProcessing(answer);
+  for (; sent < pieces.length; sent++) turn.steps.push({ kind: 'chunk', text: pieces[sent]! });
+  return turn.steps;
+}
+
 /** What `agent` does with one request in `session`. */
-function script(agent: SandboxAgent, request: AgentRequest, session: Session): Step[] {
+function script(agent: SandboxAgent | 'trace', request: AgentRequest, session: Session): Step[] {
   const question = request.inputText ?? '';
   const turn = new TurnTrace(randomUUID().slice(0, 8), question);
   const earlier = session.questions.length ? ` (You asked me before about: “${session.questions.at(-1)}”.)` : '';
@@ -267,6 +312,8 @@ function script(agent: SandboxAgent, request: AgentRequest, session: Session): S
       turn.failure(reason, 424);
       return [...turn.steps, { kind: 'exception', name: 'dependencyFailedException', body: { message: reason, resourceName: 'inventory' } }];
     }
+    case 'trace':
+      return traceDesk(turn, question, benchTraceEvents(question));
     case 'guarded': {
       if (/invest|stock|crypto/i.test(question)) {
         turn.guardrail('INTERVENED', 'Investment advice');
@@ -317,7 +364,7 @@ export async function startBedrockAgentRuntime(options: BedrockAgentRuntimeOptio
     if (!ID.test(agentId) || !(ID.test(agentAliasId) || agentAliasId === 'TSTALIASID') || !SESSION_ID.test(sessionId)) {
       return refuse(400, 'ValidationException', '1 validation error detected: agentId, agentAliasId or sessionId does not satisfy its constraint.');
     }
-    const entry = Object.entries(SANDBOX_AGENTS).find(([, agent]) => agent.agentId === agentId);
+    const entry = agentId === BENCH_TRACE_AGENT.agentId ? (['trace', BENCH_TRACE_AGENT] as const) : Object.entries(SANDBOX_AGENTS).find(([, agent]) => agent.agentId === agentId);
     if (entry && agentAliasId === UNDEPLOYED_ALIAS.aliasId && agentId === UNDEPLOYED_ALIAS.agentId) {
       return refuse(404, 'ResourceNotFoundException', `Failed to retrieve resource because it doesn't exist. Retry the request with a different resource identifier.`);
     }
@@ -327,7 +374,7 @@ export async function startBedrockAgentRuntime(options: BedrockAgentRuntimeOptio
     const results = request.sessionState?.returnControlInvocationResults;
     if (!results?.length && !request.inputText?.trim()) return refuse(400, 'ValidationException', 'inputText must not be empty.');
 
-    const agent = entry[0] as SandboxAgent;
+    const agent = entry[0] as SandboxAgent | 'trace';
     const key = `${agentId}/${agentAliasId}/${sessionId}`;
     // An expired session cannot take an action's result; a new question in it starts afresh.
     if (expired.has(key) && results?.length) {

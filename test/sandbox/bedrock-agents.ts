@@ -82,3 +82,50 @@ export function handbookPassages(question: string) {
     },
   ];
 }
+
+/**
+ * For the benchmark (test/bench): an agent that works through many steps — its orchestration's
+ * model calls with usage, rationale, an action group and a knowledge base in turn — while its
+ * answer (a few KB of Markdown with a code block) streams in between. Reachable by its ids only:
+ * ListAgents and ListAgentAliases do not list it, so what the other agents' tests count stays.
+ */
+export const BENCH_TRACE_AGENT = { agentId: 'TRACEDESK1', aliasId: 'TRCLIVE001', name: 'Trace desk' } as const;
+
+/** The trace events in each of its answers, unless the question asks for another number ("… with 50 trace events"); at least 8. */
+export const BENCH_TRACE_EVENTS = 200;
+
+/** How many trace events a question asks the trace agent for. */
+export function benchTraceEvents(question: string): number {
+  const asked = /\b(\d{1,4}) trace events\b/.exec(question)?.[1];
+  return Math.max(8, asked ? Number(asked) : BENCH_TRACE_EVENTS);
+}
+
+/** The trace agent's answer: the same few KB of Markdown every time, plain ASCII, ending with a closed code block. */
+export function benchTraceAnswer(): string {
+  const services = ['orders', 'inventory', 'billing', 'shipping', 'returns', 'accounts', 'search', 'payments', 'notifications', 'reports'];
+  const prose = services
+    .map(
+      (service, i) =>
+        `## Step ${i + 1}: ${service}\n\n` +
+        `I looked up the **${service}** records through the action group and checked them against the runbook in the ` +
+        `knowledge base. The ${service} queue had ${120 + i * 37} messages waiting, ${i + 2} consumers and a lag of ` +
+        `${(1.5 + i * 0.7).toFixed(1)} seconds, which is within the runbook's limit of \`${10 + i} s\`.\n\n` +
+        `- Retries: ${i * 3} in the last hour, all succeeded on the second attempt.\n` +
+        `- Dead letters: ${i % 3}, kept for review.\n` +
+        `- Next check: in ${15 + i * 5} minutes.\n`,
+    )
+    .join('\n');
+  const code = [
+    '```typescript',
+    'export function withinLimits(queues: Array<{ name: string; lagSeconds: number; limitSeconds: number }>): string[] {',
+    '  const late: string[] = [];',
+    ...services.map((service, i) => `  // ${service}: limit ${10 + i} s`),
+    '  for (const queue of queues) {',
+    '    if (queue.lagSeconds > queue.limitSeconds) late.push(`${queue.name} is ${queue.lagSeconds - queue.limitSeconds} s late`);',
+    '  }',
+    '  return late;',
+    '}',
+    '```',
+  ].join('\n');
+  return `Here is what I found, service by service.\n\n${prose}\nThe check I ran, if you want to run it yourself:\n\n${code}\n\nAll ${services.length} services are within their limits.\n`;
+}

@@ -35,6 +35,7 @@ import { startSts } from './sts.js';
 
 export type { SandboxUser } from './constants.js';
 export { SANDBOX_AGENTS, SANDBOX_KNOWLEDGE_BASES, UNDEPLOYED_ALIAS } from './bedrock-agents.js';
+export { BENCH_TRACE_AGENT, BENCH_TRACE_EVENTS, benchTraceAnswer } from './bedrock-agents.js';
 export type { AgentRequest } from './bedrock-agent-runtime.js';
 export { KNOWLEDGE_BASE_BLOCKED_ANSWER, KNOWLEDGE_BASE_NO_ANSWER, knowledgeBasePassages } from './knowledge-base-runtime.js';
 export type { KnowledgeBaseMatch, KnowledgeBasePassage, KnowledgeBaseRequest } from './knowledge-base-runtime.js';

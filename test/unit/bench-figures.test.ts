@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { benchAnswer } from '../bench/answer';
+import { BENCH_TRACE_EVENTS, benchTraceAnswer, benchTraceEvents } from '../sandbox/bedrock-agents';
 import type { ProbeRecord } from '../bench/probe';
 import { percentile } from '../bench/stats';
 import { analyseStream } from '../bench/streaming';
@@ -17,6 +18,23 @@ describe('benchmark answer', () => {
     const last = answer.slice(answer.lastIndexOf('```typescript'));
     expect(last.split('\n').length).toBeGreaterThanOrEqual(400);
     expect(answer).toMatch(/^\| Option \| Latency \|/m);
+  });
+});
+
+describe("the trace agent's answer", () => {
+  it('is a few KB of plain ASCII Markdown, the same every time, with a closed code block', () => {
+    const answer = benchTraceAnswer();
+    expect(answer).toBe(benchTraceAnswer());
+    expect(answer.length).toBeGreaterThan(3_000);
+    expect([...answer].every((c) => c.charCodeAt(0) < 128)).toBe(true);
+    expect(answer.match(/^```/gm)).toHaveLength(2);
+  });
+
+  it('has 200 trace events unless the question asks for another number', () => {
+    expect(benchTraceEvents('Check every queue')).toBe(BENCH_TRACE_EVENTS);
+    expect(BENCH_TRACE_EVENTS).toBe(200);
+    expect(benchTraceEvents('Check every queue, with 50 trace events')).toBe(50);
+    expect(benchTraceEvents('with 3 trace events')).toBe(8);
   });
 });
 
@@ -49,9 +67,12 @@ describe('streaming figures', () => {
     expect(run.arrivalToPaintP50).toBeCloseTo(3);
     expect(run.arrivalToPaintP95).toBeCloseTo(3);
     expect(run.longestTaskMs).toBe(80);
+    expect(run.longTasks).toBe(1);
     expect(run.totalBlockingMs).toBe(30);
     // Fully shown at the paint after 137.5 (139), counted from the first arrival (100), less 9 intervals of 4 ms.
     expect(run.shownAfterStreamEndMs).toBeCloseTo(39 - 36);
+    // The same paint, counted from the last chunk's arrival (136).
+    expect(run.shownAfterLastChunkMs).toBeCloseTo(3);
     expect(run.cut).toBe(false);
     expect(run.lateOverEarly).toBeGreaterThan(0);
   });
