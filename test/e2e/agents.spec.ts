@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page, TestInfo } from '@playwright/test';
 import { startHarness, type Harness } from '../harness/harness';
-import { SANDBOX_AGENTS, UNDEPLOYED_ALIAS, type AgentRequest, type Sandbox } from '../sandbox/index';
+import { SANDBOX_AGENTS, SANDBOX_KNOWLEDGE_BASES, SANDBOX_MODELS, UNDEPLOYED_ALIAS, type AgentRequest, type KnowledgeBaseRequest, type Sandbox } from '../sandbox/index';
 import { expect, signIn, test } from './fixtures';
 
 // A little time between the agent's frames, so the answer is seen arriving (about half a second a turn).
@@ -87,6 +87,10 @@ async function scrollUpTo(app: Page, target: Locator): Promise<void> {
 }
 
 const lastRequest = (sandbox: Sandbox): AgentRequest => sandbox.agents.requests().at(-1)!;
+const lastKbRequest = (sandbox: Sandbox): KnowledgeBaseRequest => sandbox.knowledgeBases.requests().at(-1)!;
+
+/** The target form, whichever kind it shows (its heading, and so its name, follows the kind). */
+const targetForm = (app: Page) => app.getByTestId('agent-form');
 
 /** What the sandbox's agent was told of the action: its confirmation, or the answer typed. */
 const actionResultOf = (request: AgentRequest) => request.sessionState?.returnControlInvocationResults?.[0]?.functionResult;
@@ -103,13 +107,19 @@ async function expectAccessible(app: Page, parts: string[]): Promise<void> {
   await app.emulateMedia({ colorScheme: null });
 }
 
-/** A picture of `part` in the light and the dark theme, kept with the test's results. */
-async function screenshotBothThemes(app: Page, part: Locator, testInfo: TestInfo, name: string): Promise<void> {
+/** A picture of `part` in the light and the dark theme (or only those of `themes`), kept with the test's results. */
+async function screenshotBothThemes(
+  app: Page,
+  part: Locator,
+  testInfo: TestInfo,
+  name: string,
+  themes: ReadonlyArray<'light' | 'dark'> = ['light', 'dark'],
+): Promise<void> {
   // Tall enough for the whole part to be in view, under the conversation's header.
   const viewport = app.viewportSize();
   await app.setViewportSize({ width: viewport?.width ?? 1280, height: 2000 });
   await part.scrollIntoViewIfNeeded();
-  for (const colorScheme of ['light', 'dark'] as const) {
+  for (const colorScheme of themes) {
     await app.emulateMedia({ colorScheme });
     const shot = testInfo.outputPath(`${name}-${colorScheme}.png`);
     await part.screenshot({ path: shot, animations: 'disabled' });
@@ -418,5 +428,147 @@ test.describe('Bedrock Agents', () => {
     } finally {
       await restarted.close();
     }
+  });
+
+  test('the lists: an agent picked from them, then a knowledge base with the model that writes its answers; its citations, its session kept, ended and renewed; a list refused', async ({
+    app,
+    harness,
+    sandbox,
+  }, testInfo) => {
+    const handbook = SANDBOX_KNOWLEDGE_BASES.handbook;
+    const orders = SANDBOX_AGENTS.orders;
+    await signIn(app, harness, sandbox.users[0]!);
+
+    // The form offers the agents AWS lists; picking one fills the IDs it would otherwise take typed in.
+    await app.getByRole('button', { name: 'New conversation', exact: true }).click();
+    await app.getByRole('button', { name: 'Use a Bedrock Agent or knowledge base' }).click();
+    const form = targetForm(app);
+    await expect(form.getByRole('group', { name: 'Who answers' }).getByRole('radio')).toHaveCount(3);
+    await form.getByRole('radio', { name: 'A Bedrock Agent' }).check();
+    const agentList = form.getByLabel('Choose from the agents you can use');
+    await expect(agentList.getByRole('option', { name: `${orders.name} — live` })).toHaveCount(1);
+    await agentList.selectOption({ label: `${orders.name} — live` });
+    await expect(form.getByLabel('Agent ID')).toHaveValue(orders.agentId);
+    await expect(form.getByLabel('Alias ID')).toHaveValue(orders.aliasId);
+    await expect(form.getByLabel('Name you know it by (optional)')).toHaveValue(orders.name);
+    await expect(form.getByRole('button', { name: /^Refresh/ })).toBeEnabled();
+    await expectAccessible(app, ['[data-testid="agent-form"]']);
+    await screenshotBothThemes(app, form, testInfo, 'target-form-agents', ['light']);
+    await form.getByRole('button', { name: 'Talk to this agent' }).click();
+    await expect(form).toHaveCount(0);
+    await expect(app.getByTestId('agent-header-name')).toHaveText(orders.name);
+    await expect(app.getByText(`alias ${orders.aliasId}`, { exact: true })).toBeVisible();
+    const order = await ask(app, 'Where is order 2051?');
+    await expect(order.getByTestId('message-text')).toHaveText('Order 2051 has shipped with Parcelo.');
+    expect(lastRequest(sandbox)).toMatchObject({ agentId: orders.agentId, agentAliasId: orders.aliasId, inputText: 'Where is order 2051?' });
+
+    // Change to a knowledge base from its list, and the model that writes its answers.
+    await app.getByRole('button', { name: 'Change agent' }).click();
+    await form.getByRole('radio', { name: 'A knowledge base' }).check();
+    await expect(form.getByRole('heading', { name: 'Ask a knowledge base' })).toBeVisible();
+    const kbList = form.getByLabel('Choose from the knowledge bases you can use');
+    await kbList.selectOption({ label: handbook.name });
+    await expect(form.getByLabel('Knowledge base ID')).toHaveValue(handbook.knowledgeBaseId);
+    await expect(form.getByTestId('target-directory-description')).toHaveText(handbook.description);
+    await form.getByLabel('Model that writes the answer').selectOption(SANDBOX_MODELS.writer);
+    await expectAccessible(app, ['[data-testid="agent-form"]']);
+    await screenshotBothThemes(app, form, testInfo, 'target-form-knowledge-bases', ['light']);
+    await form.getByRole('button', { name: 'Ask this knowledge base' }).click();
+    await expect(form).toHaveCount(0);
+    const target = app.getByTestId('knowledge-base-target');
+    await expect(target).toContainText('Knowledge base');
+    await expect(target.getByTestId('knowledge-base-header-name')).toHaveText(handbook.name);
+    await expect(app.getByLabel('Answers written by')).toHaveValue(SANDBOX_MODELS.writer);
+    await expect(app.getByRole('button', { name: 'Change knowledge base' })).toBeVisible();
+    await expect(app.getByRole('button', { name: 'New session' })).toBeVisible();
+
+    // The answer streams in, each sentence followed by its reference; no trace, for there is none.
+    const question = 'How many days of annual leave can I carry over?';
+    const answer = await ask(app, question, { seeItStream: true });
+    await expect(answer).toHaveAttribute('data-status', 'complete');
+    const text = answer.getByTestId('message-text');
+    await expect(text).toHaveText(
+      /You can carry over up to five days of unused annual leave into the next year\.\s*\[1\]\s*Your manager approves carry-over requests in the HR portal\.\s*\[2\]/,
+    );
+    const ref1 = answer.getByRole('button', { name: 'Source 1: s3://sandbox-handbook/leave-policy.pdf' });
+    await expect(ref1).toHaveText('[1]');
+    await expect(answer.getByRole('button', { name: 'Source 2: https://intranet.example.com/hr/leave' })).toHaveText('[2]');
+    await expect(answer.getByTestId('message-usage')).toContainText(`${handbook.name} · Claude 3.5 Haiku`);
+    await expect(traceToggle(answer)).toHaveCount(0);
+    await expect(answer.getByTestId('trace')).toHaveCount(0);
+    await ref1.click();
+    const source = answer.getByRole('region', { name: /^Source 1/ });
+    await expect(source).toBeFocused();
+    await expect(source).toContainText('Document in Amazon S3');
+    await expect(source).toContainText('s3://sandbox-handbook/leave-policy.pdf');
+    await expect(source.getByRole('blockquote')).toHaveText('Employees may carry over up to five days of unused annual leave into the next year.');
+    const first = lastKbRequest(sandbox);
+    expect(first).toMatchObject({ operation: 'RetrieveAndGenerateStream', knowledgeBaseId: handbook.knowledgeBaseId, text: question });
+    expect(first.modelArn).toContain(SANDBOX_MODELS.writer);
+    expect(first.sessionId).toBeUndefined();
+
+    // The follow-up goes in the session Bedrock gave the first answer (the only one it has issued, and it takes no other).
+    const followUp = await ask(app, 'And who approves the carry-over?');
+    await expect(followUp.getByTestId('message-text')).toContainText('Your manager approves carry-over requests in the HR portal.');
+    const session = lastKbRequest(sandbox).sessionId;
+    expect(session).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sandbox.knowledgeBases.requests().map((r) => r.sessionId)).toEqual([undefined, session]);
+
+    // The session ends on AWS's side: said in words, with New session in the error; then Regenerate answers afresh.
+    sandbox.faults.agents.expireSessions();
+    const expired = await ask(app, 'Can I carry over more than five days?');
+    await expect(expired).toHaveAttribute('data-status', 'interrupted');
+    const error = expired.getByTestId('message-error');
+    await expect(error).toContainText(`The session with the knowledge base “${handbook.name}” has ended`);
+    await expect(error).toContainText('Press New session and ask again.');
+    expect(lastKbRequest(sandbox).sessionId).toBe(session);
+    await error.getByRole('button', { name: 'New session' }).click();
+    await expect(error.getByTestId('session-renewed')).toHaveText('New session started. Ask again, or choose Regenerate.');
+    await expect(app.getByTestId('agent-session-status')).toContainText(`${handbook.name} no longer remembers the messages above`);
+    const before = sandbox.knowledgeBases.requests().length;
+    await expired.getByRole('button', { name: 'Regenerate' }).click();
+    await expect.poll(() => sandbox.knowledgeBases.requests().length).toBe(before + 1);
+    const renewed = app.locator('[data-testid="message"][data-role="assistant"]').last();
+    await expect(renewed).toHaveAttribute('data-status', 'complete', { timeout: 20_000 });
+    await expect(renewed.getByTestId('message-text')).toContainText('You can carry over up to five days');
+    expect(lastKbRequest(sandbox)).toMatchObject({ text: 'Can I carry over more than five days?' });
+    expect(lastKbRequest(sandbox).sessionId).toBeUndefined();
+
+    // Not allowed to list the knowledge bases: the agents are still listed, and the ID typed in still works.
+    sandbox.faults.agents.denied.add('bedrock:ListKnowledgeBases');
+    await app.getByRole('button', { name: 'Change knowledge base' }).click();
+    await expect(form.getByRole('radio', { name: 'A knowledge base' })).toBeChecked();
+    const missing = form.getByTestId('target-directory-missing');
+    await expect(missing).toContainText("Couldn't load the knowledge bases.");
+    await expect(missing).toContainText("You aren't allowed to list the knowledge bases.");
+    await expect(missing).toContainText('You can still enter the ID below.');
+    await expect(kbList).toBeDisabled();
+    await expect(kbList.locator('option').first()).toHaveText('The list could not be loaded');
+    await expectAccessible(app, ['[data-testid="agent-form"]']);
+    await form.getByRole('radio', { name: 'A Bedrock Agent' }).check();
+    await expect(agentList).toBeEnabled();
+    await expect(agentList.getByRole('option', { name: `${orders.name} — live` })).toHaveCount(1);
+    await expect(form.getByTestId('target-directory-missing')).toHaveCount(0);
+    await form.getByRole('radio', { name: 'A knowledge base' }).check();
+    await form.getByLabel('Knowledge base ID').fill(SANDBOX_KNOWLEDGE_BASES.engineering.knowledgeBaseId);
+    // The name still says the handbook's: emptied, it follows the ID.
+    await form.getByLabel('Name you know it by (optional)').fill('');
+    await expect(kbList.locator('option').first()).toHaveText('The list could not be loaded');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(form).toHaveCount(0);
+    await expect(app.getByTestId('knowledge-base-header-name')).toHaveText(SANDBOX_KNOWLEDGE_BASES.engineering.knowledgeBaseId);
+    const wiki = await ask(app, 'How do I roll back a production deploy?');
+    await expect(wiki.getByTestId('message-text')).toContainText('a rollback is one click in the pipeline');
+    expect(lastKbRequest(sandbox)).toMatchObject({ knowledgeBaseId: SANDBOX_KNOWLEDGE_BASES.engineering.knowledgeBaseId });
+    expect(lastKbRequest(sandbox).sessionId).toBeUndefined();
+
+    // Allowed again while the form is open: Refresh lists the knowledge bases, the one typed in chosen among them.
+    await app.getByRole('button', { name: 'Change knowledge base' }).click();
+    await expect(form.getByTestId('target-directory-missing')).toBeVisible();
+    sandbox.faults.agents.denied.delete('bedrock:ListKnowledgeBases');
+    await form.getByRole('button', { name: /^Refresh/ }).click();
+    await expect(kbList).toBeEnabled();
+    await expect(kbList.locator('option:checked')).toHaveText(SANDBOX_KNOWLEDGE_BASES.engineering.name);
+    await expect(form.getByTestId('target-directory-missing')).toHaveCount(0);
   });
 });

@@ -28,6 +28,7 @@ import {
   targetDraftOf,
   targetProblemsFromError,
   type TargetDraft,
+  withEdit,
 } from '../../renderer/src/agents/target-form';
 import { StoresProvider, type AppStores } from '../../renderer/src/app-stores';
 import { applyTargetPatch, newConversationSettings } from '../../renderer/src/chat/ChatWorkspace';
@@ -518,5 +519,28 @@ describe('an answer whose session expired', () => {
       <InterruptionView message={failed({ code: 'throttled', message: 'Too many requests.' })} busy={false} onFix={ignore} />,
     );
     expect(other).not.toContain('error-new-session');
+  });
+});
+
+describe('editing an ID by hand', () => {
+  const kb = { knowledgeBaseId: 'KBHANDBOOK', name: 'Employee handbook', sessionId: 's-1' };
+  const agent = { agentId: 'ORDERDESK1', aliasId: 'ORDLIVE001', name: 'Order desk', sessionId: 'a-1' };
+
+  it("empties the name filled in for the conversation's knowledge base or agent once the ID is another", () => {
+    const current = { modelId: 'm', knowledgeBase: kb };
+    const draft = targetDraftOf(current);
+    const edited = withEdit(draft, { knowledgeBaseId: 'KBENGWIKI1' }, current);
+    expect(edited).toMatchObject({ knowledgeBaseId: 'KBENGWIKI1', knowledgeBaseName: '' });
+    const check = checkTarget(edited, current);
+    expect(check.ok && check.patch.knowledgeBase).toEqual({ knowledgeBaseId: 'KBENGWIKI1', name: 'KBENGWIKI1' });
+    // Back to its own ID, or a name the person typed: kept.
+    expect(withEdit(draft, { knowledgeBaseId: 'KBHANDBOOK' }, current).knowledgeBaseName).toBe('Employee handbook');
+    const typed = withEdit(draft, { knowledgeBaseName: 'Wiki' }, current);
+    expect(withEdit(typed, { knowledgeBaseId: 'KBENGWIKI1' }, current).knowledgeBaseName).toBe('Wiki');
+
+    const withAgent = { modelId: 'm', agent };
+    expect(withEdit(targetDraftOf(withAgent), { agentId: 'CLOCKDESK1' }, withAgent)).toMatchObject({ agentId: 'CLOCKDESK1', name: '' });
+    // A pick from the list fills ID and name together: the picked name stays.
+    expect(withEdit(targetDraftOf(withAgent), { agentId: 'CLOCKDESK1', aliasId: 'CLKLIVE001', name: 'Local time' }, withAgent).name).toBe('Local time');
   });
 });

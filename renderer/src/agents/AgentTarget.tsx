@@ -20,6 +20,7 @@ import {
   KNOWLEDGE_BASE_NAME_MAX,
   findChoice,
   targetDraftOf,
+  withEdit,
   type CurrentTarget,
   type TargetDraft,
   type TargetField,
@@ -544,7 +545,7 @@ export function AgentForm({ id, current, onSave, onClose }: AgentFormProps) {
   };
 
   const change = (next: Partial<TargetDraft>) => {
-    setDraft((was) => ({ ...was, ...next }));
+    setDraft((was) => withEdit(was, next, current));
     setProblems((was) => {
       const left = { ...was };
       for (const field of Object.keys(next) as TargetField[]) delete left[field];

@@ -67,6 +67,30 @@ export function targetDraftOf(current: CurrentTarget): TargetDraft {
   };
 }
 
+/**
+ * The draft after the person edits `next`. A name that was filled in for the conversation's agent or
+ * knowledge base no longer fits once its ID is changed by hand to another: it is emptied (then the
+ * ID names it), so the header does not call a new target by the old one's name.
+ */
+export function withEdit(draft: TargetDraft, next: Partial<TargetDraft>, current: CurrentTarget): TargetDraft {
+  const edited = { ...draft, ...next };
+  const agent = current.agent;
+  if (next.agentId !== undefined && next.name === undefined && agent && edited.name === agent.name && next.agentId.trim() !== agent.agentId) {
+    edited.name = '';
+  }
+  const kb = current.knowledgeBase;
+  if (
+    next.knowledgeBaseId !== undefined &&
+    next.knowledgeBaseName === undefined &&
+    kb &&
+    edited.knowledgeBaseName === kb.name &&
+    next.knowledgeBaseId.trim() !== kb.knowledgeBaseId
+  ) {
+    edited.knowledgeBaseName = '';
+  }
+  return edited;
+}
+
 export type TargetCheck = { ok: true; patch: ConversationSettingsPatch } | { ok: false; problems: TargetProblems };
 
 /**
