@@ -284,6 +284,39 @@ test.describe('the saved sign-in', () => {
     }
   });
 
+  test.describe('signing out while a renewal is at the identity provider', () => {
+    // Credentials renewed 5 s before their 8 s end; the 3 s id_token has ended by then, so the renewal uses the refresh token.
+    test.use({ sandboxOptions: { credentialsTtlSeconds: 8, idTokenTtlSeconds: 3 } });
+
+    test("leaves nothing in the vault when the provider's answer comes after, and the next start asks to sign in", async ({ app, harness, sandbox }) => {
+      await signIn(app, harness, sandbox.users[0]!);
+      const vaultFile = path.join(harness.userDataDir, 'session.vault');
+      expect(existsSync(vaultFile)).toBe(true);
+      const hold = sandbox.faults.holdTokenAnswers();
+      await hold.arrived; // the background renewal is at the provider's token endpoint
+      await expect.poll(() => sandbox.stats()['oidc:token:refresh_token'] ?? 0).toBe(1);
+
+      await app.getByTestId('sign-out-button').click();
+      await expect(app.getByTestId('sign-in-button')).toBeVisible();
+      expect(existsSync(vaultFile)).toBe(false);
+      // The provider answers now, with a rotated refresh token: nothing of it is kept, and the window stays signed out.
+      hold.release();
+      await app.waitForTimeout(500);
+      expect(existsSync(vaultFile)).toBe(false);
+      await expect(app.getByTestId('sign-in-button')).toBeVisible();
+
+      const next = await startHarness({ env: sandbox.env(), userDataDir: harness.userDataDir, keychainKey: harness.keychainKey });
+      try {
+        await app.goto(next.url);
+        await expect(app.getByTestId('sign-in-button')).toBeVisible();
+        expect(next.services.session.getStatus().state).toBe('signed-out');
+        await expect(next.nextOpenedUrl(500)).rejects.toThrow();
+      } finally {
+        await next.close();
+      }
+    });
+  });
+
   test.describe('without a system keychain', () => {
     test.use({ harnessOptions: { keychainKey: null } });
 
