@@ -544,3 +544,13 @@ describe('editing an ID by hand', () => {
     expect(withEdit(targetDraftOf(withAgent), { agentId: 'CLOCKDESK1', aliasId: 'CLKLIVE001', name: 'Local time' }, withAgent).name).toBe('Local time');
   });
 });
+
+describe('saving the knowledge base unchanged', () => {
+  it('sends nothing to change, so the session Bedrock gave carries on', () => {
+    // This window has not heard of the session main keeps: saving the form as it is must not end it.
+    const current = { modelId: 'm', knowledgeBase: { knowledgeBaseId: 'KBHANDBOOK', name: 'Employee handbook' } };
+    expect(checkTarget(targetDraftOf(current), current)).toEqual({ ok: true, patch: {} });
+    const renamed = checkTarget({ ...targetDraftOf(current), knowledgeBaseName: 'Handbook' }, current);
+    expect(renamed.ok && renamed.patch.knowledgeBase).toEqual({ knowledgeBaseId: 'KBHANDBOOK', name: 'Handbook' });
+  });
+});

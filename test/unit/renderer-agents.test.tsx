@@ -13,7 +13,7 @@ import {
   newSessionId,
   type AgentDraft,
 } from '../../renderer/src/agents/agent-form';
-import { decisionWords, stepMeta, traceToggleText } from '../../renderer/src/agents/agent-words';
+import { decisionWords, stepMeta, stepTitle, traceToggleText } from '../../renderer/src/agents/agent-words';
 import { ActionCardView, EMPTY_RESULT_PROBLEM, type ActionCardViewProps } from '../../renderer/src/agents/ActionCard';
 import { AgentReply } from '../../renderer/src/agents/AgentReply';
 import { AgentFormView, type AgentFormViewProps } from '../../renderer/src/agents/AgentTarget';
@@ -518,5 +518,14 @@ describe('agent form', () => {
     expect(id).toMatch(SESSION_ID_PATTERN);
     expect(agentConversationSchema.shape.sessionId.safeParse(id).success).toBe(true);
     expect(newSessionId()).not.toBe(id);
+  });
+});
+
+describe("a step's title beside its label", () => {
+  it('does not say the label twice, and leaves other titles as they are', () => {
+    const step = (kind: AgentTraceStep['kind'], title: string): AgentTraceStep => ({ id: 'x', kind, title, raw: [] });
+    expect(stepTitle(step('thinking', 'Thinking: I will search the handbook.'))).toBe('I will search the handbook.');
+    expect(stepTitle(step('thinking', 'Thinking'))).toBe('Thinking');
+    expect(stepTitle(step('action', 'Called getOrder in orders'))).toBe('Called getOrder in orders');
   });
 });

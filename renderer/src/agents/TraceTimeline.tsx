@@ -9,7 +9,7 @@
 import { memo, useCallback, useId, useMemo, useState, type ReactNode } from 'react';
 import type { AgentTraceStep } from '../../../preload/contract';
 import { AlertIcon, ChevronIcon, DotIcon, FlagIcon, GearIcon, LightbulbIcon, SearchIcon, ShieldIcon, SpeechIcon, StopSignIcon } from '../shared/icons';
-import { guardrailIntervened, stepLabel, stepMeta, traceToggleText } from './agent-words';
+import { guardrailIntervened, stepLabel, stepMeta, stepTitle, traceToggleText } from './agent-words';
 
 function StepIcon({ step }: { step: AgentTraceStep }): ReactNode {
   switch (step.kind) {
@@ -79,7 +79,7 @@ export const TraceStep = memo(function TraceStep({ step, number, stepKey, rawId,
         <p className="trace-step__head">
           <span className="trace-step__label">{stepLabel(step)}</span>
           <span className="visually-hidden">: </span>
-          <span className="trace-step__title">{step.title}</span>
+          <span className="trace-step__title">{stepTitle(step)}</span>
         </p>
         {step.result && <p className="trace-step__result">{step.result}</p>}
         {meta && <p className="trace-step__meta">{meta}</p>}

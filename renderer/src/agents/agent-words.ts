@@ -67,6 +67,16 @@ export function stepLabel(step: AgentTraceStep): string {
   return guardrailIntervened(step) ? 'Guardrail stepped in' : STEP_KIND_LABELS[step.kind];
 }
 
+/**
+ * The step's title as the timeline shows it beside its label: without the label's word again at its
+ * start ("Thinking: I will search…" beside "Thinking" shows "I will search…"), so it is not read twice.
+ */
+export function stepTitle(step: AgentTraceStep): string {
+  const label = stepLabel(step);
+  const prefix = `${label}: `;
+  return step.title.toLowerCase().startsWith(prefix.toLowerCase()) && step.title.length > prefix.length ? step.title.slice(prefix.length) : step.title;
+}
+
 /** "340 ms", "1.2 s" */
 export function durationText(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;

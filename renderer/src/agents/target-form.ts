@@ -115,6 +115,8 @@ export function checkTarget(draft: TargetDraft, current: CurrentTarget, makeSess
       if (!modelId) problems.modelId = MODEL_PROBLEM;
       if (Object.keys(problems).length) return { ok: false, problems };
       const was = current.knowledgeBase;
+      // Nothing changed: nothing is sent, so Bedrock's session carries on (main may hold a newer session id than this window).
+      if (was?.knowledgeBaseId === knowledgeBaseId && was.name === name && current.modelId === modelId) return { ok: true, patch: {} };
       const sameSession = was?.knowledgeBaseId === knowledgeBaseId && current.modelId === modelId && was.sessionId !== undefined;
       const knowledgeBase: KnowledgeBaseConversation = { knowledgeBaseId, name, ...(sameSession ? { sessionId: was.sessionId } : {}) };
       return { ok: true, patch: { knowledgeBase, modelId } };
