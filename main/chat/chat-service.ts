@@ -118,7 +118,7 @@ export class ChatService {
       ).id;
     } else {
       this.ensureIdle(conversationId);
-      this.ensureReady(this.options.store.get(conversationId).settings);
+      this.ensureReady(this.options.store.settings(conversationId));
       // Asking something else leaves the agent's action unanswered: it counts as denied.
       this.denyPendingActions('moved-on', conversationId);
     }
@@ -425,7 +425,7 @@ export class ChatService {
    */
   private keepKnowledgeBaseSession(conversationId: string, asked: KnowledgeBaseConversation, sessionId: string): void {
     try {
-      const now = this.options.store.get(conversationId).settings.knowledgeBase;
+      const now = this.options.store.settings(conversationId).knowledgeBase;
       if (sessionId === asked.sessionId || now?.knowledgeBaseId !== asked.knowledgeBaseId || now.sessionId !== asked.sessionId) return;
       this.options.store.updateSettings(conversationId, { knowledgeBase: { ...now, sessionId } });
     } catch (err) {

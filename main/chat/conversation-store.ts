@@ -160,9 +160,15 @@ export class ConversationStore {
   get(id: string): Conversation {
     const db = this.database();
     const summary = this.summary(db, id);
-    const { settings } = this.one<{ settings: string }>(db, 'SELECT settings FROM conversations WHERE id = ?', id)!;
     const messages = this.all<MessageRow>(db, 'SELECT * FROM messages WHERE conversation_id = ? ORDER BY position', id).map(fromRow);
-    return { ...summary, settings: JSON.parse(settings) as ConversationSettings, messages };
+    return { ...summary, settings: this.settings(id), messages };
+  }
+
+  /** A conversation's settings alone, without reading its messages. */
+  settings(id: string): ConversationSettings {
+    const row = ID_PATTERN.test(id) ? this.one<{ settings: string }>(this.database(), 'SELECT settings FROM conversations WHERE id = ?', id) : undefined;
+    if (!row) throw notFound();
+    return JSON.parse(row.settings) as ConversationSettings;
   }
 
   create(settings: ConversationSettings): Conversation {
@@ -192,8 +198,7 @@ export class ConversationStore {
   /** Changes settings: absent keys stay, null clears one (see applySettingsPatch). */
   updateSettings(id: string, patch: ConversationSettingsPatch): Conversation {
     const db = this.database();
-    const current = this.get(id).settings;
-    const next = storedSettingsSchema.parse(applySettingsPatch(current, patch));
+    const next = storedSettingsSchema.parse(applySettingsPatch(this.settings(id), patch));
     this.touch(db, id, () => {
       db.prepare('UPDATE conversations SET settings = ?, model_id = ? WHERE id = ?').run(JSON.stringify(next), next.modelId, id);
     });
