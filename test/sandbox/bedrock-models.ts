@@ -132,6 +132,13 @@ export function resolveModel(requested: string): Resolved {
   return { kind: 'model', model, viaProfile: Boolean(profile) };
 }
 
+/** Bedrock's ValidationException message for a model it cannot invoke as asked: unknown, or on demand without a profile. */
+export function unusableModelMessage(resolved: Exclude<Resolved, { kind: 'model' }>): string {
+  return resolved.kind === 'unknown'
+    ? 'The provided model identifier is invalid.'
+    : `Invocation of model ID ${resolved.model.modelId} with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.`;
+}
+
 const LOREM = [
   'Amazon Bedrock keeps every request inside your AWS account.',
   'Each model answers in its own style, and the Converse API hides the differences.',

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import http2 from 'node:http2';
 import { type AnyRequest, type AnyResponse, checkSignature, readBody, sendAwsError, sendJson, startDualServer, streamFrame } from './aws-rest.js';
-import { plainAnswer, resolveModel, thinkerAnswer, thinkerReasoning, writerAnswer } from './bedrock-models.js';
+import { plainAnswer, resolveModel, thinkerAnswer, thinkerReasoning, unusableModelMessage, writerAnswer } from './bedrock-models.js';
 import type { BedrockApiKeys } from './bedrock-api-keys.js';
 import type { CredentialsRegistry } from './credentials-registry.js';
 import type { Stats } from './http-util.js';
@@ -159,14 +159,7 @@ export async function startBedrockRuntime(options: BedrockRuntimeOptions): Promi
       return refuse(429, 'ThrottlingException', 'Too many requests, please wait before trying again.');
     }
     const resolved = resolveModel(modelId);
-    if (resolved.kind === 'unknown') return refuse(400, 'ValidationException', 'The provided model identifier is invalid.');
-    if (resolved.kind === 'needs-profile') {
-      return refuse(
-        400,
-        'ValidationException',
-        `Invocation of model ID ${resolved.model.modelId} with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.`,
-      );
-    }
+    if (resolved.kind !== 'model') return refuse(400, 'ValidationException', unusableModelMessage(resolved));
     const { model } = resolved;
     if (model.behaviour === 'denied') return refuse(403, 'AccessDeniedException', "You don't have access to the model with the specified model ID.");
     if (!model.outputModalities.includes('TEXT')) return refuse(400, 'ValidationException', 'This model doesn\'t support conversation. Try again with a model that does.');

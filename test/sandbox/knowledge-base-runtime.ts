@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { accessDeniedMessage, callerArn, refuseByFaults, type AgentFaultState } from './agent-faults.js';
 import { checkSignature, sendAwsError, sendJson, streamFrame, type AnyRequest, type AnyResponse } from './aws-rest.js';
 import { handbookPassages, SANDBOX_KNOWLEDGE_BASES } from './bedrock-agents.js';
-import { resolveModel } from './bedrock-models.js';
+import { resolveModel, unusableModelMessage } from './bedrock-models.js';
 import { ACCOUNT_ID } from './constants.js';
 import type { CredentialsRegistry } from './credentials-registry.js';
 import type { Stats } from './http-util.js';
@@ -269,14 +269,7 @@ export function knowledgeBaseRuntime(options: KnowledgeBaseRuntimeOptions): Know
     }
     if (!PASSAGES[knowledgeBaseId]) return refuse(404, 'ResourceNotFoundException', `Knowledge Base with id ${knowledgeBaseId} does not exist`);
     const resolved = resolveModel(modelArn);
-    if (resolved.kind === 'unknown') return refuse(400, 'ValidationException', 'The provided model identifier is invalid.');
-    if (resolved.kind === 'needs-profile') {
-      return refuse(
-        400,
-        'ValidationException',
-        `Invocation of model ID ${resolved.model.modelId} with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.`,
-      );
-    }
+    if (resolved.kind !== 'model') return refuse(400, 'ValidationException', unusableModelMessage(resolved));
     if (!resolved.model.outputModalities.includes('TEXT')) return refuse(400, 'ValidationException', `The model ${resolved.model.modelId} does not support text generation. Retry your request with a text model.`);
     if (sessionId !== undefined && !sessions.has(sessionId)) {
       return refuse(400, 'ValidationException', `Session with Id ${sessionId} is not valid. Please check and try again.`);
