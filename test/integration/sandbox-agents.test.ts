@@ -6,12 +6,8 @@
  * follow-up in the same session, a chunked final answer, and the errors; the
  * control plane's lists, paged.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
-import path from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { gunzipSync } from 'node:zlib';
 import { BedrockAgentClient, paginateListAgentAliases, paginateListAgents, paginateListKnowledgeBases } from '@aws-sdk/client-bedrock-agent';
 import {
   BedrockAgentRuntimeClient,
@@ -19,12 +15,9 @@ import {
   type InvokeAgentCommandInput,
   type ResponseStream,
 } from '@aws-sdk/client-bedrock-agent-runtime';
-import { EventStreamCodec } from '@smithy/eventstream-codec';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_AGENTS, SANDBOX_KNOWLEDGE_BASES, startSandbox, UNDEPLOYED_ALIAS, type Sandbox } from '../sandbox/index';
-import { Sha256 } from '../sandbox/sigv4';
+import { botocoreModel, shapeMismatches, signedRequest } from './aws-wire-check';
 
 let sandbox: Sandbox;
 let credentials: { accessKeyId: string; secretAccessKey: string };
@@ -61,87 +54,19 @@ async function invoke(agent: Agent, sessionId: string, extra: Partial<InvokeAgen
 }
 
 /** botocore's model of the service, the authority on every shape. */
-const botocoreData = execFileSync('python3', ['-c', 'import botocore, os; print(os.path.dirname(botocore.__file__))']).toString().trim();
-const model = JSON.parse(gunzipSync(readFileSync(path.join(botocoreData, 'data/bedrock-agent-runtime/2023-07-26/service-2.json.gz'))).toString()) as {
-  shapes: Record<
-    string,
-    { type: string; document?: boolean; members?: Record<string, { shape: string }>; member?: { shape: string }; value?: { shape: string }; enum?: string[] }
-  >;
-};
-
-/** Every way `value` differs from the shape `name` of the model: unknown members, wrong types, values outside an enum. */
-function mismatches(value: unknown, name: string, at = name): string[] {
-  const shape = model.shapes[name];
-  if (!shape) return [`${at}: no shape ${name}`];
-  // A document (free-form JSON, as a passage's metadata values are) takes anything.
-  if (shape.document) return [];
-  switch (shape.type) {
-    case 'structure': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${at}: not an object`];
-      return Object.entries(value).flatMap(([key, member]) =>
-        shape.members?.[key] ? mismatches(member, shape.members[key]!.shape, `${at}.${key}`) : [`${at}: no member ${key}`],
-      );
-    }
-    case 'list':
-      return Array.isArray(value) ? value.flatMap((item, index) => mismatches(item, shape.member!.shape, `${at}[${index}]`)) : [`${at}: not a list`];
-    case 'map':
-      return typeof value === 'object' && value !== null
-        ? Object.entries(value).flatMap(([key, item]) => mismatches(item, shape.value!.shape, `${at}.${key}`))
-        : [`${at}: not a map`];
-    case 'string':
-      if (typeof value !== 'string') return [`${at}: not a string`];
-      return shape.enum && !shape.enum.includes(value) ? [`${at}: ${value} is not one of ${shape.enum.join(', ')}`] : [];
-    case 'integer':
-    case 'long':
-      return Number.isInteger(value) ? [] : [`${at}: not an integer`];
-    case 'float':
-    case 'double':
-      return typeof value === 'number' ? [] : [`${at}: not a number`];
-    case 'boolean':
-      return typeof value === 'boolean' ? [] : [`${at}: not a boolean`];
-    case 'blob':
-      return typeof value === 'string' && /^[A-Za-z0-9+/]*={0,2}$/.test(value) ? [] : [`${at}: not base64`];
-    case 'timestamp':
-      return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? [] : [`${at}: not an ISO 8601 time`];
-    default:
-      return [`${at}: a ${shape.type} the check does not know`];
-  }
-}
+const model = botocoreModel('bedrock-agent-runtime/2023-07-26/service-2.json.gz');
+const mismatches = (value: unknown, name: string) => shapeMismatches(model, value, name);
 
 /** InvokeAgent signed by hand and read raw: the frames exactly as they came over the wire. */
-async function rawFrames(agent: Agent, sessionId: string, inputText: string) {
-  const url = new URL(sandbox.endpoints.bedrockAgentRuntime);
-  const body = JSON.stringify({ inputText, enableTrace: true });
-  const signer = new SignatureV4({ credentials, region: sandbox.region, service: 'bedrock', sha256: Sha256 });
-  const signed = await signer.sign({
+const rawFrames = (agent: Agent, sessionId: string, inputText: string) =>
+  signedRequest({
+    endpoint: sandbox.endpoints.bedrockAgentRuntime,
+    credentials,
+    region: sandbox.region,
     method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
     path: `/agents/${SANDBOX_AGENTS[agent].agentId}/agentAliases/${SANDBOX_AGENTS[agent].aliasId}/sessions/${sessionId}/text`,
-    headers: { host: url.host, 'content-type': 'application/json' },
-    body,
+    body: { inputText, enableTrace: true },
   });
-  const raw = await new Promise<{ headers: Record<string, unknown>; data: Buffer }>((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method: 'POST', path: signed.path, headers: signed.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ headers: res.headers, data: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-  const codec = new EventStreamCodec(toUtf8, fromUtf8);
-  const frames: Array<{ headers: Record<string, string>; payload: unknown }> = [];
-  for (let offset = 0; offset < raw.data.length; ) {
-    const length = raw.data.readUInt32BE(offset);
-    const message = codec.decode(raw.data.subarray(offset, offset + length));
-    const headers = Object.fromEntries(Object.entries(message.headers).map(([name, header]) => [name, String(header.value)]));
-    frames.push({ headers, payload: JSON.parse(toUtf8(message.body)) as unknown });
-    offset += length;
-  }
-  return { headers: raw.headers, frames };
-}
 
 const EVENT_SHAPES: Record<string, string> = { chunk: 'PayloadPart', trace: 'TracePart', returnControl: 'ReturnControlPayload' };
 

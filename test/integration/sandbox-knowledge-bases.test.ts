@@ -5,12 +5,8 @@
  * RetrieveAndGenerate and Retrieve; faults.agents (denied IAM actions, throttling, expired
  * sessions); GetAgent, GetAgentAlias and GetKnowledgeBase checked against the bedrock-agent model.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
-import path from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { gunzipSync } from 'node:zlib';
 import { BedrockAgentClient, GetAgentAliasCommand, GetAgentCommand, GetKnowledgeBaseCommand } from '@aws-sdk/client-bedrock-agent';
 import {
   BedrockAgentRuntimeClient,
@@ -21,12 +17,9 @@ import {
   type InvokeAgentCommandInput,
   type RetrieveAndGenerateStreamResponseOutput,
 } from '@aws-sdk/client-bedrock-agent-runtime';
-import { EventStreamCodec } from '@smithy/eventstream-codec';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_AGENTS, SANDBOX_KNOWLEDGE_BASES, SANDBOX_MODELS, startSandbox, UNDEPLOYED_ALIAS, type Sandbox } from '../sandbox/index';
-import { Sha256 } from '../sandbox/sigv4';
+import { botocoreModel, shapeMismatches, signedRequest } from './aws-wire-check';
 
 let sandbox: Sandbox;
 let credentials: { accessKeyId: string; secretAccessKey: string };
@@ -75,91 +68,12 @@ async function ragStream(text: string, sessionId?: string) {
   return { sessionId: answer.sessionId, events, text: output };
 }
 
-type Shapes = Record<
-  string,
-  { type: string; document?: boolean; required?: string[]; members?: Record<string, { shape: string }>; member?: { shape: string }; value?: { shape: string }; enum?: string[] }
->;
-/** botocore's models of the two services, the authority on every shape. */
-const botocoreData = execFileSync('python3', ['-c', 'import botocore, os; print(os.path.dirname(botocore.__file__))']).toString().trim();
-const loadModel = (file: string) => JSON.parse(gunzipSync(readFileSync(path.join(botocoreData, 'data', file))).toString()) as { shapes: Shapes };
-const runtimeModel = loadModel('bedrock-agent-runtime/2023-07-26/service-2.json.gz');
-const agentModel = loadModel('bedrock-agent/2023-06-05/service-2.json.gz');
+const runtimeModel = botocoreModel('bedrock-agent-runtime/2023-07-26/service-2.json.gz');
+const agentModel = botocoreModel('bedrock-agent/2023-06-05/service-2.json.gz');
 
-/** Every way `value` differs from the shape `name` of `model`: unknown or missing required members, wrong types, values outside an enum. */
-function mismatches(model: { shapes: Shapes }, value: unknown, name: string, at = name): string[] {
-  const shape = model.shapes[name];
-  if (!shape) return [`${at}: no shape ${name}`];
-  if (shape.document) return [];
-  switch (shape.type) {
-    case 'structure': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${at}: not an object`];
-      const missing = (shape.required ?? []).filter((member) => !(member in value)).map((member) => `${at}: required ${member} missing`);
-      return missing.concat(
-        Object.entries(value).flatMap(([key, member]) =>
-          shape.members?.[key] ? mismatches(model, member, shape.members[key]!.shape, `${at}.${key}`) : [`${at}: no member ${key}`],
-        ),
-      );
-    }
-    case 'list':
-      return Array.isArray(value) ? value.flatMap((item, index) => mismatches(model, item, shape.member!.shape, `${at}[${index}]`)) : [`${at}: not a list`];
-    case 'map':
-      return typeof value === 'object' && value !== null
-        ? Object.entries(value).flatMap(([key, item]) => mismatches(model, item, shape.value!.shape, `${at}.${key}`))
-        : [`${at}: not a map`];
-    case 'string':
-      if (typeof value !== 'string') return [`${at}: not a string`];
-      return shape.enum && !shape.enum.includes(value) ? [`${at}: ${value} is not one of ${shape.enum.join(', ')}`] : [];
-    case 'integer':
-    case 'long':
-      return Number.isInteger(value) ? [] : [`${at}: not an integer`];
-    case 'float':
-    case 'double':
-      return typeof value === 'number' ? [] : [`${at}: not a number`];
-    case 'boolean':
-      return typeof value === 'boolean' ? [] : [`${at}: not a boolean`];
-    case 'timestamp':
-      return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? [] : [`${at}: not an ISO 8601 time`];
-    default:
-      return [`${at}: a ${shape.type} the check does not know`];
-  }
-}
-
-/** A request signed by hand and read raw, exactly as it came over the wire (frames decoded when it is an event stream). */
-async function raw(endpoint: string, method: 'GET' | 'POST', requestPath: string, body?: unknown) {
-  const url = new URL(endpoint);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  const signer = new SignatureV4({ credentials, region: sandbox.region, service: 'bedrock', sha256: Sha256 });
-  const signed = await signer.sign({
-    method,
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: requestPath,
-    headers: { host: url.host, ...(payload ? { 'content-type': 'application/json' } : {}) },
-    ...(payload ? { body: payload } : {}),
-  });
-  const answer = await new Promise<{ status: number; headers: Record<string, unknown>; data: Buffer }>((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, method, path: signed.path, headers: signed.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, data: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-  const frames: Array<{ headers: Record<string, string>; payload: unknown }> = [];
-  if (answer.headers['content-type'] === 'application/vnd.amazon.eventstream') {
-    const codec = new EventStreamCodec(toUtf8, fromUtf8);
-    for (let offset = 0; offset < answer.data.length; ) {
-      const length = answer.data.readUInt32BE(offset);
-      const message = codec.decode(answer.data.subarray(offset, offset + length));
-      const headers = Object.fromEntries(Object.entries(message.headers).map(([name, header]) => [name, String(header.value)]));
-      frames.push({ headers, payload: JSON.parse(toUtf8(message.body)) as unknown });
-      offset += length;
-    }
-  }
-  return { ...answer, frames, json: frames.length || !answer.data.length ? undefined : (JSON.parse(answer.data.toString('utf8')) as unknown) };
-}
+/** A request signed by hand as ada and read raw, exactly as it came over the wire. */
+const raw = (endpoint: string, method: 'GET' | 'POST', requestPath: string, body?: unknown) =>
+  signedRequest({ endpoint, credentials, region: sandbox.region, method, path: requestPath, body });
 
 const run = (script: string, ...args: string[]) =>
   promisify(execFile)('python3', ['-c', script, sandbox.region, credentials.accessKeyId, credentials.secretAccessKey, ...args]).then(({ stdout }) => JSON.parse(stdout) as unknown);
@@ -235,7 +149,7 @@ describe('RetrieveAndGenerateStream', () => {
       const type = frame.headers[':event-type']!;
       kinds.add(type);
       expect(members[type], type).toBeDefined();
-      expect(mismatches(runtimeModel, frame.payload, members[type]!.shape), type).toEqual([]);
+      expect(shapeMismatches(runtimeModel, frame.payload, members[type]!.shape), type).toEqual([]);
     }
     expect([...kinds].sort()).toEqual(['citation', 'output']);
 
@@ -270,7 +184,7 @@ describe('RetrieveAndGenerate and Retrieve', () => {
     const again = await runtime.send(new RetrieveAndGenerateCommand(ragInput('Who approves it?', answer.sessionId)));
     expect(again.sessionId).toBe(answer.sessionId);
     const wire = await raw(sandbox.endpoints.bedrockAgentRuntime, 'POST', '/retrieveAndGenerate', ragInput(QUESTION));
-    expect(mismatches(runtimeModel, wire.json, 'RetrieveAndGenerateResponse')).toEqual([]);
+    expect(shapeMismatches(runtimeModel, wire.json, 'RetrieveAndGenerateResponse')).toEqual([]);
   });
 
   it('Retrieve returns the matching passages with scores, at most numberOfResults; an unknown knowledge base is ResourceNotFoundException', async () => {
@@ -283,7 +197,7 @@ describe('RetrieveAndGenerate and Retrieve', () => {
     );
     expect(one.retrievalResults).toHaveLength(1);
     const wire = await raw(sandbox.endpoints.bedrockAgentRuntime, 'POST', `/knowledgebases/${KB}/retrieve`, { retrievalQuery: { text: 'travel and expenses' } });
-    expect(mismatches(runtimeModel, wire.json, 'RetrieveResponse')).toEqual([]);
+    expect(shapeMismatches(runtimeModel, wire.json, 'RetrieveResponse')).toEqual([]);
     expect((wire.json as { retrievalResults: Array<{ location: { type: string } }> }).retrievalResults.map((result) => result.location.type)).toEqual(['S3', 'WEB']);
     await expect(runtime.send(new RetrieveCommand({ knowledgeBaseId: 'NOSUCHKB01', retrievalQuery: { text: QUESTION } }))).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
@@ -360,7 +274,7 @@ describe('faults.agents', () => {
     expect(wire.status).toBe(200);
     expect(wire.headers['x-amzn-bedrock-knowledge-base-session-id']).toBeTruthy();
     expect(wire.frames.map((frame) => [frame.headers[':message-type'], frame.headers[':exception-type']])).toEqual([['exception', 'accessDeniedException']]);
-    expect(mismatches(runtimeModel, wire.frames[0]!.payload, 'AccessDeniedException')).toEqual([]);
+    expect(shapeMismatches(runtimeModel, wire.frames[0]!.payload, 'AccessDeniedException')).toEqual([]);
     await expect(runtime.send(new RetrieveAndGenerateCommand(ragInput(QUESTION)))).rejects.toMatchObject({ name: 'AccessDeniedException', message: expected });
   });
 
@@ -441,7 +355,7 @@ describe('the agents control plane: GetAgent, GetAgentAlias, GetKnowledgeBase', 
     ] as const) {
       const wire = await raw(sandbox.endpoints.bedrockAgent, 'GET', requestPath);
       expect(wire.status, requestPath).toBe(200);
-      expect(mismatches(agentModel, wire.json, shape), requestPath).toEqual([]);
+      expect(shapeMismatches(agentModel, wire.json, shape), requestPath).toEqual([]);
     }
     const read = (await run(
       `${BOTO}

@@ -1,4 +1,3 @@
-import { isValidElement, type ReactElement, type ReactNode } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it, vi } from 'vitest';
 import type { StoreApi } from 'zustand/vanilla';
@@ -35,26 +34,10 @@ import { applyTargetPatch, newConversationSettings } from '../../renderer/src/ch
 import { createConversationsStore, type ConversationsApi } from '../../renderer/src/chat/conversations-store';
 import { InterruptionView } from '../../renderer/src/chat/Messages';
 import { createModelsStore, type ModelsApi } from '../../renderer/src/chat/models-store';
+import { find, visibleText } from './react-tree';
 
 const ignore = () => {};
 const ok = <T,>(value: T): Result<T> => ({ ok: true, value });
-
-type Element = ReactElement<Record<string, unknown>>;
-function findAll(node: ReactNode, match: (element: Element) => boolean, found: Element[] = []): Element[] {
-  if (Array.isArray(node)) for (const child of node) findAll(child as ReactNode, match, found);
-  else if (isValidElement<Record<string, unknown>>(node)) {
-    if (match(node)) found.push(node);
-    findAll(node.props.children as ReactNode, match, found);
-  }
-  return found;
-}
-const find = (node: ReactNode, testId: string): Element => {
-  const [element] = findAll(node, (e) => e.props['data-testid'] === testId);
-  if (!element) throw new Error(`no element with data-testid="${testId}"`);
-  return element;
-};
-const visibleText = (markup: string) =>
-  markup.replace(/<[^>]*>/g, '').replace(/&(lt|gt|quot|#x27|amp);/g, (_, name: string) => ({ lt: '<', gt: '>', quot: '"', '#x27': "'", amp: '&' })[name]!);
 
 const DIRECTORY: AgentDirectory = {
   agents: [

@@ -1,4 +1,3 @@
-import { isValidElement, type ReactElement, type ReactNode } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it, vi } from 'vitest';
 import { agentConversationSchema, type AgentActionRequest, type AgentAnswer, type AgentTraceStep, type ChatMessage } from '../../preload/contract';
@@ -22,30 +21,9 @@ import { citationMarks, CitedText, markText, splitMarks, stripMarks } from '../.
 import { TraceTimeline, TraceTimelineView } from '../../renderer/src/agents/TraceTimeline';
 import { Markdown } from '../../renderer/src/chat/Markdown';
 import { MarkdownStream } from '../../renderer/src/chat/markdown-blocks';
+import { findAll, find, visibleText } from './react-tree';
 
 const ignore = () => {};
-
-type Element = ReactElement<Record<string, unknown>>;
-
-/** The elements (as a component returned them, not rendered) that `match`. */
-function findAll(node: ReactNode, match: (element: Element) => boolean, found: Element[] = []): Element[] {
-  if (Array.isArray(node)) for (const child of node) findAll(child as ReactNode, match, found);
-  else if (isValidElement<Record<string, unknown>>(node)) {
-    if (match(node)) found.push(node);
-    findAll(node.props.children as ReactNode, match, found);
-  }
-  return found;
-}
-/** The element whose data-testid is `testId`. */
-const find = (node: ReactNode, testId: string): Element => {
-  const [element] = findAll(node, (e) => e.props['data-testid'] === testId);
-  if (!element) throw new Error(`no element with data-testid="${testId}"`);
-  return element;
-};
-
-/** The text a reader sees in `markup`. */
-const visibleText = (markup: string) =>
-  markup.replace(/<[^>]*>/g, '').replace(/&(lt|gt|quot|#x27|amp);/g, (_, name: string) => ({ lt: '<', gt: '>', quot: '"', '#x27': "'", amp: '&' })[name]!);
 
 const ANSWER = 'You can carry over five days. Your manager approves it in the HR portal. Ask HR for more.';
 const first = ANSWER.indexOf('. ') + 1; // after "five days."

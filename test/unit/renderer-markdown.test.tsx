@@ -1,6 +1,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { Markdown } from '../../renderer/src/chat/Markdown';
+import { visibleText } from './react-tree';
 
 const ignoreLink = () => {};
 const render = (text: string) => renderToStaticMarkup(<Markdown text={text} onLink={ignoreLink} />);
@@ -8,10 +9,6 @@ const renderStopped = (text: string) => renderToStaticMarkup(<Markdown text={tex
 const renderStreaming = (text: string) => renderToStaticMarkup(<Markdown text={text} onLink={ignoreLink} status="streaming" />);
 
 /** The text a reader sees in `markup`: tags dropped, React's escapes undone. */
-const visibleText = (markup: string) =>
-  markup
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(lt|gt|quot|#x27|amp);/g, (_, name: string) => ({ lt: '<', gt: '>', quot: '"', '#x27': "'", amp: '&' })[name]!);
 
 describe('Markdown: what an answer may not do', () => {
   it('shows a raw HTML block as text, creating no element', () => {
