@@ -7,8 +7,8 @@
  */
 import https from 'node:https';
 import type { ClientRequest } from 'node:http';
-import type { Socket } from 'node:net';
-import type { SecureContext } from 'node:tls';
+import net, { isIP, type Socket } from 'node:net';
+import tls, { type SecureContext } from 'node:tls';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import type { HttpRequest, HttpResponse } from '@smithy/core/protocols';
@@ -147,7 +147,8 @@ export class RequestHandlers {
     const { connectMs, requestMs, streamIdleMs } = this.network.timeouts;
     const idleMs = kind === 'plain' ? requestMs : streamIdleMs;
     if (kind === 'h2') {
-      return new NodeHttp2Handler({ requestTimeout: idleMs, nodeHttp2ConnectOptions: { secureContext } });
+      const createConnection = (authority: URL) => connectWithin(authority, secureContext, connectMs);
+      return new NodeHttp2Handler({ requestTimeout: idleMs, nodeHttp2ConnectOptions: { secureContext, createConnection } });
     }
     const httpsAgent = route.proxy
       ? new TunnelAgent(route.proxy, secureContext)
@@ -164,4 +165,25 @@ export class RequestHandlers {
     pooled.active -= 1;
     if (pooled.active === 0 && this.retired.delete(pooled)) pooled.handler.destroy();
   }
+}
+
+/**
+ * The socket of an HTTP/2 session, given up when it is not connected (TLS included) within `ms`:
+ * smithy's HTTP/2 handler has only the quiet-time limit, which would leave a black-holed
+ * connection waiting for two minutes.
+ */
+function connectWithin(authority: URL, secureContext: SecureContext, ms: number): Socket {
+  const host = authority.hostname.replace(/^\[(.*)\]$/, '$1');
+  const secure = authority.protocol === 'https:';
+  const port = Number(authority.port) || (secure ? 443 : 80);
+  const socket = secure
+    ? tls.connect({ host, port, secureContext, ALPNProtocols: ['h2'], ...(isIP(host) ? {} : { servername: host }) })
+    : net.connect({ host, port });
+  const timer = setTimeout(() => {
+    socket.destroy(Object.assign(new Error(`connect ETIMEDOUT ${host}:${port}`), { code: 'ETIMEDOUT' }));
+  }, ms);
+  timer.unref();
+  socket.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(timer));
+  socket.once('close', () => clearTimeout(timer));
+  return socket;
 }

@@ -132,6 +132,21 @@ describe('network: proxy and company certificates', () => {
     expect(count('proxy:CONNECT')).toBe(tunnels);
   });
 
+  it('an HTTP/2 connection to Bedrock Runtime that never completes its handshake gives up at the connect timeout', async () => {
+    // The black hole takes the connection and never answers the TLS hello; answers get 10 s of quiet time.
+    const hole = new URL(net.blackHole);
+    const w = world(
+      { ...endpointsEnv(net.httpsEndpoints), STRATA_CA_BUNDLE: caFile, STRATA_BEDROCK_RUNTIME_ENDPOINT: `https://${hole.host}` },
+      { timing: { signInTimeoutMs: 10_000, chatCheckpointMs: 0, network: { connectMs: 500, requestMs: 2_000, streamIdleMs: 10_000 } } },
+    );
+    await expect(signIn(w)).resolves.toMatchObject({ state: 'ready' });
+    const started = Date.now();
+    const end = await chat(w, 'Hello');
+    expect(end).toMatchObject({ type: 'failed', error: { code: 'aws-unreachable', details: expect.stringContaining('ETIMEDOUT') } });
+    // Strata retries a request that never started; each attempt ends at the connect timeout, not the quiet time.
+    expect(Date.now() - started).toBeLessThan(8_000);
+  });
+
   it("uses the computer's proxy by default, and goes direct for hosts on the no-proxy list", async () => {
     const asked: string[] = [];
     const resolveProxy = async (url: string) => {
