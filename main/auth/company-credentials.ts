@@ -27,6 +27,11 @@ export interface CompanyCredentialsOptions {
   tokens: TokenSet;
   /** Called when the provider issued new tokens (a rotated refresh token must be saved). */
   onTokens: (tokens: TokenSet) => void;
+  /**
+   * Called instead with tokens the provider issued after these credentials were forgotten (a
+   * refresh under way at sign-out): they are not used, and their refresh token should be revoked.
+   */
+  onDiscarded?: (tokens: TokenSet) => void;
   /** Called after every successful renewal. */
   onRenewed?: () => void;
   now?: () => number;
@@ -120,10 +125,15 @@ export class CompanyCredentials {
         details: 'The provider gave no refresh token (request the offline_access scope).',
       });
     }
+    // Not stopped at sign-out, unlike the AWS requests: a refresh token the provider rotates meanwhile
+    // must reach Strata to be revoked, or it would stay valid at the provider with nobody holding it.
     const fresh = await refreshTokens(this.options.oidc, refreshToken).catch((err: unknown) => {
       throw asStrataError(err, 'idp');
     });
-    this.cached.throwIfForgotten();
+    if (this.cached.isForgotten) {
+      this.options.onDiscarded?.(fresh);
+      this.cached.throwIfForgotten();
+    }
     if (fresh.user.subject !== this.tokens.user.subject) {
       throw new StrataError('idp-rejected', 'Your company sign-in changed to a different person.', {
         action: 'Sign in again.',

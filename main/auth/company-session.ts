@@ -53,7 +53,7 @@ export class CompanySession extends SourceSession<CompanyActive> {
   protected async attemptSignIn(): Promise<SourceStatus> {
     const settings = this.options.settings();
     this.requireConfigured(settings);
-    const { generation, attempt } = this.begin();
+    const { generation, attempt, signal } = this.begin();
     const startedAt = this.now();
     this.setStatus({ state: 'signing-in', startedAt, interactive: true });
 
@@ -77,7 +77,7 @@ export class CompanySession extends SourceSession<CompanyActive> {
       const callbackUrl = await receiver.callback;
       this.signInPage = undefined;
       const tokens = await abortable(step(exchangeCode(oidc, callbackUrl, checks), 'idp'), attempt.signal);
-      await abortable(this.establish(generation, oidc, settings, tokens), attempt.signal);
+      await abortable(this.establish(generation, signal, oidc, settings, tokens), attempt.signal);
       return this.status;
     } catch (err) {
       this.attemptFailed(generation, toAppError(err, 'idp'));
@@ -106,7 +106,7 @@ export class CompanySession extends SourceSession<CompanyActive> {
       return this.getStatus();
     }
     // Cancel stops it as it stops an interactive sign-in: the person is back at the sign-in screen.
-    const { generation, attempt } = this.begin();
+    const { generation, attempt, signal } = this.begin();
     return this.track(
       (async () => {
         this.setStatus({ state: 'signing-in', startedAt: this.now(), interactive: false });
@@ -118,7 +118,7 @@ export class CompanySession extends SourceSession<CompanyActive> {
               action: 'Sign in again.',
             });
           }
-          await abortable(this.establish(generation, oidc, settings, tokens), attempt.signal);
+          await abortable(this.establish(generation, signal, oidc, settings, tokens), attempt.signal);
         } catch (err) {
           const error = toAppError(err, 'idp');
           // A cancelled resume keeps the saved sign-in: the next start (or Sign in) may use it.
@@ -155,16 +155,24 @@ export class CompanySession extends SourceSession<CompanyActive> {
     return abortable(step(discoverProvider(settings.issuer, settings.clientId, this.options.clients.fetch), 'idp'), signal);
   }
 
-  private async establish(generation: number, oidc: Configuration, settings: CompanySettings, tokens: TokenSet) {
+  /** `signal` is the generation's: Cognito requests of this session, the renewals' too, stop when it ends. */
+  private async establish(generation: number, signal: AbortSignal, oidc: Configuration, settings: CompanySettings, tokens: TokenSet) {
     const credentials: CompanyCredentials = new CompanyCredentials({
       settings,
-      cognito: this.options.clients.cognitoIdentity(settings),
+      cognito: this.options.clients.cognitoIdentity(settings, signal),
       oidc,
       tokens,
       now: this.now,
       // A renewal that finishes after sign-out (or for a session since replaced) saves nothing.
       onTokens: (fresh) => {
         if (generation === this.generation) this.save(settings, fresh);
+      },
+      // The provider rotated the refresh token for a session that has ended since: nobody will use it, so it is revoked.
+      onDiscarded: (fresh) => {
+        if (!fresh.refreshToken) return;
+        void revokeRefreshToken(oidc, fresh.refreshToken).catch((err: unknown) => {
+          this.log(`revoking a refresh token rotated after sign-out failed: ${toAppError(err, 'idp').details ?? 'unknown'}`);
+        });
       },
       onRenewed: () => this.renewed(credentials),
     });

@@ -151,7 +151,7 @@ export class ProfileSession extends SourceSession<ProfileActive> {
     described: Promise<AwsProfileInfo | undefined>,
     method: SignInMethod = 'browser',
   ): Promise<SourceStatus> {
-    const { generation, attempt } = this.begin();
+    const { generation, attempt, signal } = this.begin();
     const startedAt = this.now();
     this.setStatus({ state: 'signing-in', startedAt, interactive });
     let credentials: RenewableCredentials | undefined;
@@ -175,7 +175,8 @@ export class ProfileSession extends SourceSession<ProfileActive> {
       const sso = own ?? via;
       this.ssoSession = sso?.session;
       if (sso && interactive) await this.signInToIdentityCenter(sso.session, method, { generation, startedAt, signal: attempt.signal });
-      const steps = { interactive, generation, startedAt, signal: attempt.signal };
+      // `lifetime`: the session's signal, so roles being taken (at sign-in or renewal) stop when it ends.
+      const steps = { interactive, generation, startedAt, signal: attempt.signal, lifetime: signal };
       const fresh: RenewableCredentials = new RenewableCredentials(
         own ? this.ssoProvider(own) : via ? this.roleFromSso(settings, info, via, steps) : this.provider(settings, info, steps),
         { now: this.now, onRenewed: () => this.renewed(fresh) },
@@ -205,7 +206,7 @@ export class ProfileSession extends SourceSession<ProfileActive> {
   private provider(
     settings: CompanySettings,
     info: AwsProfileInfo,
-    attempt: { interactive: boolean; generation: number; startedAt: number; signal: AbortSignal },
+    attempt: { interactive: boolean; generation: number; startedAt: number; signal: AbortSignal; lifetime: AbortSignal },
   ): () => Promise<AwsCredentialIdentity> {
     return fromIni({
       profile: this.profile,
@@ -213,9 +214,9 @@ export class ProfileSession extends SourceSession<ProfileActive> {
       configFilepath: this.options.paths.config,
       ignoreCache: true,
       mfaCodeProvider: (serial) => this.mfaCode(serial, attempt),
-      roleAssumer: (source, params) => this.assumeRole(settings, source, params, info),
+      roleAssumer: (source, params) => this.assumeRole(settings, source, params, info, attempt.lifetime),
       // A web identity profile (web_identity_token_file): the token file is read by the SDK, the role taken here.
-      roleAssumerWithWebIdentity: (params) => this.assumeRoleWithWebIdentity(settings, params, info),
+      roleAssumerWithWebIdentity: (params) => this.assumeRoleWithWebIdentity(settings, params, info, attempt.lifetime),
     });
   }
 
@@ -224,8 +225,9 @@ export class ProfileSession extends SourceSession<ProfileActive> {
     settings: CompanySettings,
     params: AssumeRoleWithWebIdentityCommandInput,
     info: AwsProfileInfo,
+    signal: AbortSignal,
   ): Promise<AwsCredentialIdentity> {
-    const sts = this.options.clients.sts(settings);
+    const sts = this.options.clients.sts(settings, undefined, signal);
     try {
       const { Credentials: issued } = await sts.send(new AssumeRoleWithWebIdentityCommand(params));
       return this.issuedCredentials(issued);
@@ -270,7 +272,7 @@ export class ProfileSession extends SourceSession<ProfileActive> {
     settings: CompanySettings,
     info: AwsProfileInfo,
     via: SsoRole,
-    attempt: { interactive: boolean; generation: number; startedAt: number; signal: AbortSignal },
+    attempt: { interactive: boolean; generation: number; startedAt: number; signal: AbortSignal; lifetime: AbortSignal },
   ): () => Promise<AwsCredentialIdentity> {
     const source = this.ssoProvider(via);
     return async () => {
@@ -285,7 +287,7 @@ export class ProfileSession extends SourceSession<ProfileActive> {
         params.SerialNumber = info.mfaSerial;
         params.TokenCode = await this.mfaCode(info.mfaSerial, attempt);
       }
-      return this.assumeRole(settings, credentials, params, info);
+      return this.assumeRole(settings, credentials, params, info, attempt.lifetime);
     };
   }
 
@@ -308,8 +310,9 @@ export class ProfileSession extends SourceSession<ProfileActive> {
     source: AwsCredentialIdentity,
     params: AssumeRoleCommandInput,
     info: AwsProfileInfo,
+    signal: AbortSignal,
   ): Promise<AwsCredentialIdentity> {
-    const sts = this.options.clients.sts(settings, async () => source);
+    const sts = this.options.clients.sts(settings, async () => source, signal);
     try {
       const { Credentials: issued } = await sts.send(new AssumeRoleCommand(params));
       return this.issuedCredentials(issued);

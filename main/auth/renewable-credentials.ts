@@ -66,6 +66,11 @@ export class RenewableCredentials<C extends AwsCredentialIdentity = AwsCredentia
     this.current = undefined;
   }
 
+  /** True once forgotten. */
+  get isForgotten(): boolean {
+    return this.forgotten;
+  }
+
   /** Throws "not signed in" once forgotten: for steps of a fetch that must not go on. */
   throwIfForgotten(): void {
     if (this.forgotten) throw notSignedIn();

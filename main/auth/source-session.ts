@@ -110,6 +110,8 @@ export abstract class SourceSession<A extends ActiveSession = ActiveSession> {
   protected active?: A;
   /** Bumped whenever a session starts or ends, so late results of an older one are dropped. */
   protected generation = 0;
+  /** Aborted when the generation ends: the AWS requests of its sign-in and renewals stop there. */
+  private lifetime = new AbortController();
   protected readonly now: () => number;
   private timer?: NodeJS.Timeout;
 
@@ -212,7 +214,14 @@ export abstract class SourceSession<A extends ActiveSession = ActiveSession> {
 
   /** After the computer slept (its timers slept too), or the network came back: renews at once if due. */
   wake(): void {
-    if (this.active) this.scheduleRenewal(0);
+    const active = this.active;
+    if (!active) return;
+    const expiresAt = active.credentials.issued?.expiresAt;
+    if (expiresAt != null && expiresAt <= this.now() && !this.attempt) {
+      void this.track(this.renewExpired(active)).catch(() => undefined);
+      return;
+    }
+    this.scheduleRenewal(0);
   }
 
   /** Stops a sign-in under way; resolves with the status once it has stopped. */
@@ -245,12 +254,15 @@ export abstract class SourceSession<A extends ActiveSession = ActiveSession> {
     clearTimeout(this.timer);
   }
 
-  /** Starts an attempt: ends what was there, and returns its generation and cancel handle. */
-  protected begin(): { generation: number; attempt: AbortController } {
+  /**
+   * Starts an attempt: ends what was there, and returns its generation, its cancel handle, and the
+   * generation's signal, for the clients of the session it may start (aborted when that ends).
+   */
+  protected begin(): { generation: number; attempt: AbortController; signal: AbortSignal } {
     this.end();
     const attempt = new AbortController();
     this.attempt = attempt;
-    return { generation: this.generation, attempt };
+    return { generation: this.generation, attempt, signal: this.lifetime.signal };
   }
 
   /** Keeps `running` as the sign-in under way until it settles. */
@@ -290,7 +302,8 @@ export abstract class SourceSession<A extends ActiveSession = ActiveSession> {
   }
 
   protected async fetchIdentity(settings: CompanySettings, credentials: SessionCredentials): Promise<AwsIdentity> {
-    const client = () => this.base.clients.sts(settings, credentials.provider);
+    const signal = this.lifetime.signal;
+    const client = () => this.base.clients.sts(settings, credentials.provider, signal);
     try {
       const answer = await withRenewalRetry(client, (sts) => sts.send(new GetCallerIdentityCommand({})), () =>
         credentials.renew(),
@@ -338,6 +351,33 @@ export abstract class SourceSession<A extends ActiveSession = ActiveSession> {
   /** What a source adds to its ready status (an IAM Identity Center session's end, say). */
   protected readyDetails(_active: A): Partial<Extract<SourceStatus, { state: 'ready' }>> {
     return {};
+  }
+
+  /**
+   * Credentials that ran out while the computer slept: until new ones come, the window hears that
+   * Strata is signing in again with what it saved, not an expiry in the past. Cancel ends the
+   * session as it ends a resumed sign-in; what was saved stays.
+   */
+  private async renewExpired(active: A): Promise<SourceStatus> {
+    clearTimeout(this.timer);
+    const attempt = new AbortController();
+    this.attempt = attempt;
+    this.setStatus({ state: 'signing-in', startedAt: this.now(), interactive: false });
+    try {
+      await abortable(active.credentials.renew(), attempt.signal);
+      // Sources whose credentials report their renewals are ready again already.
+      if (this.active === active && this.status.state === 'signing-in') this.publishReady();
+    } catch (err) {
+      if (this.active === active && attempt.signal.aborted) {
+        this.end();
+        this.setStatus(this.signedOut());
+      } else {
+        this.renewalFailed(active, err, 0);
+      }
+    } finally {
+      this.finishAttempt(attempt);
+    }
+    return this.status;
   }
 
   /** Tells the renderer that renewal is failing (once per kind of failure), so it can warn before time runs out. */
@@ -391,6 +431,8 @@ export abstract class SourceSession<A extends ActiveSession = ActiveSession> {
   /** Ends the current session or attempt in memory (not what was saved). */
   protected end(): void {
     this.generation += 1;
+    this.lifetime.abort(cancelled());
+    this.lifetime = new AbortController();
     clearTimeout(this.timer);
     this.active?.credentials.forget();
     this.active = undefined;

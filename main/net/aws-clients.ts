@@ -78,13 +78,13 @@ export class AwsClients {
     this.fetch = createNetworkFetch(this.network);
   }
 
-  /** What every client of `service` is configured with. */
-  config(service: AwsService, settings: CompanySettings, kind: HandlerKind = 'plain') {
+  /** What every client of `service` is configured with; with `signal`, its requests stop when it aborts. */
+  config(service: AwsService, settings: CompanySettings, kind: HandlerKind = 'plain', signal?: AbortSignal) {
     const endpoint = settings[ENDPOINT_SETTING[service]];
     return {
       region: settings.region,
       ...(endpoint ? { endpoint } : {}),
-      requestHandler: this.handlers.handler(kind),
+      requestHandler: this.handlers.handler(kind, signal),
     };
   }
 
@@ -97,14 +97,17 @@ export class AwsClients {
     return route.proxy ? 'streaming' : 'h2';
   }
 
-  /** Cognito Identity's GetId and GetCredentialsForIdentity are unsigned: this client has no credentials of its own. */
-  cognitoIdentity(settings: CompanySettings): CognitoIdentityClient {
-    return new CognitoIdentityClient(this.config('cognitoIdentity', settings));
+  /**
+   * Cognito Identity's GetId and GetCredentialsForIdentity are unsigned: this client has no credentials of its own.
+   * `signal`: the session's, so a sign-in or renewal still under way stops when the session ends.
+   */
+  cognitoIdentity(settings: CompanySettings, signal?: AbortSignal): CognitoIdentityClient {
+    return new CognitoIdentityClient(this.config('cognitoIdentity', settings, 'plain', signal));
   }
 
   /** Without credentials for its unsigned calls (AssumeRoleWithWebIdentity, where the token is the proof). */
-  sts(settings: CompanySettings, credentials?: AwsCredentialIdentityProvider): STSClient {
-    return new STSClient({ ...this.config('sts', settings), ...(credentials ? { credentials } : {}) });
+  sts(settings: CompanySettings, credentials?: AwsCredentialIdentityProvider, signal?: AbortSignal): STSClient {
+    return new STSClient({ ...this.config('sts', settings, 'plain', signal), ...(credentials ? { credentials } : {}) });
   }
 
   bedrock(settings: CompanySettings, auth: BedrockAuth): BedrockClient {

@@ -77,12 +77,15 @@ export class RequestHandlers {
 
   constructor(private readonly network: Network) {}
 
-  /** A handler for one client; destroying it (SDK clients do) leaves the shared pools open. */
-  handler(kind: HandlerKind): SharedHandler {
+  /**
+   * A handler for one client; destroying it (SDK clients do) leaves the shared pools open. With
+   * `signal`, every request of the client stops when it aborts (the session it belongs to ended).
+   */
+  handler(kind: HandlerKind, signal?: AbortSignal): SharedHandler {
     return {
       // The SDK reads this before signing: h2 puts the host in :authority, HTTP/1.1 in Host.
       metadata: { handlerProtocol: kind === 'h2' ? 'h2' : 'http/1.1' },
-      handle: (request, options) => this.handle(kind, request, options),
+      handle: (request, options) => this.handle(kind, request, signal ? withSignal(options, signal) : options),
       destroy: () => {},
     };
   }
@@ -165,6 +168,12 @@ export class RequestHandlers {
     pooled.active -= 1;
     if (pooled.active === 0 && this.retired.delete(pooled)) pooled.handler.destroy();
   }
+}
+
+/** The request's options with `signal` added to any abort signal it has. */
+function withSignal(options: HttpHandlerOptions | undefined, signal: AbortSignal): HttpHandlerOptions {
+  const own = options?.abortSignal as AbortSignal | undefined;
+  return { ...options, abortSignal: own ? AbortSignal.any([own, signal]) : signal };
 }
 
 /**

@@ -234,10 +234,14 @@ describe('company session', () => {
     const hold = w.sandbox.faults.holdTokenAnswers();
     await hold.arrived; // the background renewal is at the provider's token endpoint
     await expect.poll(() => w.sandbox.stats()['oidc:token:refresh_token'] ?? 0).toBe(1);
+    const revocations = () => w.sandbox.stats()['oidc:revocation'] ?? 0;
     await w.services.session.signOut();
     expect(existsSync(vaultFile(w))).toBe(false);
-    // The provider's answer, with a fresh refresh token, arrives after the sign-out: nothing of it is kept.
+    expect(revocations()).toBe(1);
+    // The provider's answer, with a fresh refresh token, arrives after the sign-out: nothing of it is kept,
+    // and the rotated refresh token is revoked too (a provider may not revoke it with the old one).
     hold.release();
+    await expect.poll(revocations).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(existsSync(vaultFile(w))).toBe(false);
     expect(w.services.vault.load()).toBeUndefined();
@@ -246,6 +250,23 @@ describe('company session', () => {
     const again = await world({}, { sandbox: w.sandbox, dir: w.dir, key: w.key });
     await again.services.start();
     expect(again.services.session.getStatus()).toMatchObject({ state: 'signed-out' });
+  });
+
+  it('cancelling a sign-in stops its request to the identity pool: the pool hears nothing more from it', async () => {
+    const w = await world();
+    const count = (key: string) => w.sandbox.stats()[key] ?? 0;
+    const hold = w.sandbox.faults.holdNextCognitoRequest();
+    const signingIn = w.services.session.signIn().catch((err: unknown) => err);
+    await finishInBrowser(w);
+    await hold.arrived;
+    await expect(w.services.session.cancelSignIn()).resolves.toMatchObject({ state: 'signed-out' });
+    await expect(signingIn).resolves.toMatchObject({ code: 'sign-in-cancelled' });
+    // Answered now: the request was abandoned, so the SDK does not go on to ask for credentials.
+    hold.release();
+    await expect.poll(() => count('cognito:GetId')).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(count('cognito:GetCredentialsForIdentity')).toBe(0);
+    expect(existsSync(vaultFile(w))).toBe(false);
   });
 
   it('the silent sign-in at start-up can be cancelled, and the saved sign-in is kept for later', async () => {
@@ -314,6 +335,38 @@ describe('company session', () => {
     w.services.session.wake();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(w.sandbox.stats()['cognito:GetCredentialsForIdentity']).toBe(2);
+  });
+
+  it('waking after the credentials ran out says Strata is signing in again until new ones come, never an expiry in the past', async () => {
+    const w = await world({ credentialsTtlSeconds: 120 });
+    await signIn(w);
+    // The computer slept past the end of the credentials; the next ones last longer than it slept.
+    w.sandbox.faults.setCognitoCredentialsTtl(3_600);
+    slept = 200_000;
+    const hold = w.sandbox.faults.holdNextCognitoRequest();
+    const seen = w.statuses.length;
+    w.services.session.wake();
+    expect(w.services.session.getStatus()).toMatchObject({ state: 'signing-in', interactive: false });
+    await hold.arrived;
+    // Woken again (the network came back) while it renews: one renewal, not two.
+    w.services.session.wake();
+    hold.release();
+    await expect.poll(() => w.statuses.at(-1)).toMatchObject({ state: 'ready' });
+    const ready = w.statuses.at(-1)!;
+    if (ready.state === 'ready') expect(ready.expiresAt).toBeGreaterThan(Date.now() + slept);
+    expect(w.statuses.slice(seen).map((s) => s.state)).toEqual(['signing-in', 'ready']);
+    expect(w.sandbox.stats()['cognito:GetCredentialsForIdentity']).toBe(2);
+
+    // Asleep past the end again, and the person cancels the renewal: signed out, the saved sign-in kept for later.
+    slept = 4_000_000;
+    const again = w.sandbox.faults.holdNextCognitoRequest();
+    w.services.session.wake();
+    await again.arrived;
+    await expect(w.services.session.cancelSignIn()).resolves.toMatchObject({ state: 'signed-out', configured: true });
+    again.release();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(w.services.session.getStatus()).toMatchObject({ state: 'signed-out' });
+    expect(existsSync(vaultFile(w))).toBe(true);
   });
 
   it('when the network comes back, a renewal that failed meanwhile is tried at once, not at its next backoff', async () => {

@@ -31,6 +31,10 @@ export interface CognitoOptions {
 /** The running Cognito Identity emulator. */
 export interface CognitoServer {
   endpoint: string;
+  /** Holds the next request until released (`arrived` settles when it came); later requests are answered as usual. */
+  holdNext(): { arrived: Promise<void>; release(): void };
+  /** Credentials issued from now on last `seconds`. */
+  setCredentialsTtl(seconds: number): void;
   close(): Promise<void>;
 }
 
@@ -58,6 +62,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
 export async function startCognito(options: CognitoOptions): Promise<CognitoServer> {
   const keys = createLocalJWKSet(options.jwks);
   const identityBySub = new Map<string, string>();
+  let credentialsTtlSeconds = options.credentialsTtlSeconds;
   const subByIdentity = new Map<string, string>();
 
   /** Checks one login token as Cognito does, returning its subject. */
@@ -137,7 +142,7 @@ export async function startCognito(options: CognitoOptions): Promise<CognitoServ
       if (input.CustomRoleArn !== undefined && input.CustomRoleArn !== options.roleArn) {
         throw invalidParameter('CustomRoleArn is not a role this identity pool may assume.');
       }
-      const credentials = options.registry.issue(identityId, options.roleArn, options.credentialsTtlSeconds);
+      const credentials = options.registry.issue(identityId, options.roleArn, credentialsTtlSeconds);
       return {
         IdentityId: identityId,
         Credentials: {
@@ -151,8 +156,15 @@ export async function startCognito(options: CognitoOptions): Promise<CognitoServ
     },
   };
 
+  let hold: { released: Promise<void>; arrive: () => void } | undefined;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
+    const held = hold;
+    hold = undefined;
+    if (held) {
+      held.arrive();
+      await held.released;
+    }
     const target = String(req.headers['x-amz-target'] ?? '');
     const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
     const operation = req.method === 'POST' ? operations[name] : undefined;
@@ -190,5 +202,19 @@ export async function startCognito(options: CognitoOptions): Promise<CognitoServ
     },
     options.log,
   );
-  return { endpoint: server.origin, close: () => server.stop() };
+  return {
+    endpoint: server.origin,
+    holdNext: () => {
+      let release = () => {};
+      let arrive = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      hold = { released, arrive };
+      return { arrived, release: () => release() };
+    },
+    setCredentialsTtl: (seconds) => {
+      credentialsTtlSeconds = seconds;
+    },
+    close: () => server.stop(),
+  };
 }

@@ -194,6 +194,10 @@ export interface Sandbox {
     setIdpDown(down: boolean): Promise<void>;
     /** the identity provider's token endpoint grants as usual but holds every answer from now until released */
     holdTokenAnswers(): TokenHold;
+    /** Cognito Identity holds its next request until released (`arrived` settles when it came); later requests are answered as usual. */
+    holdNextCognitoRequest(): { arrived: Promise<void>; release(): void };
+    /** Cognito's credentials issued from now on last `seconds` (default credentialsTtlSeconds). */
+    setCognitoCredentialsTtl(seconds: number): void;
     /** Bedrock (the model list) holds its next answer until released (`arrived` settles when that request came); later requests are answered as usual. */
     holdNextBedrockAnswer(): { arrived: Promise<void>; release(): void };
     /** Role names STS AssumeRole refuses with AccessDenied, and the access portal's GetRoleCredentials with ForbiddenException (add and delete as needed). */
@@ -409,6 +413,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         setIdpDown: (down) => oidc.setDown(down),
         holdTokenAnswers: () => oidc.holdTokenAnswers(),
         holdNextBedrockAnswer: () => bedrock.holdNext(),
+        holdNextCognitoRequest: () => cognito.holdNext(),
+        setCognitoCredentialsTtl: (seconds) => cognito.setCredentialsTtl(seconds),
         get cognitoRejects() {
           return cognitoRejects;
         },

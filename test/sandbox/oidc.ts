@@ -103,6 +103,8 @@ export async function startOidc(options: OidcOptions): Promise<OidcServer> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const match = INTERACTION_PATH.exec(path);
     if (!match) {
+      // Counted as asked, whether or not the token is still known (a revoked grant's tokens are gone).
+      if (path === '/token/revocation' && req.method === 'POST') options.stats.inc('oidc:revocation');
       const held = path === '/token' && req.method === 'POST' ? hold : undefined;
       if (held) {
         held.arrived();
