@@ -50,6 +50,15 @@ interface SsoRole {
   roleName: string;
 }
 
+/** Roles taken one after another with an IAM Identity Center profile's credentials: `roles` in the order they are taken. */
+interface SsoChain {
+  sso: SsoRole;
+  roles: AwsProfileInfo[];
+}
+
+/** Longer chains than this are refused, as the SDK refuses them (and a loop in the files ends here). */
+const MAX_ROLE_CHAIN = 8;
+
 interface ProfileActive extends ActiveSession {
   sso?: SsoRole;
 }
@@ -87,7 +96,7 @@ export class ProfileSession extends SourceSession<ProfileActive> {
   /** Signs in to IAM Identity Center with a code confirmed on its page, in place of a browser sign-in under way. */
   override async signInWithCode(): Promise<SourceStatus> {
     const info = await this.options.describe();
-    if (!info || !(ssoRoleOf(info) ?? (await this.ssoSource(info)))) return super.signInWithCode();
+    if (!info || !(ssoRoleOf(info) ?? (await this.ssoSource(info))?.sso)) return super.signInWithCode();
     // The browser attempt stops; being older, whatever it still reports is dropped.
     this.attempt?.abort();
     return this.track(this.start(true, Promise.resolve(info), 'device'));
@@ -103,7 +112,7 @@ export class ProfileSession extends SourceSession<ProfileActive> {
     if (info?.mfaSerial) return this.getStatus();
     if (info?.kind === 'sso' && !info.problem && info.sso && !this.options.identityCenter.usable(info.sso)) return this.getStatus();
     const via = info && (await this.ssoSource(info));
-    if (via && !this.options.identityCenter.usable(via.session)) return this.getStatus();
+    if (via && (!this.options.identityCenter.usable(via.sso.session) || via.roles.some((role) => role.mfaSerial))) return this.getStatus();
     return this.track(this.start(false, Promise.resolve(info)));
   }
 
@@ -172,13 +181,13 @@ export class ProfileSession extends SourceSession<ProfileActive> {
       const own = ssoRoleOf(info);
       // A role taken with an IAM Identity Center profile's credentials: that profile's session is the one to sign in to.
       const via = own ? undefined : await abortable(this.ssoSource(info), attempt.signal);
-      const sso = own ?? via;
+      const sso = own ?? via?.sso;
       this.ssoSession = sso?.session;
       if (sso && interactive) await this.signInToIdentityCenter(sso.session, method, { generation, startedAt, signal: attempt.signal });
       // `lifetime`: the session's signal, so roles being taken (at sign-in or renewal) stop when it ends.
       const steps = { interactive, generation, startedAt, signal: attempt.signal, lifetime: signal };
       const fresh: RenewableCredentials = new RenewableCredentials(
-        own ? this.ssoProvider(own) : via ? this.roleFromSso(settings, info, via, steps) : this.provider(settings, info, steps),
+        own ? this.ssoProvider(own) : via ? this.roleFromSso(settings, via, steps) : this.provider(settings, info, steps),
         { now: this.now, onRenewed: () => this.renewed(fresh) },
       );
       credentials = fresh;
@@ -254,40 +263,53 @@ export class ProfileSession extends SourceSession<ProfileActive> {
   }
 
   /**
-   * The IAM Identity Center profile a role is taken with (the profile's source_profile), when it is
-   * one; such a role's credentials come through Strata's own clients, as that profile's do.
+   * The IAM Identity Center profile a role is taken with, when its source_profile is one, or is a
+   * role taken with one (role after role, to any depth the SDK allows); such roles' credentials
+   * come through Strata's own clients, as that profile's do.
    */
-  private async ssoSource(info: AwsProfileInfo): Promise<SsoRole | undefined> {
+  private async ssoSource(info: AwsProfileInfo): Promise<SsoChain | undefined> {
     if (info.kind !== 'assume-role' || !info.sourceProfile || !info.roleArn) return undefined;
-    const source = (await listProfiles(this.options.paths)).find((profile) => profile.name === info.sourceProfile);
-    return source && !source.problem ? ssoRoleOf(source) : undefined;
+    const profiles = await listProfiles(this.options.paths);
+    const roles = [info];
+    for (let hop = roles[0]!; roles.length <= MAX_ROLE_CHAIN; ) {
+      const source = profiles.find((profile) => profile.name === hop.sourceProfile);
+      if (!source || source.problem) return undefined;
+      const sso = ssoRoleOf(source);
+      if (sso) return { sso, roles };
+      if (source.kind !== 'assume-role' || !source.sourceProfile || !source.roleArn) return undefined;
+      roles.unshift(source);
+      hop = source;
+    }
+    return undefined;
   }
 
   /**
-   * A role taken with an IAM Identity Center profile's credentials: the portal's role credentials
-   * first, then AssumeRole through Strata's STS client with what the profile says, as the SDK's
-   * profile provider would call it.
+   * Roles taken with an IAM Identity Center profile's credentials: the portal's role credentials
+   * first, then AssumeRole through Strata's STS client for each role in turn with what its profile
+   * says, as the SDK's profile provider would call it.
    */
   private roleFromSso(
     settings: CompanySettings,
-    info: AwsProfileInfo,
-    via: SsoRole,
+    via: SsoChain,
     attempt: { interactive: boolean; generation: number; startedAt: number; signal: AbortSignal; lifetime: AbortSignal },
   ): () => Promise<AwsCredentialIdentity> {
-    const source = this.ssoProvider(via);
+    const source = this.ssoProvider(via.sso);
     return async () => {
-      const params: AssumeRoleCommandInput = {
-        RoleArn: info.roleArn,
-        RoleSessionName: info.assume?.sessionName ?? `aws-sdk-js-${Date.now()}`,
-        ...(info.assume?.externalId ? { ExternalId: info.assume.externalId } : {}),
-        ...(info.assume?.durationSeconds ? { DurationSeconds: info.assume.durationSeconds } : {}),
-      };
-      const credentials = await source();
-      if (info.mfaSerial) {
-        params.SerialNumber = info.mfaSerial;
-        params.TokenCode = await this.mfaCode(info.mfaSerial, attempt);
+      let credentials = await source();
+      for (const role of via.roles) {
+        const params: AssumeRoleCommandInput = {
+          RoleArn: role.roleArn,
+          RoleSessionName: role.assume?.sessionName ?? `aws-sdk-js-${Date.now()}`,
+          ...(role.assume?.externalId ? { ExternalId: role.assume.externalId } : {}),
+          ...(role.assume?.durationSeconds ? { DurationSeconds: role.assume.durationSeconds } : {}),
+        };
+        if (role.mfaSerial) {
+          params.SerialNumber = role.mfaSerial;
+          params.TokenCode = await this.mfaCode(role.mfaSerial, attempt);
+        }
+        credentials = await this.assumeRole(settings, credentials, params, role, attempt.lifetime);
       }
-      return this.assumeRole(settings, credentials, params, info, attempt.lifetime);
+      return credentials;
     };
   }
 
@@ -397,7 +419,11 @@ export class ProfileSession extends SourceSession<ProfileActive> {
       const mfaRejected = info.mfaSerial !== undefined && /MultiFactorAuthentication|MFA/i.test(message);
       return new StrataError(
         'aws-rejected',
-        mfaRejected ? "AWS didn't accept the MFA code." : `AWS didn't let the profile “${this.profile}” take its role.`,
+        mfaRejected
+          ? "AWS didn't accept the MFA code."
+          : info.name === this.profile
+            ? `AWS didn't let the profile “${this.profile}” take its role.`
+            : `AWS didn't let the profile “${this.profile}” take the role of the profile “${info.name}” it goes through.`,
         {
           action: mfaRejected
             ? 'Sign in again with the code your MFA device shows now.'

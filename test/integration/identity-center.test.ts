@@ -162,6 +162,49 @@ describe('IAM Identity Center profiles', () => {
     expect(w.services.accounts.status()).toMatchObject({ state: 'ready', identity: { arn: expect.stringMatching(/assumed-role\/Admin\/ada-admin$/) } });
   });
 
+  it("takes a role with a role taken with an IAM Identity Center profile's credentials, every step through Strata's own clients", async () => {
+    const w = await world({
+      env: { STRATA_CREDENTIAL_SOURCE: 'profile:sso-audit' },
+      before: (sandbox, home) => {
+        appendFileSync(
+          path.join(home, '.aws', 'config'),
+          [
+            '[profile sso-admin]',
+            `role_arn = arn:aws:iam::${sandbox.accountId}:role/Admin`,
+            'source_profile = sso-dev',
+            '[profile sso-audit]',
+            `role_arn = arn:aws:iam::${sandbox.accountId}:role/Auditor`,
+            'source_profile = sso-admin',
+            'role_session_name = ada-audit',
+            '',
+          ].join('\n'),
+        );
+        mkdirSync(path.dirname(cacheFile(home)), { recursive: true });
+        writeFileSync(cacheFile(home), JSON.stringify(sandbox.identityCenter.cliSession('ada')));
+      },
+    });
+    const status = await until(w, (s) => s.state === 'ready');
+    if (status.state !== 'ready') throw new Error('not ready');
+    expect(status.identity.arn).toBe(`arn:aws:sts::${w.sandbox.accountId}:assumed-role/Auditor/ada-audit`);
+    // The portal's credentials, then both roles, through the sandbox's endpoints that only Strata's clients reach.
+    expect(w.sandbox.stats()).toMatchObject({ 'sso:GetRoleCredentials': 1, 'sts:AssumeRole': 2 });
+    expect(status.sso).toMatchObject({ renewable: true });
+
+    // The role in the middle refused: the message names it.
+    await call(w, 'auth:sign-out');
+    w.sandbox.faults.deniedRoles.add('Admin');
+    try {
+      mkdirSync(path.dirname(cacheFile(w.home)), { recursive: true });
+      writeFileSync(cacheFile(w.home), JSON.stringify(w.sandbox.identityCenter.cliSession('ada')));
+      await expect(call(w, 'auth:sign-in')).rejects.toMatchObject({
+        message: 'AWS didn\'t let the profile “sso-audit” take the role of the profile “sso-admin” it goes through.',
+        action: expect.stringContaining(':role/Admin'),
+      });
+    } finally {
+      w.sandbox.faults.deniedRoles.delete('Admin');
+    }
+  });
+
   it('uses a session the AWS CLI made as it is, without the browser, and picks one up the moment the CLI signs in', async () => {
     const w = await world({
       env: { STRATA_CREDENTIAL_SOURCE: 'profile:sso-dev' },
