@@ -111,4 +111,24 @@ test.describe('IAM Identity Center', () => {
     await expect(app.getByTestId('session-state')).toHaveText('AWS profile sso-dev');
     await ask(app, 'Signed in with a code');
   });
+
+  test('a session near its end renews itself with its refresh token: no warning, no browser, and the chat goes on', async ({ app, harness, sandbox }) => {
+    const [ada] = sandbox.users as [SandboxUser];
+    // Access tokens that last seconds: each is renewed as the one before runs out.
+    sandbox.identityCenter.setTokenTtl(8);
+    await app.getByTestId('other-sign-in-button').click();
+    await app.getByTestId('account-source-profile:sso-dev').getByTestId('account-use-button').click();
+    await app.getByTestId('settings-close-button').click();
+    await signInAtIdentityCenter(app.context(), harness, ada).then((tab) => tab.close());
+    await expect(app.getByTestId('session-state')).toHaveText('AWS profile sso-dev');
+    await ask(app, 'Before the token runs out');
+
+    await expect.poll(() => sandbox.stats()['sso-oidc:CreateToken:refresh_token'] ?? 0, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    await expect(app.getByTestId('sso-expiry-warning')).toBeHidden();
+    await expect(app.getByTestId('session-ended-banner')).toBeHidden();
+    await ask(app, 'After two renewals');
+    await expect(lastAnswer(app).getByTestId('message-usage')).toContainText('us-east-1');
+    // Renewed without the person: the browser was opened once, for the first sign-in.
+    expect(sandbox.stats()['sso-oidc:authorize']).toBe(1);
+  });
 });
