@@ -3,12 +3,16 @@ import { app, BrowserWindow, nativeTheme, session, shell } from 'electron';
 /**
  * Hardening that applies to every web contents Strata ever creates: no new
  * windows (allowed links go to the system browser), no navigation away from
- * the app, no webviews, no permissions.
+ * the app, no webviews, no permissions, no devices.
+ *
+ * `externalUrl` answers the normalized address to open for a link, or
+ * undefined for one Strata doesn't open.
  */
-export function hardenApp(isAllowedExternalUrl: (url: string) => boolean): void {
+export function hardenApp(externalUrl: (url: string) => string | undefined): void {
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(({ url }) => {
-      if (isAllowedExternalUrl(url)) void shell.openExternal(url);
+      const target = externalUrl(url);
+      if (target) void shell.openExternal(target);
       return { action: 'deny' };
     });
     contents.on('will-navigate', (event, url) => {
@@ -20,6 +24,8 @@ export function hardenApp(isAllowedExternalUrl: (url: string) => boolean): void 
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
+  // USB, HID and serial devices have a permission of their own: none is granted.
+  ses.setDevicePermissionHandler(() => false);
 }
 
 /** Creates the main window: sandboxed, context-isolated, no Node in the page. */

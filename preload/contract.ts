@@ -41,6 +41,8 @@ export const ERROR_CODES = [
   'model-needs-profile',
   'model-not-available',
   'model-rejected-input',
+  // The guardrail the organization's policy requires can't be applied: it isn't in the Region, or the person may not use it.
+  'guardrail-unavailable',
   // A Bedrock Agent or knowledge base: its alias is not there or not deployed, the person may not use it, one of its actions failed, or its session ended on AWS's side.
   'agent-not-available',
   'agent-access-denied',
@@ -53,6 +55,10 @@ export const ERROR_CODES = [
   'storage-failed',
   // A newer request of the same kind replaced this one (the renderer has moved on and drops it).
   'superseded',
+  // The organization's policy doesn't allow it (a model, an agent, a sign-in source, exporting).
+  'not-allowed',
+  // The organization's policy has a mistake: Strata won't sign in or chat until IT fixes it.
+  'policy-invalid',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -94,6 +100,10 @@ export type ProfileKind = 'static' | 'assume-role' | 'process' | 'sso' | 'web-id
 
 /** Where this computer's own AWS credentials come from: environment variables, a container's role, an EC2 instance's role. */
 export type EnvironmentCredentialsKind = 'variables' | 'container' | 'instance';
+
+/** The sign-in sources IT policy can allow: an AWS profile that signs in with IAM Identity Center is 'identity-center'. */
+export const POLICY_CREDENTIAL_SOURCES = ['company', 'profile', 'identity-center', 'environment', 'api-key'] as const;
+export type PolicyCredentialSource = (typeof POLICY_CREDENTIAL_SOURCES)[number];
 
 /** Where Strata's AWS access comes from: the company sign-in, an AWS profile, this computer's own credentials, or a Bedrock API key. */
 export type CredentialSource = { kind: 'company' } | { kind: 'profile'; profile: string } | { kind: 'environment' } | { kind: 'api-key' };
@@ -377,6 +387,16 @@ export interface SettingsView {
   tokenStorage: { persistent: boolean; reason?: string };
   /** The user name and password for the proxy set in Settings (the password never leaves main); null when none is saved. */
   proxySignIn: { username: string; persistent: boolean; reason?: string } | null;
+  /** What the organization's policy decides beyond the settings (absent: nothing beyond them). */
+  policy?: PolicyView;
+}
+
+/** The organization's policy as the window needs it. */
+export interface PolicyView {
+  /** Whether conversations may be exported. */
+  allowExport: boolean;
+  /** The policy has a mistake: Strata shows this instead of anything else, and main won't sign in or chat. */
+  problem?: { message: string; details: string };
 }
 
 /** An AWS profile as Settings → Account lists it: what it is, never its keys. */
@@ -417,6 +437,8 @@ export interface AccountsView {
    * it will not survive a restart when it will not.
    */
   apiKey: (ApiKeyInfo & { reason?: string }) | null;
+  /** The sign-in sources the organization allows; the others are not offered (absent: all of them). */
+  allowedSources?: PolicyCredentialSource[];
   /** Where the profiles were read from. */
   files: { config: string; credentials: string };
   /** Why the files could not be read, in words. */
@@ -505,6 +527,16 @@ export interface ChatMessage {
   latencyMs?: number;
   /** An agent's answer: its trace, its sources, and an action it handed back, with what the person decided. */
   agent?: AgentAnswer;
+  /** What the organization's guardrail did to the question or the answer, when it stepped in. */
+  guardrail?: GuardrailNotice;
+}
+
+/** What the organization's guardrail did, in words the person reads under the answer. */
+export interface GuardrailNotice {
+  /** blocked: it stopped the question or the answer (the text is the guardrail's own message); masked: it hid some information and the answer stands. */
+  action: 'blocked' | 'masked';
+  /** "Your organization's guardrail blocked your question: it touches a denied topic (Investment advice)." */
+  message: string;
 }
 
 /**
@@ -783,6 +815,21 @@ export type PersonalPreferences = z.infer<typeof preferencesSchema>;
 export const preferencesPatchSchema = preferencesSchema.partial().strict();
 export type PreferencesPatch = z.infer<typeof preferencesPatchSchema>;
 
+/**
+ * Where Strata's own update stands. off: this copy doesn't update itself (the organization turned updates off,
+ * or there is no feed), with the reason; ready: downloaded and checked, installed by "Restart to update".
+ */
+export type UpdateState = 'off' | 'idle' | 'checking' | 'available' | 'downloading' | 'ready' | 'error';
+export interface UpdateStatus {
+  state: UpdateState;
+  /** The version found, downloading or ready. */
+  version?: string;
+  /** Why updates are off, or what went wrong, in plain words. */
+  reason?: string;
+  /** The person pressed "Restart to update" while an answer was streaming: Strata restarts once no answer runs. */
+  restartWhenIdle?: boolean;
+}
+
 const noInput = z.undefined();
 
 /** Input of settings:update: any subset of the settings, nothing else. */
@@ -903,6 +950,16 @@ export const contract = {
     showInFolder: request<null>()('app:show-in-folder', showInFolderSchema),
     /** Checks every address Strata talks to (route, address, connection, certificate) with the saved settings. */
     checkConnection: request<ConnectionReport>()('app:check-connection', noInput),
+    /** Saves a zip for IT where the person chooses (logs, versions, where settings came from, the connection check); null if they cancelled. */
+    saveDiagnostics: request<{ path: string } | null>()('app:save-diagnostics', noInput),
+  },
+  updates: {
+    getStatus: request<UpdateStatus>()('updates:get-status', noInput),
+    /** Asks the update feed now (Help → Check for updates); an update found is downloaded and checked. */
+    check: request<UpdateStatus>()('updates:check', noInput),
+    /** Installs the downloaded update and starts Strata again, once no answer is streaming. */
+    restart: request<UpdateStatus>()('updates:restart', noInput),
+    onStatus: event<UpdateStatus>()('updates:status'),
   },
   models: {
     list: request<ModelCatalog>()('models:list', chatSchemas.listModels),

@@ -47,6 +47,8 @@ import { awsDetails, networkErrorCode, StrataError, toAppError } from '../errors
 import type { AwsClients, BedrockAuth } from '../net/aws-clients';
 import { actionRequest, actionResult, foldCitations } from './agent-answer';
 import { foldTrace } from './trace-timeline';
+import { guardrailError, knowledgeBaseGuardrail } from '../chat/guardrail';
+import type { RequiredGuardrail } from '../settings/policy-rules';
 
 export interface AgentTarget {
   agentId: string;
@@ -82,6 +84,8 @@ export interface AgentServiceOptions {
   settings: () => CompanySettings;
   /** How the signed-in person's requests are authorised; throws when nobody is signed in. */
   auth: () => BedrockAuth;
+  /** The guardrail the organization requires on a knowledge base's answers, if any; an agent uses the one set on it in AWS. */
+  guardrail?: () => RequiredGuardrail | undefined;
 }
 
 const EMPTY: AgentTurn = { text: '', steps: [], sources: [], citations: [] };
@@ -182,11 +186,16 @@ export class AgentService {
   ): Promise<AgentTurn & { sessionId?: string }> {
     const auth = this.sigv4();
     const settings = this.options.settings();
+    const guardrail = this.options.guardrail?.();
     const command: RetrieveAndGenerateStreamCommandInput = {
       input: { text: question },
       retrieveAndGenerateConfiguration: {
         type: 'KNOWLEDGE_BASE',
-        knowledgeBaseConfiguration: { knowledgeBaseId: target.knowledgeBaseId, modelArn: modelId },
+        knowledgeBaseConfiguration: {
+          knowledgeBaseId: target.knowledgeBaseId,
+          modelArn: modelId,
+          ...(guardrail ? { generationConfiguration: { guardrailConfiguration: knowledgeBaseGuardrail(guardrail) } } : {}),
+        },
       },
       ...(sessionId ? { sessionId } : {}),
     };
@@ -211,7 +220,7 @@ export class AgentService {
       }
       return { ...turn, ...(answer.sessionId ? { sessionId: answer.sessionId } : {}) };
     } catch (err) {
-      throw StrataError.from(knowledgeBaseError(err, target, settings.region, sessionId !== undefined), err);
+      throw StrataError.from(guardrailError(err, guardrail, settings.region) ?? knowledgeBaseError(err, target, settings.region, sessionId !== undefined), err);
     } finally {
       client.destroy();
     }

@@ -22,14 +22,19 @@ import { diagnose } from '../net/diagnostics';
 import { ProxySignIn } from '../net/proxy-sign-in';
 import type { Timeouts } from '../net/network';
 import type { Handlers } from '../ipc/dispatch';
-import { credentialSourceText, type SessionStatus } from '../../preload/contract';
+import { credentialSourceText, type ChatEvent, type PolicyView, type RequestChannel, type SessionStatus } from '../../preload/contract';
 import { sessionScope } from '../settings/layers';
-import { loadPolicy } from '../settings/policy';
+import { loadPolicy, type PolicySource } from '../settings/policy';
+import type { PolicyRules } from '../settings/policy-rules';
 import { SettingsService } from '../settings/settings-service';
 import { SettingsStore, type OpenStore } from '../settings/settings-store';
 import { testConnection } from './connection-test';
+import { activityLog } from './activity-log';
+import { runtimeVersions, saveDiagnostics } from './diagnostics-bundle';
 import { EventHub } from './events';
-import { isAllowedExternalUrl } from './external-links';
+import { allowedExternalUrl } from './external-links';
+import type { Log } from './logger';
+import { UpdateService, type Updater } from './updates';
 
 /** What the services need from the platform they run on: Electron in the app, plain Node in end-to-end tests. */
 export interface Platform {
@@ -41,6 +46,8 @@ export interface Platform {
   userDataDir: string;
   /** IT policy files, in increasing precedence. */
   policyPaths: readonly string[];
+  /** The policy the operating system manages (Group Policy, configuration profiles), read beforehand; it wins over the files. */
+  managedPolicy?: readonly PolicySource[];
   env: Record<string, string | undefined>;
   /** The person's home folder, where ~/.aws is (default: the operating system's). */
   home?: string;
@@ -51,13 +58,20 @@ export interface Platform {
   openStore: OpenStore;
   /** Asks where to save a file (a Save dialog in the app) and writes it; null if the person cancelled. */
   saveFile(suggestedName: string, content: string): Promise<string | null>;
+  /** The same for a binary file (the diagnostics zip), offering files of `filter`'s kind. */
+  saveBinaryFile(suggestedName: string, bytes: Uint8Array, filter: { name: string; extensions: string[] }): Promise<string | null>;
   /** Shows a file in the system's file manager. */
   showInFolder(file: string): void;
-  log(message: string): void;
+  /** Writes a line to Strata's log (redacted there); info unless said otherwise. */
+  log: Log;
+  /** The log file and its archives, newest first, for "Copy diagnostics". */
+  logFiles?(): readonly string[];
   /** Strata's version, for reports IT reads. */
   appVersion?: string;
   /** The computer's proxy for a URL as a PAC result ("PROXY host:port; DIRECT"); direct when absent. */
   resolveProxy?(url: string): Promise<string>;
+  /** Strata's own updater (electron-updater in an installed app); absent: Strata doesn't update itself. */
+  updater?: Updater;
   /** For tests that need short waits; defaults to the production values. */
   timing?: {
     signInTimeoutMs?: number;
@@ -65,6 +79,9 @@ export interface Platform {
     mfaTimeoutMs?: number;
     chatRetryBaseMs?: number;
     chatCheckpointMs?: number;
+    /** The first update check after start-up, and the time between checks. */
+    updateFirstCheckMs?: number;
+    updateEveryMs?: number;
     now?: () => number;
     network?: Partial<Timeouts>;
   };
@@ -85,6 +102,7 @@ export interface Services {
   models: ModelService;
   chat: ChatService;
   preferences: Preferences;
+  updates: UpdateService;
   /** Resumes a saved sign-in; call once the transport is attached. */
   start(): Promise<void>;
   /** After the computer slept (its timers with it): the source in use renews at once what came due. */
@@ -98,12 +116,17 @@ const SIGNED_OUT_BY_SETTINGS = 'signed-out:settings-changed';
 /** Builds the main-process services for one platform. */
 export function createServices(platform: Platform): Services {
   const events = new EventHub();
+  const versions = runtimeVersions(platform.appVersion);
+  platform.log(`starting: ${Object.entries(versions).map(([name, version]) => `${name} ${version}`).join(', ')}`);
+  activityLog(events, platform.log);
+  /** For parts whose every line is a failure. */
+  const warn = (message: string) => platform.log(message, 'warn');
   const home = platform.home ?? os.homedir();
   const awsPaths = awsConfigPaths(platform.env, home);
   const vault = new TokenVault({ file: path.join(platform.userDataDir, 'session.vault'), cipher: platform.cipher });
   const settings = new SettingsService({
     store: new SettingsStore({ openStore: platform.openStore, directory: platform.userDataDir }),
-    policy: loadPolicy(platform.policyPaths),
+    policy: loadPolicy(platform.policyPaths, platform.managedPolicy),
     env: platform.env,
   });
   const apiKeyVault = new ApiKeyVault({ file: path.join(platform.userDataDir, 'bedrock-api-key.secret'), cipher: platform.cipher });
@@ -122,7 +145,7 @@ export function createServices(platform: Platform): Services {
     resolveSystemProxy: platform.resolveProxy,
     proxyCredentials: () => proxySignIn.load(),
     timeouts: platform.timing?.network,
-    log: platform.log,
+    log: warn,
   });
   const session = new CompanySession({
     settings: () => settings.effective(),
@@ -213,15 +236,21 @@ export function createServices(platform: Platform): Services {
     notice: (notice) => settings.addNotice(notice),
   });
   conversations.onChange((change) => events.emit('conversations:changed', change));
-  const preferences = new Preferences(platform.openStore, platform.userDataDir, platform.log);
+  const preferences = new Preferences(platform.openStore, platform.userDataDir, warn);
   preferences.onChange((value) => events.emit('preferences:changed', value));
   const models = new ModelService({
     settings: awsSettings,
     auth: () => accounts.session.bedrockAuth(),
     clients,
     preferences,
+    allows: (modelId, baseModelId) => settings.rules.allowsModel(modelId, baseModelId),
   });
-  const agents = new AgentService({ clients, settings: awsSettings, auth: () => accounts.session.bedrockAuth() });
+  /** Refuses a conversation's model, agent or knowledge base the organization doesn't allow, naming it as the person knows it. */
+  const checkTarget = (target: Parameters<PolicyRules['ensureTarget']>[0]) =>
+    settings.rules.ensureTarget(target, (modelId) => ({ baseModelId: models.find(modelId)?.baseModelId, name: models.nameOf(modelId) }));
+  /** The guardrail the organization requires on model and knowledge-base requests (agents use their own). */
+  const guardrail = () => settings.rules.requiredGuardrail;
+  const agents = new AgentService({ clients, settings: awsSettings, auth: () => accounts.session.bedrockAuth(), guardrail });
   const chat = new ChatService({
     store: conversations,
     models,
@@ -230,6 +259,8 @@ export function createServices(platform: Platform): Services {
     renewCredentials: () => accounts.session.renewCredentials(),
     clients,
     agents,
+    checkTarget,
+    guardrail,
     answeredAs: () => {
       const status = accounts.status();
       if (status.state !== 'ready') return undefined;
@@ -243,9 +274,23 @@ export function createServices(platform: Platform): Services {
       return { ...from, arn: status.identity.arn, region: status.region };
     },
     emit: (event) => events.emit('chat:event', event),
-    log: platform.log,
+    log: warn,
     retry: { baseDelayMs: platform.timing?.chatRetryBaseMs },
     checkpointMs: platform.timing?.chatCheckpointMs,
+  });
+  const updates = new UpdateService({
+    updater: platform.updater,
+    policy: () => settings.rules.updates,
+    answersRunning: () => chat.running().length > 0,
+    onStatus: (status) => events.emit('updates:status', status),
+    log: platform.log,
+    firstCheckMs: platform.timing?.updateFirstCheckMs,
+    everyMs: platform.timing?.updateEveryMs,
+  });
+  events.attach((channel, payload) => {
+    // An answer's last event comes just before it leaves the running list: the restart waiting for it looks once it has.
+    const type = channel === 'chat:event' ? (payload as ChatEvent).type : undefined;
+    if (type === 'done' || type === 'failed') setTimeout(() => updates.answerEnded(), 0);
   });
   // Another person (or none) is signed in: answers under way stop, the catalog is theirs to fetch anew.
   // Another source was chosen: the catalog is fetched anew, and answers under way finish on the credentials they began with.
@@ -276,13 +321,17 @@ export function createServices(platform: Platform): Services {
   let searching: AbortController | undefined;
   /** Files exported in this run: the only ones "Show in folder" may reveal. */
   const exported = new Set<string>();
+  const checkConnection = () =>
+    diagnose(settings.effective(), clients.network, { version: platform.appVersion ?? 'development', platform: process.platform });
   const handlers: Handlers = {
     'auth:get-status': () => accounts.status(),
     'auth:sign-in': async () => {
+      accounts.ensureAllowed();
       await accounts.session.signIn();
       return accounts.status();
     },
     'auth:sign-in-with-code': async () => {
+      accounts.ensureAllowed();
       await accounts.session.signInWithCode();
       return accounts.status();
     },
@@ -352,22 +401,34 @@ export function createServices(platform: Platform): Services {
       return null;
     },
     'app:open-external': async ({ url }) => {
-      if (!isAllowedExternalUrl(url, settings.trustedIssuer())) {
+      const target = allowedExternalUrl(url, settings.trustedIssuer());
+      if (!target) {
         throw new StrataError('link-not-allowed', "Strata doesn't open that link.", {
           action: 'Copy the address into your browser if you trust it.',
         });
       }
-      await platform.openExternal(url);
+      await platform.openExternal(target);
       return null;
     },
-    'app:check-connection': () =>
-      diagnose(settings.effective(), clients.network, { version: platform.appVersion ?? 'development', platform: process.platform }),
+    'app:check-connection': () => checkConnection(),
+    'app:save-diagnostics': async () => {
+      const saved = await saveDiagnostics({
+        checkConnection,
+        settings: view,
+        versions,
+        logFiles: () => platform.logFiles?.() ?? [],
+        save: (name, bytes, filter) => platform.saveBinaryFile(name, bytes, filter),
+        log: platform.log,
+      });
+      if (saved) exported.add(saved.path);
+      return saved;
+    },
     'models:list': ({ refresh }) => models.list(refresh),
     'models:choose': ({ modelId }) => {
       models.choose(modelId);
       return null;
     },
-    'agents:list': () => agents.directory(),
+    'agents:list': async () => settings.rules.filterDirectory(await agents.directory()),
     'conversations:list': ({ query, cursor }) => {
       // Latest wins, here too: the person typed another letter, so the search under way stops.
       searching?.abort();
@@ -378,6 +439,8 @@ export function createServices(platform: Platform): Services {
     'conversations:get': ({ id }) => chat.withLiveText(conversations.get(id)),
     'conversations:rename': ({ id, title }) => conversations.rename(id, title),
     'conversations:update-settings': ({ id, settings: patch }) => {
+      // What the change points the conversation at; a question to a target no longer allowed is refused when it is sent.
+      checkTarget({ modelId: patch.modelId, agent: patch.agent, knowledgeBase: patch.knowledgeBase });
       if (patch.modelId) models.choose(patch.modelId);
       // Another agent, a new session, a knowledge base or the model instead: an action the agent was waiting on will not be answered.
       if (patch.agent !== undefined || patch.knowledgeBase !== undefined) chat.denyPendingActions('moved-on', id);
@@ -389,6 +452,7 @@ export function createServices(platform: Platform): Services {
       return null;
     },
     'conversations:export': async ({ id }) => {
+      settings.rules.ensureExport();
       const conversation = conversations.get(id);
       const markdown = conversationToMarkdown(conversation, { modelName: (modelId) => models.nameOf(modelId) });
       const saved = await platform.saveFile(exportFileName(conversation), markdown);
@@ -401,6 +465,9 @@ export function createServices(platform: Platform): Services {
       return chat.send(conversationId, text, chosen);
     },
     'chat:running': () => chat.running(),
+    'updates:get-status': () => updates.status(),
+    'updates:check': () => updates.check(),
+    'updates:restart': () => updates.restart(),
     'chat:regenerate': ({ conversationId }) => chat.regenerate(conversationId),
     'chat:answer-action': ({ conversationId, messageId, answer }) => chat.answerAction(conversationId, messageId, answer),
     'chat:stop': async ({ requestId }) => {
@@ -408,6 +475,8 @@ export function createServices(platform: Platform): Services {
       return null;
     },
   };
+  const policyProblem = settings.policyProblem();
+  if (policyProblem) refuseWhilePolicyInvalid(handlers, policyProblem);
 
   return {
     handlers,
@@ -421,15 +490,23 @@ export function createServices(platform: Platform): Services {
     models,
     chat,
     preferences,
+    updates,
     start: async () => {
+      // A broken policy: nothing resumes or signs in until IT fixes it, and the window says why.
+      if (policyProblem) {
+        platform.log(`IT policy has problems; Strata won't sign in or chat:\n${policyProblem.details}`);
+        return;
+      }
       // The search thread starts now, so the person's first search doesn't wait for it.
       conversations.prepareSearch();
       // Strata closed (or stopped) while an agent waited for the person: those actions did not run.
       chat.denyPendingActions('closed');
+      updates.start();
       await accounts.start();
     },
     wake: () => accounts.session.wake(),
     dispose: () => {
+      updates.dispose();
       chat.dispose();
       accounts.dispose();
       session.dispose();
@@ -437,4 +514,27 @@ export function createServices(platform: Platform): Services {
       void clients.dispose();
     },
   };
+}
+
+/**
+ * What the window may still ask while the policy is broken: enough to show why and to save the
+ * diagnostics IT asks for, nothing that signs in, reaches AWS or opens conversations.
+ */
+const USABLE_WITH_BROKEN_POLICY: ReadonlySet<RequestChannel> = new Set([
+  'auth:get-status',
+  'settings:get',
+  'preferences:get',
+  'app:open-external',
+  'app:save-diagnostics',
+  'app:show-in-folder',
+]);
+
+/** Replaces every other handler with one that refuses, saying what is wrong with the policy. */
+function refuseWhilePolicyInvalid(handlers: Handlers, problem: NonNullable<PolicyView['problem']>): void {
+  const refuse = () => {
+    throw new StrataError('policy-invalid', problem.message, { details: problem.details });
+  };
+  for (const channel of Object.keys(handlers) as RequestChannel[]) {
+    if (!USABLE_WITH_BROKEN_POLICY.has(channel)) (handlers as Record<RequestChannel, () => never>)[channel] = refuse;
+  }
 }

@@ -17,12 +17,14 @@ import {
   type EnvironmentCredentialsKind,
   type AwsProfileView,
   type CredentialSource,
+  type PolicyCredentialSource,
   type SessionSource,
   type SessionStatus,
   type SourceStatus,
 } from '../../preload/contract';
 import { StrataError } from '../errors';
 import { missingForSignIn } from '../settings/layers';
+import { policySourceOf } from '../settings/policy-rules';
 import type { SettingsService } from '../settings/settings-service';
 import { environmentProfile, listProfiles, type AwsConfigPaths, type AwsProfileInfo } from './aws-profiles';
 import type { ApiKeyVault } from './api-key-session';
@@ -76,6 +78,8 @@ export class Accounts {
   private switching: Promise<void> = Promise.resolve();
   /** Set while the person's own choice is saved, which `choose` follows itself. */
   private choosing = false;
+  /** The profile AWS_PROFILE names, used while nobody (IT, the person, the environment) has chosen a source. */
+  private environmentChoice?: CredentialSource;
 
   constructor(private readonly options: AccountsOptions) {
     this.source = this.chosen();
@@ -103,6 +107,14 @@ export class Accounts {
     });
     await this.readProfiles();
     if (this.options.watchFiles !== false) this.watchFiles();
+    this.environmentChoice = this.profileFromEnvironment();
+    if (!sameSource(this.chosen(), this.source)) {
+      // Follows the way any change of source does: resumed without asking, or refused if not allowed.
+      await this.follow(false);
+      return;
+    }
+    // A source the organization doesn't allow stays signed out; signing in says why.
+    if (!this.allowed(this.source)) return;
     // A source that cannot resume says why in its status; the rest of Strata starts all the same.
     await this.current.restore().catch(() => undefined);
   }
@@ -123,6 +135,7 @@ export class Accounts {
         });
       }
     }
+    this.options.settings.rules.ensureSource(this.policySource(source));
     if (source.kind === 'api-key' && !this.options.apiKeyVault.load()) {
       throw new StrataError('invalid-input', 'No Bedrock API key is saved on this computer.', {
         action: 'Paste your key under Bedrock API key first.',
@@ -173,6 +186,7 @@ export class Accounts {
     if (locked && this.chosen().kind !== 'api-key') {
       throw new StrataError('invalid-input', `${locked}: Strata uses the sign-in your IT team chose.`);
     }
+    this.options.settings.rules.ensureSource('api-key');
     await this.options.checkApiKey(key);
     this.options.apiKeyVault.save({ key, scope: '' });
     if (this.source.kind === 'api-key') {
@@ -196,6 +210,21 @@ export class Accounts {
     return view;
   }
 
+  /** Refuses to sign in with the source in use when the organization doesn't allow it. */
+  ensureAllowed(): void {
+    this.options.settings.rules.ensureSource(this.policySource(this.source));
+  }
+
+  /** The kind of source the organization's policy speaks of: a profile that signs in with IAM Identity Center counts as that. */
+  private policySource(source: CredentialSource): PolicyCredentialSource {
+    const profile = source.kind === 'profile' ? this.profiles.find((candidate) => candidate.name === source.profile) : undefined;
+    return policySourceOf(source, profile !== undefined && (profile.kind === 'sso' || this.ssoSourceOf(profile) !== undefined));
+  }
+
+  private allowed(source: CredentialSource): boolean {
+    return this.options.settings.rules.allowsSource(this.policySource(source));
+  }
+
   /** The code from the MFA device the profile sign-in under way asked for. */
   submitMfaCode(code: string): void {
     this.current.submitMfaCode(code);
@@ -208,9 +237,24 @@ export class Accounts {
     this.current.dispose();
   }
 
-  /** The source the settings name now. */
+  /** The source the settings name now; the environment's profile while they name none. */
   private chosen(): CredentialSource {
-    return parseCredentialSource(this.options.settings.effective().credentialSource);
+    const { settings } = this.options;
+    if (this.environmentChoice && settings.sourceOf('credentialSource') === 'default') return this.environmentChoice;
+    return parseCredentialSource(settings.effective().credentialSource);
+  }
+
+  /**
+   * The profile AWS_PROFILE names, as the AWS CLI would use it, when that is the likely intent:
+   * it is set (not the CLI's fallback "default"), lists a profile Strata can use and the
+   * organization allows, and company sign-in is not set up.
+   */
+  private profileFromEnvironment(): CredentialSource | undefined {
+    const named = this.options.env.AWS_PROFILE?.trim() || this.options.env.AWS_DEFAULT_PROFILE?.trim();
+    if (!named || missingForSignIn(this.options.settings.effective()).length === 0) return undefined;
+    const profile = this.profiles.find((candidate) => candidate.name === named && !candidate.problem);
+    const source: CredentialSource = { kind: 'profile', profile: named };
+    return profile && this.allowed(source) ? source : undefined;
   }
 
   /**
@@ -229,6 +273,10 @@ export class Accounts {
       if (previous !== this.options.company) previous.dispose();
       this.options.onChanged(this.snapshot());
       const session = this.current;
+      if (!this.allowed(source)) {
+        this.options.onStatus(this.status());
+        return;
+      }
       const starting = source.kind !== 'company' && interactive ? session.signIn() : session.restore();
       // A source that started tells its own progress; one with nothing to resume says so once it knows.
       void starting
@@ -293,12 +341,16 @@ export class Accounts {
   private snapshot(): AccountsView {
     const named = environmentProfile(this.options.env);
     const locked = this.options.settings.locks().credentialSource;
+    const allowedSources = this.options.settings.rules.allowedSources;
+    // Sources the organization doesn't allow are not offered at all.
+    const profiles = this.profiles.filter((profile) => this.allowed({ kind: 'profile', profile: profile.name }));
     return {
       active: this.source,
       ...(locked ? { locked } : {}),
+      allowedSources,
       company: { configured: missingForSignIn(this.options.settings.effective()).length === 0 },
-      profiles: this.profiles.map((profile) => this.viewOf(profile, profile.name === named)),
-      ...(this.environment ? { environment: { from: this.environment } } : {}),
+      profiles: profiles.map((profile) => this.viewOf(profile, profile.name === named)),
+      ...(this.environment && allowedSources.includes('environment') ? { environment: { from: this.environment } } : {}),
       apiKey: this.savedKeyView(),
       files: { ...this.options.paths },
       ...(this.problem ? { problem: this.problem } : {}),

@@ -4,6 +4,8 @@
  */
 import type { AppError, CatalogModel } from '../../preload/contract';
 import { awsDetails, networkErrorCode, toAppError } from '../errors';
+import type { RequiredGuardrail } from '../settings/policy-rules';
+import { guardrailError } from './guardrail';
 
 export interface BedrockErrorContext {
   /** The model or profile the request named. */
@@ -13,6 +15,8 @@ export interface BedrockErrorContext {
   region: string;
   /** The inference profile to offer when the model needs one. */
   profileFor?: (modelId: string) => CatalogModel | undefined;
+  /** The guardrail the organization requires, which the request carried. */
+  guardrail?: RequiredGuardrail | undefined;
 }
 
 const errorName = (err: unknown): string => String((err as { name?: unknown } | null)?.name ?? '');
@@ -39,6 +43,10 @@ export function bedrockError(err: unknown, context: BedrockErrorContext): AppErr
       details: `${details}`,
     };
   }
+
+  // Bedrock refusing the required guardrail is no fault of the model: IT fixes it.
+  const guardrail = guardrailError(err, context.guardrail, region);
+  if (guardrail) return guardrail;
 
   switch (name) {
     case 'AccessDeniedException':

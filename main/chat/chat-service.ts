@@ -12,6 +12,7 @@ import {
   ConverseCommand,
   ConverseStreamCommand,
   type ConverseStreamOutput,
+  type GuardrailTraceAssessment,
 } from '@aws-sdk/client-bedrock-runtime';
 import type {
   AgentAnswer,
@@ -22,7 +23,9 @@ import type {
   ChatStarted,
   CompanySettings,
   Conversation,
+  ConversationSettings,
   ConversationSettingsPatch,
+  GuardrailNotice,
   KnowledgeBaseConversation,
   RunningAnswer,
   TokenUsage,
@@ -33,10 +36,12 @@ import { isExpiredCredentialsError } from '../auth/source-session';
 import { StrataError } from '../errors';
 import { ChatEventCoalescer, type FrameTimer } from './event-coalescer';
 import { bedrockError, isThrottling, streamCutError } from './bedrock-errors';
-import { toBedrockMessages } from './bedrock-messages';
+import { converseRequest, converseStreamRequest } from './bedrock-messages';
+import { converseGuardrail, describeIntervention, KNOWLEDGE_BASE_INTERVENTION } from './guardrail';
 import { applySettingsPatch, type ConversationStore } from './conversation-store';
 import type { ModelService } from './model-service';
 import { sameAuth, type AwsClients, type BedrockAuth } from '../net/aws-clients';
+import type { RequiredGuardrail } from '../settings/policy-rules';
 
 export interface ChatServiceOptions {
   store: ConversationStore;
@@ -52,6 +57,10 @@ export interface ChatServiceOptions {
   agents?: AgentService;
   /** Whom an answer is asked as now (kept with it); undefined while that is not known. */
   answeredAs?: () => AnsweredAs | undefined;
+  /** Throws when the organization doesn't allow the conversation's model, agent or knowledge base. */
+  checkTarget?: (target: Pick<ConversationSettings, 'modelId' | 'agent' | 'knowledgeBase'>) => void;
+  /** The guardrail the organization requires on every model request, if any (read per request: the policy decides). */
+  guardrail?: () => RequiredGuardrail | undefined;
   emit: (event: ChatEvent) => void;
   log?: (message: string) => void;
   now?: () => number;
@@ -83,6 +92,10 @@ interface Answer {
   latencyMs?: number;
   /** A messageStop arrived: the model finished on its own. */
   finished: boolean;
+  /** What Bedrock's guardrail trace said it assessed, when the organization requires a guardrail. */
+  guardrailTrace?: GuardrailTraceAssessment;
+  /** A knowledge base's answer the guardrail stepped in on (Bedrock says only that it did). */
+  guardrail?: GuardrailNotice;
   /** An agent's trace, sources and handed-back action so far. */
   agent?: AgentAnswer;
 }
@@ -249,9 +262,11 @@ export class ChatService {
     };
   }
 
-  private ensureReady(settings: { modelId: string; agent?: unknown; knowledgeBase?: unknown }): void {
+  private ensureReady(settings: Pick<ConversationSettings, 'modelId' | 'agent' | 'knowledgeBase'>): void {
     // Throws "not signed in" before anything is saved.
     this.options.auth();
+    // Checked on every question, not only when the target was chosen: the policy may have changed since.
+    this.options.checkTarget?.(settings);
     if ((settings.agent || settings.knowledgeBase) && !this.options.agents) throw new StrataError('internal', 'Strata cannot talk to Bedrock Agents here.');
     if (settings.agent) return;
     if (!settings.modelId) {
@@ -302,7 +317,8 @@ export class ChatService {
                 request,
                 message,
                 async (onUpdate, signal) => {
-                  const { sessionId } = await agents.knowledgeBaseTurn(knowledgeBase, modelId, knowledgeBase.sessionId, question?.text ?? '', onUpdate, signal);
+                  const { sessionId, steps } = await agents.knowledgeBaseTurn(knowledgeBase, modelId, knowledgeBase.sessionId, question?.text ?? '', onUpdate, signal);
+                  if (steps.some((step) => step.kind === 'guardrail')) request.answer.guardrail = KNOWLEDGE_BASE_INTERVENTION;
                   if (sessionId) this.keepKnowledgeBaseSession(conversationId, knowledgeBase, sessionId);
                 },
                 (err) => knowledgeBaseError(err, knowledgeBase, region, knowledgeBase.sessionId !== undefined),
@@ -357,6 +373,7 @@ export class ChatService {
       stopReason: answer.stopReason ?? (controller.signal.aborted ? 'stopped' : undefined),
       usage: answer.usage,
       latencyMs: answer.latencyMs,
+      guardrail: describeIntervention(answer.guardrailTrace, answer.stopReason),
     };
     if (error?.code === 'model-access-denied') this.options.models.markRefused(modelId);
     const saved = this.save(conversationId, message.id, final) ?? { ...message, ...final };
@@ -413,6 +430,7 @@ export class ChatService {
       error,
       stopReason: controller.signal.aborted ? 'stopped' : undefined,
       agent: answer.agent,
+      guardrail: answer.guardrail,
     };
     const saved = this.save(conversationId, message.id, final) ?? { ...message, ...final };
     if (error) this.events.push({ type: 'failed', ...base, message: saved, error });
@@ -446,12 +464,15 @@ export class ChatService {
   /** One short question to a model, saved nowhere and not shown as a conversation (Test connection). */
   async ask(modelId: string): Promise<void> {
     const client = await this.runtimeClient();
+    const guardrail = this.options.guardrail?.();
     try {
       await client.send(
         new ConverseCommand({
           modelId,
           messages: [{ role: 'user', content: [{ text: 'Reply with the single word OK.' }] }],
           inferenceConfig: { maxTokens: 10 },
+          // The test asks as every answer does: a guardrail Bedrock can't apply fails here too.
+          ...(guardrail ? { guardrailConfig: converseGuardrail(guardrail) } : {}),
         }),
       );
     } catch (err) {
@@ -465,6 +486,7 @@ export class ChatService {
       modelId,
       modelName: this.options.models.nameOf(modelId),
       region: this.options.settings().region,
+      guardrail: this.options.guardrail?.(),
       profileFor: (id) => this.options.models.profileFor(this.options.models.find(id)?.baseModelId ?? id),
     });
   }
@@ -531,19 +553,12 @@ export class ChatService {
     signal: AbortSignal,
   ): Promise<void> {
     const { settings } = conversation;
-    const input = {
-      modelId: settings.modelId,
-      messages: toBedrockMessages(history),
-      ...(settings.systemPrompt.trim() ? { system: [{ text: settings.systemPrompt }] } : {}),
-      ...(settings.temperature !== undefined || settings.maxTokens !== undefined
-        ? { inferenceConfig: { temperature: settings.temperature, maxTokens: settings.maxTokens } }
-        : {}),
-    };
+    const guardrail = this.options.guardrail?.();
     const client = await this.runtimeClient();
     const streaming = this.options.models.find(settings.modelId)?.streaming ?? true;
 
     if (!streaming) {
-      const output = await client.send(new ConverseCommand(input), { abortSignal: signal });
+      const output = await client.send(new ConverseCommand(converseRequest(settings, history, guardrail)), { abortSignal: signal });
       for (const block of output.output?.message?.content ?? []) {
         if (block.reasoningContent?.reasoningText?.text) onDelta('reasoning', block.reasoningContent.reasoningText.text);
         if (block.text) onDelta('text', block.text);
@@ -551,11 +566,12 @@ export class ChatService {
       answer.stopReason = output.stopReason;
       answer.usage = usageOf(output.usage);
       answer.latencyMs = output.metrics?.latencyMs;
+      answer.guardrailTrace = output.trace?.guardrail;
       answer.finished = true;
       return;
     }
 
-    const output = await client.send(new ConverseStreamCommand(input), { abortSignal: signal });
+    const output = await client.send(new ConverseStreamCommand(converseStreamRequest(settings, history, guardrail)), { abortSignal: signal });
     for await (const event of output.stream ?? ([] as ConverseStreamOutput[])) {
       if (signal.aborted) break;
       const delta = event.contentBlockDelta?.delta;
@@ -568,6 +584,7 @@ export class ChatService {
       if (event.metadata) {
         answer.usage = usageOf(event.metadata.usage);
         answer.latencyMs = event.metadata.metrics?.latencyMs;
+        if (event.metadata.trace?.guardrail) answer.guardrailTrace = event.metadata.trace.guardrail;
       }
     }
   }

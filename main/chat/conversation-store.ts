@@ -57,8 +57,8 @@ interface MessageRow {
   extra: string;
 }
 
-/** The optional message fields kept as JSON in messages.extra. */
-const EXTRA_KEYS = ['error', 'modelId', 'answeredAs', 'stopReason', 'usage', 'latencyMs', 'agent'] as const;
+/** The optional message fields kept as JSON in messages.extra (a new one needs no migration: older rows just lack it). */
+const EXTRA_KEYS = ['error', 'modelId', 'answeredAs', 'stopReason', 'usage', 'latencyMs', 'agent', 'guardrail'] as const;
 
 export class ConversationStore {
   private readonly listeners = new Set<(change: ConversationsChange) => void>();

@@ -44,6 +44,7 @@ function messageLines(message: ChatMessage, name: (id: string) => string): strin
   } else {
     lines.push(message.text);
   }
+  if (message.guardrail) lines.push('', `> **Guardrail:** ${message.guardrail.message}`);
   if (message.status !== 'complete') {
     lines.push('', `*(interrupted${message.error ? `: ${message.error.message}` : ''})*`);
   }

@@ -25,6 +25,8 @@ export interface ModelServiceOptions {
   auth: () => BedrockAuth;
   clients: AwsClients;
   preferences: ModelPreferences;
+  /** Whether the organization allows a model (its id, and the foundation model behind it); the others are not listed. */
+  allows?: (modelId: string, baseModelId?: string) => boolean;
   now?: () => number;
 }
 
@@ -65,8 +67,8 @@ export class ModelService {
   /** The model a new conversation starts with: the person's chosen default, else the last choice, else the first in the catalog. */
   defaultModelId(): string {
     const preferred = this.options.preferences.defaultModelId() ?? this.options.preferences.lastModelId();
-    if (preferred) return preferred;
-    return this.cached ? (catalogModels(this.cached.catalog)[0]?.id ?? '') : '';
+    if (preferred && this.allowed(preferred, this.find(preferred)?.baseModelId)) return preferred;
+    return this.cached ? (catalogModels(this.shown(this.cached.catalog))[0]?.id ?? '') : '';
   }
 
   /** The instructions (system prompt) a new conversation starts with: the person's default ones, '' for none. */
@@ -103,7 +105,21 @@ export class ModelService {
     this.refused.clear();
   }
 
-  private withChoice(catalog: ModelCatalog): ModelCatalog {
+  private allowed(modelId: string, baseModelId?: string): boolean {
+    return this.options.allows?.(modelId, baseModelId) ?? true;
+  }
+
+  /** The catalog without the models the organization doesn't allow. */
+  private shown(catalog: ModelCatalog): ModelCatalog {
+    if (!this.options.allows) return catalog;
+    const groups = catalog.groups
+      .map((group) => ({ ...group, models: group.models.filter((model) => this.allowed(model.id, model.baseModelId)) }))
+      .filter((group) => group.models.length > 0);
+    return { ...catalog, groups };
+  }
+
+  private withChoice(fetched: ModelCatalog): ModelCatalog {
+    const catalog = this.shown(fetched);
     // New conversations start with the person's chosen default, else their last choice: whichever the catalog still has.
     const listed = (id: string | undefined) => id !== undefined && catalogModels(catalog).some((model) => model.id === id);
     const choice = [this.options.preferences.defaultModelId(), this.options.preferences.lastModelId()].find(listed);

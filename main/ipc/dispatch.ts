@@ -30,15 +30,15 @@ const isRequestChannel = (channel: string): channel is RequestChannel => Object.
 export function createDispatcher(
   handlers: Handlers,
   isTrustedSender: (sender: SenderInfo) => boolean,
-  log: (message: string) => void = () => {},
+  log: (message: string, level?: 'warn' | 'error') => void = () => {},
 ) {
   return async function dispatch(channel: string, input: unknown, sender: SenderInfo): Promise<Result<unknown>> {
     if (!isRequestChannel(channel)) {
-      log(`refused unknown channel ${JSON.stringify(channel).slice(0, 80)}`);
+      log(`refused unknown channel ${JSON.stringify(channel).slice(0, 80)}`, 'warn');
       return { ok: false, error: { code: 'unknown-channel', message: 'Strata received a request it does not know.' } };
     }
     if (!isTrustedSender(sender)) {
-      log(`refused ${channel} from an untrusted sender`);
+      log(`refused ${channel} from an untrusted sender`, 'warn');
       return {
         ok: false,
         error: { code: 'forbidden-sender', message: 'This request did not come from the Strata window.' },
@@ -52,7 +52,7 @@ export function createDispatcher(
       return { ok: true, value: await handler(parsed.data) };
     } catch (err) {
       const error = toAppError(err);
-      if (error.code === 'internal') log(`${channel} failed: ${error.details ?? ''}`);
+      if (error.code === 'internal') log(`${channel} failed: ${error.details ?? ''}`, 'error');
       return { ok: false, error };
     }
   };

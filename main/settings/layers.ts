@@ -83,7 +83,7 @@ export const SETTING_LABELS: Record<SettingKey, string> = {
   credentialSource: 'Sign in with',
 };
 
-export const DEFAULT_LOCK_REASON = 'Set by your IT department';
+export const DEFAULT_LOCK_REASON = 'Managed by your organization';
 
 /** Setting values as a layer supplies them: not yet checked, since files and people make mistakes. */
 export type RawSettings = Partial<Record<SettingKey, unknown>>;

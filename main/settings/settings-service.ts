@@ -9,11 +9,13 @@ import {
   type CompanySettings,
   type Notice,
   type SettingKey,
+  type SettingSource,
   type SettingsPatch,
   type SettingsView,
 } from '../../preload/contract';
 import { resolveSettings, SETTING_LABELS, type ResolvedSettings } from './layers';
-import type { LoadedPolicy } from './policy';
+import { policyProblemView, type LoadedPolicy } from './policy';
+import { PolicyRules } from './policy-rules';
 import type { SettingsStore } from './settings-store';
 
 export interface SettingsServiceOptions {
@@ -26,6 +28,7 @@ export interface SettingsServiceOptions {
 export class SettingsService {
   readonly #store: SettingsStore;
   readonly #policy: LoadedPolicy;
+  readonly #rules: PolicyRules;
   readonly #env: Record<string, string | undefined>;
   readonly #added = new Map<string, Notice>();
   readonly #dismissed = new Set<string>();
@@ -35,6 +38,7 @@ export class SettingsService {
   constructor(options: SettingsServiceOptions) {
     this.#store = options.store;
     this.#policy = options.policy;
+    this.#rules = new PolicyRules(options.policy.rules);
     this.#env = options.env;
   }
 
@@ -47,11 +51,27 @@ export class SettingsService {
   view(secrets: Pick<SettingsView, 'tokenStorage' | 'proxySignIn'>): SettingsView {
     const { values, sources, locked, notices } = this.#resolve();
     const all = new Map<string, Notice>();
-    for (const notice of [...this.#policy.notices, ...this.#store.notices, ...notices, ...this.#added.values()]) {
+    for (const notice of [...this.#store.notices, ...notices, ...this.#added.values()]) {
       all.set(notice.id, notice);
     }
     const shown = [...all.values()].filter((notice) => !this.#dismissed.has(notice.id));
-    return { values, sources, locked, notices: shown, ...secrets };
+    const problem = this.policyProblem();
+    return { values, sources, locked, notices: shown, ...secrets, policy: { allowExport: this.#rules.allowExport, ...(problem ? { problem } : {}) } };
+  }
+
+  /** The rules the organization's policy sets beyond the settings (allowed models, sources, export, guardrail, updates). */
+  get rules(): PolicyRules {
+    return this.#rules;
+  }
+
+  /** What is wrong with the organization's policy, if anything: Strata then won't sign in or chat. */
+  policyProblem(): ReturnType<typeof policyProblemView> {
+    return policyProblemView(this.#policy);
+  }
+
+  /** Where the value of `key` in use comes from. */
+  sourceOf(key: SettingKey): SettingSource {
+    return this.#resolve().sources[key];
   }
 
   /** The settings IT has locked, with the reason to show. */

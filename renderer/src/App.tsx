@@ -3,11 +3,12 @@
  * screen for the session, and hosts Settings over any screen.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useSession, useStores } from './app-stores';
+import { useSession, useSettings, useStores } from './app-stores';
 import { focusMessageBox, MESSAGE_BOX_ID } from './chat/message-box';
 import { ShortcutsSheetProvider } from './help/ShortcutsSheet';
 import { LoadingScreen } from './session/LoadingScreen';
 import { NotConfiguredScreen } from './session/NotConfiguredScreen';
+import { PolicyProblemScreen } from './session/PolicyProblemScreen';
 import { followPerson } from './session/follow-person';
 import { displayName } from './session/session-format';
 import { announceScreen, deriveScreen, type Screen } from './session/session-screen';
@@ -65,6 +66,9 @@ export function App() {
 
   const signedIn = screen.kind === 'workspace';
   useShortcut(shortcuts.focusMessageBox, focusMessageBox, signedIn);
+  // The organization's policy has a mistake: main won't sign in or chat, and nothing else is shown.
+  const policyProblem = useSettings((state) => state.view?.policy?.problem);
+  if (policyProblem) return <PolicyProblemScreen problem={policyProblem} />;
 
   return (
     <ShortcutsSheetProvider enabled={signedIn}>

@@ -266,9 +266,10 @@ test.describe('the saved sign-in', () => {
       await app.getByTestId('sign-out-button').click();
       await expect(app.getByTestId('sign-in-button')).toBeVisible();
       expect(existsSync(vaultFile)).toBe(false);
-      for (const file of readdirSync(harness.userDataDir)) {
-        const text = readFileSync(path.join(harness.userDataDir, file), 'latin1');
-        expect(text, file).not.toMatch(/refresh_token|eyJ/);
+      // Every file in the profile folder, the log in its logs folder included.
+      for (const entry of readdirSync(harness.userDataDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())) {
+        const text = readFileSync(path.join(entry.parentPath, entry.name), 'latin1');
+        expect(text, entry.name).not.toMatch(/refresh_token|eyJ/);
       }
     } finally {
       await restarted.close();

@@ -17,6 +17,7 @@ import { CONTENT_SECURITY_POLICY } from '../../main/app/app-files';
 import { createServices, type Platform, type Services } from '../../main/app/services';
 import { createDispatcher, isTrustedSender } from '../../main/ipc/dispatch';
 import { nodePlatform } from './node-platform';
+import { nodeUpdater, type NodeUpdaterOptions } from './update-feed';
 import { decode, encode } from './wire';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -41,6 +42,8 @@ export interface HarnessOptions {
   saveAs?: (suggestedName: string) => string | null;
   /** Holds a request's answer back this many ms (e.g. to make an earlier request answer last). */
   delayAnswer?: (channel: string, input: unknown) => number | undefined;
+  /** Strata updates itself from a feed (see update-feed.ts), as an installed Windows app would; installing is only counted. */
+  updates?: Omit<NodeUpdaterOptions, 'log'>;
 }
 
 export interface Harness {
@@ -55,6 +58,8 @@ export interface Harness {
   logs: string[];
   /** The files the app asked the file manager to show. */
   shownInFolder: string[];
+  /** How many times Strata asked to quit and install an update (with `updates`). */
+  updateInstalls(): number;
   close(): Promise<void>;
 }
 
@@ -83,7 +88,10 @@ const CONTENT_TYPES: Record<string, string> = {
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const userDataDir = options.userDataDir ?? mkdtempSync(path.join(os.tmpdir(), 'strata-e2e-'));
   const keychainKey = options.keychainKey === undefined ? randomBytes(32) : options.keychainKey;
-  const platform = nodePlatform({ ...options, userDataDir, keychainKey });
+  let log: Platform['log'] = () => {};
+  const updates = options.updates && nodeUpdater({ ...options.updates, log: (message, level) => log(message, level) });
+  const platform = nodePlatform({ ...options, userDataDir, keychainKey, updater: updates?.updater });
+  log = platform.log;
   const services = createServices(platform);
   const logs = platform.logs;
 
@@ -102,7 +110,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     // devalue writes no raw line breaks, so one SSE data line holds the payload.
     for (const stream of streams) stream.write(`event: ${channel}\ndata: ${encode(payload)}\n\n`);
   });
-  const dispatch = createDispatcher(services.handlers, (sender) => isTrustedSender(sender, appUrl), (m) => logs.push(m));
+  const dispatch = createDispatcher(services.handlers, (sender) => isTrustedSender(sender, appUrl), platform.log);
 
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -157,6 +165,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     logs,
     shownInFolder: platform.shownInFolder,
     nextOpenedUrl: platform.nextOpenedUrl,
+    updateInstalls: () => updates?.installs ?? 0,
     async close() {
       detach();
       services.dispose();

@@ -1,12 +1,15 @@
 /**
  * The platform under plain Node for tests: conf instead of electron-store
  * (electron-store is conf with Electron's paths), an AES key standing in for
- * the OS keychain, and a queue of the URLs the app asks the browser to open.
+ * the OS keychain, a queue of the URLs the app asks the browser to open, and
+ * the real log (electron-log/node) in <userData>/logs/main.log.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Conf from 'conf';
+import nodeLog from 'electron-log/node';
+import { createLogger } from '../../main/app/logger';
 import type { Platform } from '../../main/app/services';
 import type { SecretCipher } from '../../main/auth/token-vault';
 
@@ -44,10 +47,17 @@ export interface NodePlatformOptions {
   resolveProxy?: (url: string) => Promise<string>;
   /** The person's home folder (~/.aws lives there); default <userData>/home, so tests never read the real one. */
   home?: string;
+  /** Strata's own updater (see update-feed.ts); default none: Strata doesn't update itself. */
+  updater?: Platform['updater'];
 }
 
 export type NodePlatform = Platform & {
+  /** Every line main logged, as written to the file (redacted), at every level. */
   logs: string[];
+  /** The log file: <userData>/logs/main.log. */
+  logFile: string;
+  /** The binary files the app saved (the diagnostics zip), oldest first. */
+  savedFiles: string[];
   /** The files the app asked the file manager to show. */
   shownInFolder: string[];
   /** The next URL the app asked to open in the system browser. */
@@ -57,7 +67,18 @@ export type NodePlatform = Platform & {
 /** Builds the Node platform for the services. */
 export function nodePlatform(options: NodePlatformOptions): NodePlatform {
   const logs: string[] = [];
+  const savedFiles: string[] = [];
   const shownInFolder: string[] = [];
+  const logFile = path.join(options.userDataDir, 'logs', 'main.log');
+  const electronLog = nodeLog.create({ logId: `strata-${randomBytes(6).toString('hex')}` });
+  // Tests read every line whatever the level the environment sets for the file; the hooks (the redactor) run first.
+  electronLog.transports.memory = Object.assign((message: { data: unknown[] }) => logs.push(message.data.join(' ')), {
+    level: 'debug' as const,
+    transforms: [],
+  });
+  const logger = createLogger(electronLog, { env: options.env, file: logFile, console: false });
+  const saveTarget = (suggestedName: string) =>
+    options.saveAs ? options.saveAs(suggestedName) : path.join(options.userDataDir, 'exports', suggestedName);
   const opened: string[] = [];
   const waiters: Array<(url: string) => void> = [];
   return {
@@ -74,19 +95,29 @@ export function nodePlatform(options: NodePlatformOptions): NodePlatform {
     home: options.home ?? path.join(options.userDataDir, 'home'),
     openStore: ({ name, ...storeOptions }) => new Conf({ ...storeOptions, configName: name, projectName: 'strata' }),
     saveFile: async (suggestedName, content) => {
-      const target = options.saveAs
-        ? options.saveAs(suggestedName)
-        : path.join(options.userDataDir, 'exports', suggestedName);
+      const target = saveTarget(suggestedName);
       if (target === null) return null;
       await mkdir(path.dirname(target), { recursive: true });
       await writeFile(target, content, 'utf8');
       return target;
     },
+    saveBinaryFile: async (suggestedName, bytes) => {
+      const target = saveTarget(suggestedName);
+      if (target === null) return null;
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, bytes);
+      savedFiles.push(target);
+      return target;
+    },
     showInFolder: (file) => shownInFolder.push(file),
-    log: (message) => logs.push(message),
+    log: logger.log,
+    logFiles: logger.files,
     ...(options.resolveProxy ? { resolveProxy: options.resolveProxy } : {}),
+    ...(options.updater ? { updater: options.updater } : {}),
     timing: options.timing,
     logs,
+    logFile,
+    savedFiles,
     shownInFolder,
     nextOpenedUrl(timeoutMs = 10_000) {
       const ready = opened.shift();

@@ -160,6 +160,26 @@ describe('AWS profiles as the source', () => {
     expect(JSON.stringify(view)).not.toContain(w.sandbox.iamUserKey('ada').secretAccessKey);
   });
 
+  it('without company sign-in set up, starts with the profile AWS_PROFILE names, until the person chooses another', async () => {
+    const noCompany = { STRATA_ISSUER: '', STRATA_CLIENT_ID: '', STRATA_IDENTITY_POOL_ID: '' };
+    const w = await world(undefined, { ...noCompany, AWS_PROFILE: 'dev' });
+    expect(await ready(w)).toMatchObject({ source: { kind: 'profile', profile: 'dev', profileKind: 'static' }, user: { name: 'ada' } });
+    expect((await w.services.accounts.view()).active).toEqual({ kind: 'profile', profile: 'dev' });
+
+    // The person's own choice is remembered and wins from then on.
+    await useProfile(w, 'tool');
+    await until(w, (status) => status.state === 'ready' && status.source.kind === 'profile' && status.source.profile === 'tool');
+    w.services.dispose();
+    const again = await world(w, { ...noCompany, AWS_PROFILE: 'dev' });
+    expect((await again.services.accounts.view()).active).toEqual({ kind: 'profile', profile: 'tool' });
+
+    // A profile that can't be used, or company sign-in set up by IT: nothing is preselected.
+    for (const env of [{ ...noCompany, AWS_PROFILE: 'half' }, { AWS_PROFILE: 'dev' }]) {
+      const other = await world(undefined, env);
+      expect((await other.services.accounts.view()).active).toEqual({ kind: 'company' });
+    }
+  });
+
   it('uses static keys: the IAM user AWS names, the profile’s own Region, keys that do not expire, models from Bedrock', async () => {
     // The company's Region is elsewhere: the requests work only if they go to the profile's own Region.
     const w = await world(undefined, { STRATA_REGION: 'eu-west-3' });

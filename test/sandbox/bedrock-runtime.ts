@@ -5,7 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import http2 from 'node:http2';
 import { type AnyRequest, type AnyResponse, checkSignature, readBody, sendAwsError, sendJson, startDualServer, streamFrame } from './aws-rest.js';
+import { accessDeniedMessage, callerArn } from './agent-faults.js';
 import { plainAnswer, resolveModel, thinkerAnswer, thinkerReasoning, unusableModelMessage, writerAnswer } from './bedrock-models.js';
+import { assessAnswer, assessQuestion, findGuardrail } from './guardrails.js';
 import type { BedrockApiKeys } from './bedrock-api-keys.js';
 import type { CredentialsRegistry } from './credentials-registry.js';
 import type { Stats } from './http-util.js';
@@ -32,6 +34,8 @@ export interface ReceivedRequest {
   messages: Array<{ role: string; content: Array<{ text?: string }> }>;
   system?: Array<{ text?: string }>;
   inferenceConfig?: { maxTokens?: number; temperature?: number };
+  /** The guardrail the request asked for (see guardrails.ts). */
+  guardrailConfig?: { guardrailIdentifier?: string; guardrailVersion?: string; trace?: string; streamProcessingMode?: string };
 }
 
 export interface BedrockRuntimeFaults {
@@ -168,11 +172,15 @@ export async function startBedrockRuntime(options: BedrockRuntimeOptions): Promi
     }
     const invalid = validate(request);
     if (invalid) return refuse(400, 'ValidationException', invalid);
+    const guard = findGuardrail(request.guardrailConfig);
+    if (guard && !guard.ok) {
+      return refuse(guard.status, guard.name, guard.forbidden ? accessDeniedMessage(callerArn(req, registry), 'bedrock:ApplyGuardrail', guard.forbidden) : guard.message);
+    }
 
     const question = request.messages.at(-1)!.content.map((c) => c.text ?? '').join('\n');
     const inputTokens = countWords([...(request.system ?? []), ...request.messages.flatMap((m) => m.content)].map((c) => c.text ?? '').join(' '));
-    const reasoning = model.behaviour === 'thinker' ? thinkerReasoning(question) : '';
-    const script = model.behaviour === 'writer' ? pace.script : undefined;
+    let reasoning = model.behaviour === 'thinker' ? thinkerReasoning(question) : '';
+    let script = model.behaviour === 'writer' ? pace.script : undefined;
     let answer =
       script ?? (model.behaviour === 'writer' ? writerAnswer(question, pace.answerWords) : model.behaviour === 'thinker' ? thinkerAnswer(question) : plainAnswer(question));
     let stopReason = 'end_turn';
@@ -182,7 +190,34 @@ export async function startBedrockRuntime(options: BedrockRuntimeOptions): Promi
       answer = answer.split(/\s+/).filter(Boolean).slice(0, maxTokens).join(' ');
       stopReason = 'max_tokens';
     }
-    const usage = { inputTokens, outputTokens: countWords(reasoning) + countWords(answer), totalTokens: 0 };
+    // The guardrail checks the question first (blocked: the model is never asked), then the answer before it goes out.
+    let trace: { guardrail: Record<string, unknown> } | undefined;
+    let asked = true;
+    if (guard) {
+      const { id, blockedInputMessaging } = guard.guardrail;
+      const checked = assessQuestion(guard.guardrail, question);
+      if (checked.blocked) {
+        asked = false;
+        answer = blockedInputMessaging;
+        reasoning = '';
+        script = undefined;
+        stopReason = 'guardrail_intervened';
+        trace = { guardrail: { inputAssessment: { [id]: checked.assessment } } };
+      } else {
+        const told = assessAnswer(guard.guardrail, answer);
+        if (told.blocked || told.masked) {
+          answer = told.text;
+          script = undefined;
+          stopReason = 'guardrail_intervened';
+        }
+        trace = { guardrail: { inputAssessment: { [id]: checked.assessment }, outputAssessments: { [id]: [told.assessment] } } };
+      }
+      if (stopReason === 'guardrail_intervened') stats.inc(`${key}:guardrail_intervened`);
+      if (!guard.trace) trace = undefined;
+    }
+    const usage = asked
+      ? { inputTokens, outputTokens: countWords(reasoning) + countWords(answer), totalTokens: 0 }
+      : { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
     usage.totalTokens = usage.inputTokens + usage.outputTokens;
     const started = Date.now();
 
@@ -197,6 +232,7 @@ export async function startBedrockRuntime(options: BedrockRuntimeOptions): Promi
         stopReason,
         usage,
         metrics: { latencyMs: Date.now() - started },
+        ...(trace ? { trace } : {}),
       });
     }
 
@@ -250,7 +286,7 @@ export async function startBedrockRuntime(options: BedrockRuntimeOptions): Promi
     }
     send(frame('contentBlockStop', { contentBlockIndex: index }));
     send(frame('messageStop', { stopReason }));
-    send(frame('metadata', { usage, metrics: { latencyMs: Date.now() - started } }));
+    send(frame('metadata', { usage, metrics: { latencyMs: Date.now() - started }, ...(trace ? { trace } : {}) }));
     res.end();
   };
 

@@ -40,6 +40,7 @@ export type { AgentRequest } from './bedrock-agent-runtime.js';
 export { KNOWLEDGE_BASE_BLOCKED_ANSWER, KNOWLEDGE_BASE_NO_ANSWER, knowledgeBasePassages } from './knowledge-base-runtime.js';
 export type { KnowledgeBaseMatch, KnowledgeBasePassage, KnowledgeBaseRequest } from './knowledge-base-runtime.js';
 export { SANDBOX_MODELS } from './bedrock-models.js';
+export { GUARDRAIL_NOT_FOUND, SANDBOX_GUARDRAILS } from './guardrails.js';
 export type { BedrockPace, ReceivedRequest } from './bedrock-runtime.js';
 export { OTHER_CLIENT_ID, ssoRoleArn } from './constants.js';
 export type { SsoCacheEntry } from './identity-center.js';
@@ -134,6 +135,8 @@ export interface Sandbox {
   knowledgeBases: { requests(): KnowledgeBaseRequest[] };
   /** People who can sign in (ada, grace); the same people and passwords at IAM Identity Center. */
   users: SandboxUser[];
+  /** Every access, id and refresh token the identity provider issued, oldest first. */
+  issuedTokens(): string[];
   /** IAM Identity Center: SSO OIDC (with its sign-in pages) and the AWS access portal. */
   identityCenter: {
     /** 'https://sandbox-corp.awsapps.com/start' */
@@ -382,6 +385,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       agents: { requests: () => agentRuntime.requests() },
       knowledgeBases: { requests: () => knowledgeBases.requests() },
       users,
+      issuedTokens: () => oidc.issuedTokens(),
       identityCenter: {
         startUrl: SSO_START_URL,
         region: REGION,

@@ -29,6 +29,8 @@ export interface OidcServer {
   setDown(down: boolean): Promise<void>;
   /** The token endpoint handles requests from now on but holds its answers until released; `arrived` settles when the first request came. */
   holdTokenAnswers(): TokenHold;
+  /** Every access, id and refresh token the token endpoint answered with, oldest first (to check none is written anywhere). */
+  issuedTokens(): string[];
   close(): Promise<void>;
 }
 
@@ -82,8 +84,13 @@ export async function startOidc(options: OidcOptions): Promise<OidcServer> {
   const usersBySub = new Map(options.users.map((user) => [user.sub, user]));
   const provider = new ProviderClass(issuer, configuration(options, privateJwk, usersBySub));
 
+  const issuedTokens: string[] = [];
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
     options.stats.inc(`oidc:token:${String(ctx.oidc?.params?.grant_type)}`);
+    const answer = ctx.body as Record<string, unknown> | undefined;
+    for (const name of ['access_token', 'id_token', 'refresh_token']) {
+      if (typeof answer?.[name] === 'string') issuedTokens.push(answer[name]);
+    }
   });
   provider.on('grant.error', (ctx: KoaContextWithOIDC, error: { error?: string }) => {
     options.stats.inc(`oidc:token:${String(ctx.oidc?.params?.grant_type)}:${error.error ?? 'error'}`);
@@ -150,6 +157,7 @@ export async function startOidc(options: OidcOptions): Promise<OidcServer> {
         },
       };
     },
+    issuedTokens: () => [...issuedTokens],
     close: () => server.stop(),
   };
 }

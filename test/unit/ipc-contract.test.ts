@@ -71,6 +71,7 @@ const REQUEST_SAMPLES: { [C in RequestChannel]: RequestInput<C>[] } = {
   'app:open-external': [{ url: 'https://docs.aws.amazon.com/bedrock/' }],
   'app:show-in-folder': [{ path: '/home/ada/Documents/Chat.md' }],
   'app:check-connection': [undefined],
+  'app:save-diagnostics': [undefined],
   'models:list': [{}, { refresh: true }, { refresh: undefined }],
   'models:choose': [{ modelId: 'us.anthropic.claude-3-5-haiku-20241022-v1:0' }],
   'agents:list': [undefined],
@@ -98,6 +99,9 @@ const REQUEST_SAMPLES: { [C in RequestChannel]: RequestInput<C>[] } = {
   ],
   'chat:stop': [{ requestId: 'r1' }],
   'chat:running': [undefined],
+  'updates:get-status': [undefined],
+  'updates:check': [undefined],
+  'updates:restart': [undefined],
 };
 
 /** Sample payloads of every event channel. */
@@ -174,6 +178,11 @@ const EVENT_SAMPLES: { [E in EventChannel]: EventPayload<E>[] } = {
       message: { ...message, status: 'interrupted' },
       error: { code: 'throttled', message: 'Busy.', fix: undefined },
     },
+  ],
+  'updates:status': [
+    { state: 'off', reason: 'Your organization has turned off updates in Strata.' },
+    { state: 'ready', version: '1.4.0', restartWhenIdle: true },
+    { state: 'error', version: '1.4.0', reason: "The update isn't signed.", restartWhenIdle: undefined },
   ],
 };
 

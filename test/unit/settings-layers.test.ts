@@ -93,7 +93,7 @@ describe('configuration layers', () => {
     });
     expect(resolved.values.region).toBe('us-east-1');
     expect(resolved.sources.region).toBe('default');
-    expect(resolved.locked).toEqual({ region: 'Set by your IT department' });
+    expect(resolved.locked).toEqual({ region: 'Managed by your organization' });
   });
 
   it('does not let a user value through when the locked policy value is invalid', () => {

@@ -23,7 +23,9 @@ const policy = (overrides: Partial<LoadedPolicy> = {}): LoadedPolicy => ({
   settings: { companyName: 'Example Corp', issuer: 'https://login.example.com' },
   locked: ['issuer'],
   lockReason: 'Managed by Example Corp IT',
-  notices: [],
+  rules: {},
+  problems: [],
+  origins: [],
   ...overrides,
 });
 
@@ -170,28 +172,16 @@ describe('SettingsService', () => {
     );
   });
 
-  it('collects notices from the policy, the settings file, layering and other parts of Strata, and lets the person dismiss them', () => {
-    const settings = service({
-      policy: policy({
-        notices: [{ id: 'policy-unreadable:/etc/strata/policy.json', level: 'warning', message: 'policy broken' }],
-      }),
-      env: { STRATA_REDIRECT_PORT: 'eighty' },
-    });
+  it('collects notices from the settings file, layering and other parts of Strata, and lets the person dismiss them', () => {
+    const settings = service({ env: { STRATA_REDIRECT_PORT: 'eighty' } });
     const listener = vi.fn();
     settings.onChange(listener);
     settings.addNotice({ id: 'token-storage', level: 'info', message: 'Sign-in is kept in memory only.' });
     settings.addNotice({ id: 'token-storage', level: 'info', message: 'Sign-in is kept in memory only.' });
-    expect(settings.view(secrets).notices.map((notice) => notice.id)).toEqual([
-      'policy-unreadable:/etc/strata/policy.json',
-      'invalid:env:redirectPort',
-      'token-storage',
-    ]);
+    expect(settings.view(secrets).notices.map((notice) => notice.id)).toEqual(['invalid:env:redirectPort', 'token-storage']);
 
     settings.dismissNotice('invalid:env:redirectPort');
-    expect(settings.view(secrets).notices.map((notice) => notice.id)).toEqual([
-      'policy-unreadable:/etc/strata/policy.json',
-      'token-storage',
-    ]);
+    expect(settings.view(secrets).notices.map((notice) => notice.id)).toEqual(['token-storage']);
     expect(listener).toHaveBeenCalledTimes(3);
   });
 });

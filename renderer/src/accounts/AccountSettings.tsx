@@ -4,6 +4,7 @@
  * AWS profiles on this computer (as the AWS CLI set them up), each with what
  * it is; "Use" switches at once, and Strata remembers the choice.
  */
+import type { PolicyCredentialSource } from '../../../preload/contract';
 import { useAccounts } from '../app-stores';
 import { SectionNotLoaded, SettingsSection } from '../settings/SettingsSection';
 import { ErrorNotice } from '../shared/ErrorNotice';
@@ -18,6 +19,8 @@ export function AccountSettings() {
   const dismissError = useAccounts((state) => state.dismissError);
   const load = useAccounts((state) => state.load);
   const activeProfile = view?.active.kind === 'profile' ? view.active.profile : null;
+  // main lists only the profiles and computer credentials the organization allows; the company account and API key are hidden here.
+  const allowed = (source: PolicyCredentialSource) => view?.allowedSources?.includes(source) ?? true;
 
   return (
     <SettingsSection name="account" title="Account" lead="Where Strata gets your AWS access. Most people use their company account.">
@@ -32,13 +35,15 @@ export function AccountSettings() {
             </p>
           )}
           <ul className="account-sources" aria-label="Ways to sign in">
-            <SourceRow
-              source={{ kind: 'company' }}
-              title="Your company account"
-              details={view.company.configured ? 'Sign in with your web browser' : "Not set up on this computer yet: see Company below"}
-              inUse={view.active.kind === 'company'}
-              disabled={Boolean(view.locked)}
-            />
+            {allowed('company') && (
+              <SourceRow
+                source={{ kind: 'company' }}
+                title="Your company account"
+                details={view.company.configured ? 'Sign in with your web browser' : "Not set up on this computer yet: see Company below"}
+                inUse={view.active.kind === 'company'}
+                disabled={Boolean(view.locked)}
+              />
+            )}
             {view.environment && (
               <SourceRow
                 source={{ kind: 'environment' }}
@@ -49,7 +54,9 @@ export function AccountSettings() {
               />
             )}
             {/* Where IT chose the API key for everyone, the person still gives theirs. */}
-            <ApiKeyRow saved={view.apiKey} inUse={view.active.kind === 'api-key'} locked={Boolean(view.locked) && view.active.kind !== 'api-key'} />
+            {allowed('api-key') && (
+              <ApiKeyRow saved={view.apiKey} inUse={view.active.kind === 'api-key'} locked={Boolean(view.locked) && view.active.kind !== 'api-key'} />
+            )}
             {view.profiles.map((profile) => (
               <SourceRow
                 key={profile.name}

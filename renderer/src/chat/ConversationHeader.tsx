@@ -4,7 +4,7 @@ import type { Conversation, ConversationSettingsPatch } from '../../../preload/c
 import { LIMITS } from '../../../preload/limits';
 import { AgentForm, TargetControls, useAgentFormToggle } from '../agents/AgentTarget';
 import { targetProblemsFromError } from '../agents/target-form';
-import { useChat, useConversations, useStores } from '../app-stores';
+import { useChat, useConversations, useSettings, useStores } from '../app-stores';
 import { isBusy } from './chat-store';
 
 function SettingsPanel({ id, conversation, onClose }: { id: string; conversation: Conversation; onClose: () => void }) {
@@ -89,12 +89,15 @@ function SettingsPanel({ id, conversation, onClose }: { id: string; conversation
 /** What the header says once a new session has started with the agent or knowledge base `name`. */
 export const sessionNoteText = (name: string) => `New session started: ${name} no longer remembers the messages above. They stay here for you.`;
 
+const EXPORT_TURNED_OFF = 'Your organization has turned off exporting conversations';
+
 export function ConversationHeader({ conversation }: { conversation: Conversation }) {
   const { conversations, models } = useStores();
   const rename = useConversations((s) => s.rename);
   const exportOpen = useConversations((s) => s.exportOpen);
   const exported = useConversations((s) => (s.exported?.conversationId === conversation.id ? s.exported.path : null));
   const showExport = useConversations((s) => s.showExport);
+  const exportAllowed = useSettings((s) => s.view?.policy?.allowExport ?? true);
   // What the person is typing as the new name; null while they are not renaming.
   const [draft, setDraft] = useState<string | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
@@ -156,11 +159,18 @@ export function ConversationHeader({ conversation }: { conversation: Conversatio
           type="button"
           className="button button--secondary"
           onClick={() => void exportOpen()}
-          title="Save this conversation as a Markdown file"
+          disabled={!exportAllowed}
+          title={exportAllowed ? 'Save this conversation as a Markdown file' : EXPORT_TURNED_OFF}
+          aria-describedby={exportAllowed ? undefined : `${panelId}-export-off`}
           data-testid="export-conversation-button"
         >
           Export
         </button>
+        {!exportAllowed && (
+          <span className="visually-hidden" id={`${panelId}-export-off`} data-testid="export-turned-off">
+            {EXPORT_TURNED_OFF}
+          </span>
+        )}
       </div>
       <div className="conversation-header__row conversation-header__target">
         <TargetControls

@@ -9,6 +9,7 @@ import { CopyButton } from '../shared/CopyButton';
 import { ErrorExplanation } from '../shared/ErrorNotice';
 import { AlertIcon } from '../shared/icons';
 import { answeredAsText, findModel, stopReasonText, usageText } from './chat-format';
+import { GuardrailNotice } from './GuardrailNotice';
 import { shownMessage } from './chat-store';
 import { Markdown } from './Markdown';
 
@@ -152,6 +153,7 @@ function AnswerMessage({ message: saved, last, busy }: AnswerProps) {
           {streaming && !message.text && !message.reasoning && <p className="message__waiting">Waiting for the answer…</p>}
         </div>
       )}
+      {message.guardrail && <GuardrailNotice notice={message.guardrail} />}
       {message.status === 'interrupted' && <Interruption message={message} busy={busy} last={last} />}
       {!streaming && (
         <footer className="message__footer">

@@ -9,7 +9,9 @@ import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/rea
 import type { MarkedText } from '../../../preload/contract';
 import { LIMITS } from '../../../preload/limits';
 import { useConversations } from '../app-stores';
+import { DiagnosticsButton } from '../help/DiagnosticsButton';
 import { useShowShortcuts } from '../help/ShortcutsSheet';
+import { CheckForUpdatesButton } from '../updates/CheckForUpdatesButton';
 import { useNow } from '../shared/clock';
 import { Menu } from '../shared/Menu';
 import { focusAfterRemoval, movedIndex, tabbableId } from '../shared/roving-focus';
@@ -240,7 +242,7 @@ function ConversationItem({ id, title, preview, match, updatedAt, selected, tabb
   );
 }
 
-/** The left column: New conversation, search, the list, and the Keyboard shortcuts button. */
+/** The left column: New conversation, search, the list, and Help (Keyboard shortcuts, Copy diagnostics, Check for updates). */
 export function Sidebar() {
   const query = useConversations((s) => s.query);
   const search = useConversations((s) => s.search);
@@ -296,6 +298,8 @@ export function Sidebar() {
         >
           Keyboard shortcuts
         </button>
+        <DiagnosticsButton />
+        <CheckForUpdatesButton />
       </div>
     </nav>
   );

@@ -25,6 +25,8 @@ const STOP_REASONS: Record<string, string> = {
 export function stopReasonText(message: ChatMessage): string | null {
   // A stop by the person is said above the footer, in the answer itself.
   if (!message.stopReason || message.stopReason === 'end_turn' || message.stopReason === 'stopped') return null;
+  // The guardrail's own notice under the answer says what it did.
+  if (message.stopReason === 'guardrail_intervened' && message.guardrail) return null;
   return STOP_REASONS[message.stopReason] ?? `Stopped: ${message.stopReason.replace(/_/g, ' ')}`;
 }
 

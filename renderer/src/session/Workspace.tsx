@@ -8,6 +8,7 @@ import { SessionHeader } from './SessionHeader';
 import { SsoExpiryWarning } from './SsoExpiryWarning';
 import type { SessionInterruption, WorkspaceSession } from './session-screen';
 import { ChatWorkspace } from '../chat/ChatWorkspace';
+import { UpdateBanner } from '../updates/UpdateBanner';
 
 interface WorkspaceProps {
   session: WorkspaceSession;
@@ -20,6 +21,7 @@ export function Workspace({ session, interruption, onOpenSettings }: WorkspacePr
   return (
     <div className="workspace">
       <SessionHeader session={session} ended={ended} onOpenSettings={onOpenSettings} />
+      <UpdateBanner />
       {interruption && <SessionEndedBanner interruption={interruption} source={session.source} onOpenSettings={onOpenSettings} />}
       {/* Only a session Strata cannot renew needs watching (it re-renders each second). */}
       {!interruption && session.sso && !session.sso.renewable && <SsoExpiryWarning session={session} />}

@@ -94,7 +94,7 @@ export function SettingField({ settingKey, value, source, lockedReason, problem,
       </p>
       {locked && (
         <p className="field__locked" id={`${id}-lock`}>
-          <LockIcon /> Locked by your IT team: {lockedReason}
+          <LockIcon /> {managedText(lockedReason)}
         </p>
       )}
       {problem && (
@@ -104,6 +104,12 @@ export function SettingField({ settingKey, value, source, lockedReason, problem,
       )}
     </div>
   );
+}
+
+/** "Managed by your organization", with IT's own reason when it gave one. */
+export function managedText(reason: string | undefined): string {
+  const managed = 'Managed by your organization';
+  return !reason || reason.startsWith(managed) ? reason || managed : `${managed}: ${reason}`;
 }
 
 const PROXY_CHOICES = [
