@@ -77,8 +77,9 @@ const TOKEN_LIKE = /(?<![\w+/-])[\w+/-]{32,}={0,2}(?![\w+/=-])/g;
 /**
  * True for what reads as random key material rather than words, IDs or paths: upper and lower
  * case with digits, or upper and lower case about equally (CamelCase names are mostly lower
- * case). With slashes but no plus sign, it is a path unless it has a secret access key's 40
- * characters or a piece between slashes that reads as random itself.
+ * case), or both cases with base64's plus sign or a slash in a secret access key's 40 characters. With
+ * slashes but no plus sign, it is a path unless it has a secret access key's 40 characters or a
+ * piece between slashes that reads as random itself.
  */
 function looksRandom(run: string): boolean {
   if (run.includes('/') && !run.includes('+') && run.length !== 40) {
@@ -87,8 +88,12 @@ function looksRandom(run: string): boolean {
   const lower = run.replace(/[^a-z]/g, '').length;
   const upper = run.replace(/[^A-Z]/g, '').length;
   if (lower && upper && /\d/.test(run)) return true;
+  // Base64's plus sign, or a slash in a secret access key's 40 characters, with both cases: key material even without a digit.
+  if (lower && upper && (run.includes('+') || (run.length === 40 && run.includes('/')))) return true;
   const letters = lower + upper;
-  return letters >= 24 && upper / letters >= 0.3 && upper / letters <= 0.7;
+  // A secret access key's 40 characters are random: only a name with few capitals reads as words.
+  const spread = run.length === 40 ? 0.2 : 0.3;
+  return letters >= 24 && upper / letters >= spread && upper / letters <= 1 - spread;
 }
 
 /** The text with every secret it holds masked. */
