@@ -8,7 +8,17 @@
  * renderer imports types only.
  */
 import { z } from 'zod';
-import { LIMITS, SETTING_LIMITS } from './limits';
+import {
+  AGENT_ID_PATTERN,
+  AGENT_ID_PROBLEM,
+  AGENT_SESSION_ID_PATTERN,
+  ALIAS_ID_PATTERN,
+  ALIAS_ID_PROBLEM,
+  KNOWLEDGE_BASE_ID_PATTERN,
+  KNOWLEDGE_BASE_ID_PROBLEM,
+  LIMITS,
+  SETTING_LIMITS,
+} from './limits';
 
 export { LIMITS, SETTING_LIMITS };
 
@@ -698,21 +708,20 @@ const id = z.string().min(1).max(128).regex(/^[\w.:-]+$/, 'Not a valid id');
 const modelId = z.string().trim().min(1).max(2048);
 
 
-const AGENT_ID = 'Enter the ten-letter ID AWS shows for the agent, such as LIBRARIAN1.';
 export const agentConversationSchema = z
   .object({
-    agentId: z.string().regex(/^[0-9a-zA-Z]{10}$/, AGENT_ID),
-    aliasId: z.string().regex(/^([0-9a-zA-Z]{10}|TSTALIASID)$/, "Enter the ten-letter ID of the agent's alias, such as LIBLIVE001."),
+    agentId: z.string().regex(AGENT_ID_PATTERN, AGENT_ID_PROBLEM),
+    aliasId: z.string().regex(ALIAS_ID_PATTERN, ALIAS_ID_PROBLEM),
     name: z.string().trim().min(1).max(100),
-    sessionId: z.string().regex(/^[0-9a-zA-Z._:-]{2,100}$/),
+    sessionId: z.string().regex(AGENT_SESSION_ID_PATTERN),
   })
   .strict();
 
 export const knowledgeBaseConversationSchema = z
   .object({
-    knowledgeBaseId: z.string().regex(/^[0-9a-zA-Z]{10}$/, 'Enter the ten-letter ID AWS shows for the knowledge base, such as KBHANDBOOK.'),
+    knowledgeBaseId: z.string().regex(KNOWLEDGE_BASE_ID_PATTERN, KNOWLEDGE_BASE_ID_PROBLEM),
     name: z.string().trim().min(1).max(100),
-    sessionId: z.string().regex(/^[0-9a-zA-Z._:-]{2,100}$/).optional(),
+    sessionId: z.string().regex(AGENT_SESSION_ID_PATTERN).optional(),
   })
   .strict();
 

@@ -4,6 +4,16 @@
  * can use them without loading the contract's schemas.
  */
 
+/** Bedrock's own patterns for the ids of agents, their aliases and knowledge bases, with what to say when one doesn't fit. */
+export const AGENT_ID_PATTERN = /^[0-9a-zA-Z]{10}$/;
+export const ALIAS_ID_PATTERN = /^([0-9a-zA-Z]{10}|TSTALIASID)$/;
+export const KNOWLEDGE_BASE_ID_PATTERN = /^[0-9a-zA-Z]{10}$/;
+/** An agent's or a knowledge base's session, as Bedrock names it. */
+export const AGENT_SESSION_ID_PATTERN = /^[0-9a-zA-Z._:-]{2,100}$/;
+export const AGENT_ID_PROBLEM = 'Enter the ten-letter ID AWS shows for the agent, such as LIBRARIAN1.';
+export const ALIAS_ID_PROBLEM = "Enter the ten-letter ID of the agent's alias, such as LIBLIVE001.";
+export const KNOWLEDGE_BASE_ID_PROBLEM = 'Enter the ten-letter ID AWS shows for the knowledge base, such as KBHANDBOOK.';
+
 /** How long before an IAM Identity Center session ends that the window warns, and Sign in starts a new one. */
 export const SSO_SESSION_WARNING_MS = 15 * 60_000;
 

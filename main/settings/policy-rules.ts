@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { AgentDirectory, CredentialSource, PolicyCredentialSource } from '../../preload/contract';
 import { POLICY_CREDENTIAL_SOURCES } from '../../preload/contract';
+import { AGENT_ID_PATTERN, ALIAS_ID_PATTERN, KNOWLEDGE_BASE_ID_PATTERN } from '../../preload/limits';
 import { StrataError } from '../errors';
 
 /** Up to this many entries in one list: far more than any company needs, few enough to check quickly. */
@@ -24,6 +25,10 @@ const KNOWLEDGE_BASE = "a knowledge base's ten-letter id (such as KBHANDBOOK)";
 const GUARDRAIL_ID = "a guardrail's id (such as abc123def456) or its ARN";
 const GUARDRAIL_VERSION = 'a version number (such as 1) or DRAFT';
 const FEED = 'the update feed as a web address starting with https://';
+
+const unanchored = (pattern: RegExp) => pattern.source.replace(/^\^|\$$/g, '');
+/** An agent's id, or its id and an alias id: `LIBRARIAN1` or `LIBRARIAN1/LIBLIVE001`. */
+const AGENT_ENTRY = new RegExp(`^${unanchored(AGENT_ID_PATTERN)}(/${unanchored(ALIAS_ID_PATTERN)})?$`);
 
 /** Bedrock's own patterns for a guardrail's identifier and version. */
 const GUARDRAIL_ID_PATTERN = /^([a-z0-9]+|arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail\/[a-z0-9]+)$/;
@@ -49,11 +54,11 @@ export const policyRuleSchemas = {
     'the models allowed',
   ),
   allowedAgents: list(
-    z.string({ error: `List ${AGENT}.` }).trim().regex(/^[0-9a-zA-Z]{10}(\/([0-9a-zA-Z]{10}|TSTALIASID))?$/, `Each entry must be ${AGENT}.`),
+    z.string({ error: `List ${AGENT}.` }).trim().regex(AGENT_ENTRY, `Each entry must be ${AGENT}.`),
     'the agents allowed',
   ),
   allowedKnowledgeBases: list(
-    z.string({ error: `List ${KNOWLEDGE_BASE}.` }).trim().regex(/^[0-9a-zA-Z]{10}$/, `Each entry must be ${KNOWLEDGE_BASE}.`),
+    z.string({ error: `List ${KNOWLEDGE_BASE}.` }).trim().regex(KNOWLEDGE_BASE_ID_PATTERN, `Each entry must be ${KNOWLEDGE_BASE}.`),
     'the knowledge bases allowed',
   ),
   requiredGuardrail: z

@@ -8,10 +8,10 @@ import {
   checkAgentDraft,
   draftOf,
   problemsFromError,
-  SESSION_ID_PATTERN,
   newSessionId,
   type AgentDraft,
 } from '../../renderer/src/agents/agent-form';
+import { AGENT_SESSION_ID_PATTERN } from '../../preload/limits';
 import { decisionWords, stepMeta, stepTitle, traceToggleText } from '../../renderer/src/agents/agent-words';
 import { ActionCardView, EMPTY_RESULT_PROBLEM, type ActionCardViewProps } from '../../renderer/src/agents/ActionCard';
 import { AgentReply } from '../../renderer/src/agents/AgentReply';
@@ -493,7 +493,7 @@ describe('agent form', () => {
 
   it('makes session ids the agent accepts', () => {
     const id = newSessionId();
-    expect(id).toMatch(SESSION_ID_PATTERN);
+    expect(id).toMatch(AGENT_SESSION_ID_PATTERN);
     expect(agentConversationSchema.shape.sessionId.safeParse(id).success).toBe(true);
     expect(newSessionId()).not.toBe(id);
   });

@@ -1,10 +1,13 @@
 /**
- * The agent form's pure logic: what the person typed, checked by the rules
- * of the contract's agentConversationSchema and said with its sentences (the
- * renderer may not load the contract's schemas, only its types; a unit test
- * holds the two to the same verdicts and words), and the agent it makes.
+ * The agent form's pure logic: what the person typed, checked with the
+ * patterns and sentences the contract's agentConversationSchema uses (from
+ * preload/limits: the renderer may not load the contract's schemas, only its
+ * types; a unit test holds the two to the same verdicts), and the agent it makes.
  */
 import type { AgentConversation, AppError } from '../../../preload/contract';
+import { AGENT_ID_PATTERN, AGENT_ID_PROBLEM, ALIAS_ID_PATTERN, ALIAS_ID_PROBLEM } from '../../../preload/limits';
+
+export { AGENT_ID_PROBLEM, ALIAS_ID_PROBLEM };
 
 /** What the person typed. */
 export interface AgentDraft {
@@ -16,13 +19,7 @@ export interface AgentDraft {
 export type AgentField = keyof AgentDraft;
 export type AgentProblems = Partial<Record<AgentField, string>>;
 
-export const AGENT_ID_PATTERN = /^[0-9a-zA-Z]{10}$/;
-export const ALIAS_ID_PATTERN = /^([0-9a-zA-Z]{10}|TSTALIASID)$/;
-export const SESSION_ID_PATTERN = /^[0-9a-zA-Z._:-]{2,100}$/;
 export const AGENT_NAME_MAX = 100;
-
-export const AGENT_ID_PROBLEM = 'Enter the ten-letter ID AWS shows for the agent, such as LIBRARIAN1.';
-export const ALIAS_ID_PROBLEM = "Enter the ten-letter ID of the agent's alias, such as LIBLIVE001.";
 export const NAME_PROBLEM = `Keep the name to ${AGENT_NAME_MAX} characters or fewer.`;
 
 export const EMPTY_DRAFT: AgentDraft = { agentId: '', aliasId: '', name: '' };

@@ -15,6 +15,7 @@ import type {
   KnowledgeBaseConversation,
 } from '../../../preload/contract';
 import { AGENT_NAME_MAX, checkAgentDraft, draftOf, newSessionId, type AgentDraft, type AgentProblems } from './agent-form';
+import { KNOWLEDGE_BASE_ID_PATTERN, KNOWLEDGE_BASE_ID_PROBLEM } from '../../../preload/limits';
 
 export type TargetKind = 'model' | 'agent' | 'knowledge-base';
 
@@ -37,9 +38,8 @@ export interface CurrentTarget {
   knowledgeBase?: KnowledgeBaseConversation;
 }
 
-export const KNOWLEDGE_BASE_ID_PATTERN = /^[0-9a-zA-Z]{10}$/;
+export { KNOWLEDGE_BASE_ID_PROBLEM };
 export const KNOWLEDGE_BASE_NAME_MAX = 100;
-export const KNOWLEDGE_BASE_ID_PROBLEM = 'Enter the ten-letter ID AWS shows for the knowledge base, such as KBHANDBOOK.';
 export const KNOWLEDGE_BASE_NAME_PROBLEM = `Keep the name to ${KNOWLEDGE_BASE_NAME_MAX} characters or fewer.`;
 export const MODEL_PROBLEM = 'Choose the model that writes the answer.';
 
