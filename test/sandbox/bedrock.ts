@@ -6,7 +6,7 @@ import { checkSignature, readBody, sendAwsError, sendJson, startDualServer, type
 import { FOUNDATION_MODELS, INFERENCE_PROFILES, foundationModelSummary, inferenceProfileSummary } from './bedrock-models.js';
 import type { BedrockApiKeys } from './bedrock-api-keys.js';
 import type { CredentialsRegistry } from './credentials-registry.js';
-import type { Stats } from './http-util.js';
+import { NextRequestHold, type RequestHold, type Stats } from './http-util.js';
 
 export interface BedrockOptions {
   port: number;
@@ -21,7 +21,7 @@ export interface BedrockOptions {
 export interface BedrockServer {
   endpoint: string;
   /** Holds the next request's answer until `release()` (as a slow network would); `arrived` settles when it came. Later ones are answered as usual. */
-  holdNext(): { arrived: Promise<void>; release(): void };
+  holdNext(): RequestHold;
   close(): Promise<void>;
 }
 
@@ -29,15 +29,10 @@ export interface BedrockServer {
 const DEFAULT_PAGE_SIZE = 3;
 
 export async function startBedrock(options: BedrockOptions): Promise<BedrockServer> {
-  let hold: { released: Promise<void>; arrive: () => void } | undefined;
+  const hold = new NextRequestHold();
   const handle = async (req: AnyRequest, res: AnyResponse): Promise<void> => {
     const body = await readBody(req);
-    const held = hold;
-    hold = undefined;
-    if (held) {
-      held.arrive();
-      await held.released;
-    }
+    await hold.pass();
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const operation =
       url.pathname === '/foundation-models' ? 'ListFoundationModels' : url.pathname === '/inference-profiles' ? 'ListInferenceProfiles' : 'Unknown';
@@ -76,14 +71,7 @@ export async function startBedrock(options: BedrockOptions): Promise<BedrockServ
   const server = await startDualServer('bedrock', options.port, handle, options.log);
   return {
     endpoint: server.endpoint,
-    holdNext: () => {
-      let release = () => {};
-      let arrive = () => {};
-      const released = new Promise<void>((resolve) => (release = resolve));
-      const arrived = new Promise<void>((resolve) => (arrive = resolve));
-      hold = { released, arrive };
-      return { arrived, release: () => release() };
-    },
+    holdNext: () => hold.arm(),
     close: () => server.close(),
   };
 }

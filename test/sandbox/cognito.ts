@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import type { CredentialsRegistry } from './credentials-registry.js';
-import { readBody, send, startLoopbackServer, type Stats } from './http-util.js';
+import { NextRequestHold, readBody, send, startLoopbackServer, type RequestHold, type Stats } from './http-util.js';
 
 export interface CognitoOptions {
   port: number;
@@ -32,7 +32,7 @@ export interface CognitoOptions {
 export interface CognitoServer {
   endpoint: string;
   /** Holds the next request until released (`arrived` settles when it came); later requests are answered as usual. */
-  holdNext(): { arrived: Promise<void>; release(): void };
+  holdNext(): RequestHold;
   /** Credentials issued from now on last `seconds`. */
   setCredentialsTtl(seconds: number): void;
   close(): Promise<void>;
@@ -156,15 +156,10 @@ export async function startCognito(options: CognitoOptions): Promise<CognitoServ
     },
   };
 
-  let hold: { released: Promise<void>; arrive: () => void } | undefined;
+  const hold = new NextRequestHold();
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
-    const held = hold;
-    hold = undefined;
-    if (held) {
-      held.arrive();
-      await held.released;
-    }
+    await hold.pass();
     const target = String(req.headers['x-amz-target'] ?? '');
     const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
     const operation = req.method === 'POST' ? operations[name] : undefined;
@@ -204,14 +199,7 @@ export async function startCognito(options: CognitoOptions): Promise<CognitoServ
   );
   return {
     endpoint: server.origin,
-    holdNext: () => {
-      let release = () => {};
-      let arrive = () => {};
-      const released = new Promise<void>((resolve) => (release = resolve));
-      const arrived = new Promise<void>((resolve) => (arrive = resolve));
-      hold = { released, arrive };
-      return { arrived, release: () => release() };
-    },
+    holdNext: () => hold.arm(),
     setCredentialsTtl: (seconds) => {
       credentialsTtlSeconds = seconds;
     },

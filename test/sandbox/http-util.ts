@@ -17,6 +17,37 @@ export class Stats {
   }
 }
 
+/** What a test holds: `arrived` settles when the held request came; `release` lets it go on. */
+export interface RequestHold {
+  arrived: Promise<void>;
+  release(): void;
+}
+
+/** Holds the next request a server handles until the test releases it; later requests go on as usual. */
+export class NextRequestHold {
+  #pending: { released: Promise<void>; arrive: () => void } | undefined;
+
+  /** Holds the next request from now. */
+  arm(): RequestHold {
+    let release = () => {};
+    let arrive = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const arrived = new Promise<void>((resolve) => (arrive = resolve));
+    this.#pending = { released, arrive };
+    return { arrived, release: () => release() };
+  }
+
+  /** Called by the handler for each request: waits there if this one is held. */
+  async pass(): Promise<void> {
+    const held = this.#pending;
+    this.#pending = undefined;
+    if (held) {
+      held.arrive();
+      await held.released;
+    }
+  }
+}
+
 /** A loopback HTTP server that can stop and start again on the same port. */
 export interface LoopbackServer {
   readonly port: number;

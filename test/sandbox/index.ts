@@ -27,7 +27,7 @@ import { AgentFaultState } from './agent-faults.js';
 import { knowledgeBaseRuntime, type KnowledgeBaseRequest } from './knowledge-base-runtime.js';
 import { CredentialsRegistry } from './credentials-registry.js';
 import { INSTANCE_ROLE, startInstanceMetadata, TASK_ROLE } from './instance-metadata.js';
-import { Stats } from './http-util.js';
+import { Stats, type RequestHold } from './http-util.js';
 import { startIdentityCenter, type SsoCacheEntry } from './identity-center.js';
 import { makeCertificates, startBlackHole, startProxy, startTlsFront, type SandboxProxy } from './network.js';
 import { startOidc, type TokenHold } from './oidc.js';
@@ -198,11 +198,11 @@ export interface Sandbox {
     /** the identity provider's token endpoint grants as usual but holds every answer from now until released */
     holdTokenAnswers(): TokenHold;
     /** Cognito Identity holds its next request until released (`arrived` settles when it came); later requests are answered as usual. */
-    holdNextCognitoRequest(): { arrived: Promise<void>; release(): void };
+    holdNextCognitoRequest(): RequestHold;
     /** Cognito's credentials issued from now on last `seconds` (default credentialsTtlSeconds). */
     setCognitoCredentialsTtl(seconds: number): void;
     /** Bedrock (the model list) holds its next answer until released (`arrived` settles when that request came); later requests are answered as usual. */
-    holdNextBedrockAnswer(): { arrived: Promise<void>; release(): void };
+    holdNextBedrockAnswer(): RequestHold;
     /** Role names STS AssumeRole refuses with AccessDenied, and the access portal's GetRoleCredentials with ForbiddenException (add and delete as needed). */
     deniedRoles: Set<string>;
     /** Cognito answers GetId/GetCredentialsForIdentity with NotAuthorizedException while true */
