@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../main/app/services';
 import type { SessionStatus } from '../../preload/contract';
 import { nodePlatform, type NodePlatform } from '../harness/node-platform';
-import { callHandler, untilStatus } from '../harness/services-calls';
+import { callHandler, collected, untilStatus } from '../harness/services-calls';
 import { signIn } from '../sandbox/clients';
 import { loginOverHttp } from '../sandbox/http-login';
 import { SANDBOX_MFA_CODE, startSandbox, type Sandbox } from '../sandbox/index';
@@ -97,10 +97,7 @@ async function world(
     timing: { signInTimeoutMs: 10_000, mfaTimeoutMs: 10_000, now: () => Date.now() + slept },
   });
   const services = createServices(platform);
-  const statuses: SessionStatus[] = [];
-  services.events.attach((channel, payload) => {
-    if (channel === 'auth:status') statuses.push(payload as SessionStatus);
-  });
+  const statuses = collected(services, 'auth:status');
   cleanups.push(() => services.dispose());
   await services.start();
   return { sandbox, platform, services, statuses, dir, home, key };

@@ -14,6 +14,7 @@ import { createServices, type Services } from '../../main/app/services';
 import { conversationToMarkdown } from '../../main/chat/markdown-export';
 import { chatSchemas, type AgentConversation, type ChatEvent, type ChatMessage, type KnowledgeBaseConversation } from '../../preload/contract';
 import { nodePlatform, type NodePlatform } from '../harness/node-platform';
+import { collected } from '../harness/services-calls';
 import { loginOverHttp } from '../sandbox/http-login';
 import { SANDBOX_AGENTS, SANDBOX_KNOWLEDGE_BASES, SANDBOX_MODELS, startSandbox, UNDEPLOYED_ALIAS, type Sandbox, type SandboxOptions } from '../sandbox/index';
 
@@ -45,10 +46,7 @@ async function world(options: SandboxOptions = {}, reuse?: { sandbox: Sandbox; d
     timing: { chatRetryBaseMs: 20, chatCheckpointMs: 0 },
   });
   const services = createServices(platform);
-  const events: ChatEvent[] = [];
-  services.events.attach((channel, payload) => {
-    if (channel === 'chat:event') events.push(payload as ChatEvent);
-  });
+  const events = collected(services, 'chat:event');
   let disposed = false;
   const dispose = () => {
     if (!disposed) services.dispose();

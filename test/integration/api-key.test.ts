@@ -11,9 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../main/app/services';
-import type { AccountsView, ChatEvent, SessionStatus } from '../../preload/contract';
+import type { ChatEvent, SessionStatus } from '../../preload/contract';
 import { nodePlatform } from '../harness/node-platform';
-import { callHandler, untilStatus } from '../harness/services-calls';
+import { callHandler, collected, untilStatus } from '../harness/services-calls';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -38,10 +38,7 @@ async function world(options: { env?: (sandbox: Sandbox) => Record<string, strin
     nodePlatform({ env: { ...sandbox.env(), STRATA_REDIRECT_PORT: '0', ...options.env?.(sandbox) }, userDataDir: dir, keychainKey }),
   );
   cleanups.push(() => services.dispose());
-  const events: ChatEvent[] = [];
-  services.events.attach((channel, payload) => {
-    if (channel === 'chat:event') events.push(payload as ChatEvent);
-  });
+  const events = collected(services, 'chat:event');
   await services.start();
   return { sandbox, services, dir, keychainKey, events };
 }
@@ -151,10 +148,7 @@ describe('a Bedrock API key', () => {
     expect((ready as Extract<SessionStatus, { state: 'ready' }>).expiresAt).toBe(saved?.kind === 'short-term' ? saved.expiresAt : 0);
     expect((await ask(w)).end.type).toBe('done');
 
-    const views: AccountsView[] = [];
-    w.services.events.attach((channel, payload) => {
-      if (channel === 'accounts:changed') views.push(payload as AccountsView);
-    });
+    const views = collected(w.services, 'accounts:changed');
     const ended = await until(w, (s) => s.state === 'expired', 10_000);
     expect(ended).toMatchObject({ error: { code: 'session-expired', message: 'Your Bedrock API key has expired.' } });
     // An ended key is of no more use: Settings (open or not) hears there is none, and asks for a new one.

@@ -12,6 +12,7 @@ import { createServices, type Services } from '../../main/app/services';
 import { ConversationStore } from '../../main/chat/conversation-store';
 import type { ChatEvent } from '../../preload/contract';
 import { nodePlatform, type NodePlatform } from '../harness/node-platform';
+import { collected } from '../harness/services-calls';
 import { loginOverHttp } from '../sandbox/http-login';
 import { SANDBOX_MODELS } from '../sandbox/index';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index';
@@ -45,10 +46,7 @@ async function world(options: SandboxOptions = {}, reuse?: { sandbox: Sandbox; d
     timing: { chatRetryBaseMs: 20, chatCheckpointMs: 0 },
   });
   const services = createServices(platform);
-  const events: ChatEvent[] = [];
-  services.events.attach((channel, payload) => {
-    if (channel === 'chat:event') events.push(payload as ChatEvent);
-  });
+  const events = collected(services, 'chat:event');
   cleanups.push(() => services.dispose());
   return { sandbox, platform, services, events, dir, key };
 }

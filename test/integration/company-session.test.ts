@@ -13,6 +13,7 @@ import { StrataError } from '../../main/errors';
 import { sessionScope } from '../../main/settings/layers';
 import type { SessionStatus, SourceStatus } from '../../preload/contract';
 import { nodePlatform, type NodePlatform } from '../harness/node-platform';
+import { collected } from '../harness/services-calls';
 import { loginOverHttp } from '../sandbox/http-login';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index';
 
@@ -53,10 +54,7 @@ async function world(
     timing: { signInTimeoutMs: 10_000, renewalRetryMs: 300, now: () => Date.now() + slept, ...timing },
   });
   const services = createServices(platform);
-  const statuses: SessionStatus[] = [];
-  services.events.attach((channel, payload) => {
-    if (channel === 'auth:status') statuses.push(payload as SessionStatus);
-  });
+  const statuses = collected(services, 'auth:status');
   cleanups.push(() => services.dispose());
   return { sandbox, platform, services, statuses, dir, key };
 }

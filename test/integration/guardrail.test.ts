@@ -12,6 +12,7 @@ import { createServices, type Services } from '../../main/app/services';
 import { conversationToMarkdown } from '../../main/chat/markdown-export';
 import type { ChatEvent, ChatMessage, KnowledgeBaseConversation } from '../../preload/contract';
 import { nodePlatform, type NodePlatform } from '../harness/node-platform';
+import { collected } from '../harness/services-calls';
 import { loginOverHttp } from '../sandbox/http-login';
 import { SANDBOX_GUARDRAILS, SANDBOX_KNOWLEDGE_BASES, SANDBOX_MODELS, startSandbox, type Sandbox } from '../sandbox/index';
 import { botocoreModel, shapeMismatches, signedRequest } from './aws-wire-check';
@@ -54,10 +55,7 @@ async function signedIn(rules?: Record<string, unknown>): Promise<World> {
     timing: { chatRetryBaseMs: 20, chatCheckpointMs: 0 },
   });
   const services = createServices(platform);
-  const events: ChatEvent[] = [];
-  services.events.attach((channel, payload) => {
-    if (channel === 'chat:event') events.push(payload as ChatEvent);
-  });
+  const events = collected(services, 'chat:event');
   cleanups.push(() => services.dispose());
   expect(services.settings.policyProblem()).toBeUndefined();
   const signingIn = services.session.signIn();

@@ -12,9 +12,9 @@ import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServices } from '../../main/app/services';
-import type { ChatEvent, ChatStarted, SessionStatus } from '../../preload/contract';
+import type { ChatStarted, SessionStatus } from '../../preload/contract';
 import { nodePlatform } from '../harness/node-platform';
-import { callHandler, untilStatus } from '../harness/services-calls';
+import { callHandler, collected, untilStatus } from '../harness/services-calls';
 import { loginOverHttp } from '../sandbox/http-login';
 import { SANDBOX_MODELS, startSandbox } from '../sandbox/index';
 
@@ -35,10 +35,7 @@ async function dayOfWork() {
   });
   const services = createServices(platform);
   cleanups.push(() => services.dispose());
-  const events: ChatEvent[] = [];
-  services.events.attach((channel, payload) => {
-    if (channel === 'chat:event') events.push(payload as ChatEvent);
-  });
+  const events = collected(services, 'chat:event');
   await services.start();
 
   const proxyPassword = `pw-${randomBytes(12).toString('hex')}`;

@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../main/app/services';
 import type { ChatEvent, SessionStatus, SourceStatus } from '../../preload/contract';
 import { nodePlatform, type NodePlatform } from '../harness/node-platform';
+import { collected } from '../harness/services-calls';
 import { loginOverHttp } from '../sandbox/http-login';
 import { SANDBOX_MODELS, startSandbox, type Sandbox, type SandboxNetwork } from '../sandbox/index';
 
@@ -60,12 +61,8 @@ function world(env: Record<string, string>, extra: Partial<Parameters<typeof nod
     ...extra,
   });
   const services = createServices(platform);
-  const events: ChatEvent[] = [];
-  const statuses: SessionStatus[] = [];
-  services.events.attach((channel, payload) => {
-    if (channel === 'chat:event') events.push(payload as ChatEvent);
-    if (channel === 'auth:status') statuses.push(payload as SessionStatus);
-  });
+  const events = collected(services, 'chat:event');
+  const statuses = collected(services, 'auth:status');
   cleanups.push(() => services.dispose());
   return { platform, services, events, statuses };
 }

@@ -26,7 +26,7 @@ import { NO_UPDATE_SETTINGS, UNSIGNED_WINDOWS_BUILD } from '../../main/platform/
 import type { UpdatePolicy } from '../../main/settings/policy-rules';
 import type { UpdateStatus } from '../../preload/contract';
 import { nodePlatform } from '../harness/node-platform';
-import { callHandler } from '../harness/services-calls';
+import { callHandler, collected } from '../harness/services-calls';
 import { nodeUpdater, startUpdateFeed, type NodeUpdaterOptions, type UpdateFeed } from '../harness/update-feed';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -214,8 +214,7 @@ describe('in the services, with the policy file', () => {
     });
     const created = createServices(platform);
     cleanups.push(() => created.dispose());
-    const events: UpdateStatus[] = [];
-    created.events.attach((channel, payload) => channel === 'updates:status' && events.push(payload as UpdateStatus));
+    const events = collected(created, 'updates:status');
     await created.start();
     return { services: created, node, events };
   }
