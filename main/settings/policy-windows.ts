@@ -160,19 +160,21 @@ export function registryPolicy(key: RegistryKey): PolicySource {
  */
 export async function readRegistryPolicy(run: RunProgram = runProgram, systemRoot = process.env.SystemRoot ?? 'C:\\Windows'): Promise<PolicySource[]> {
   const reg = `${systemRoot}\\System32\\reg.exe`;
-  const sources: PolicySource[] = [];
-  for (const path of POLICY_REGISTRY_KEYS) {
-    try {
-      const { stdout } = await run(reg, ['query', path, '/s'], { timeout: 10_000 });
-      const key = parseRegQuery(stdout, path);
-      if (key) sources.push(registryPolicy(key));
-    } catch (error) {
-      const failure = error as { code?: unknown; killed?: boolean; stderr?: string };
-      // reg.exe exits with 1 when the key isn't there (its message is in the system's language): no policy, the usual case.
-      if (failure.code === 1 && !failure.killed) continue;
-      const why = failure.killed ? 'reg.exe took too long to answer' : `reg.exe failed: ${(failure.stderr ?? String(error)).trim()}`;
-      sources.push({ origin: path, unreadable: why });
-    }
-  }
-  return sources;
+  // Both at once (this runs before the window opens), kept in their order.
+  const read = await Promise.all(
+    POLICY_REGISTRY_KEYS.map(async (path): Promise<PolicySource | undefined> => {
+      try {
+        const { stdout } = await run(reg, ['query', path, '/s'], { timeout: 10_000 });
+        const key = parseRegQuery(stdout, path);
+        return key && registryPolicy(key);
+      } catch (error) {
+        const failure = error as { code?: unknown; killed?: boolean; stderr?: string };
+        // reg.exe exits with 1 when the key isn't there (its message is in the system's language): no policy, the usual case.
+        if (failure.code === 1 && !failure.killed) return undefined;
+        const why = failure.killed ? 'reg.exe took too long to answer' : `reg.exe failed: ${(failure.stderr ?? String(error)).trim()}`;
+        return { origin: path, unreadable: why };
+      }
+    }),
+  );
+  return read.filter((source) => source !== undefined);
 }
