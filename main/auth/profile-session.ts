@@ -271,7 +271,8 @@ export class ProfileSession extends SourceSession<ProfileActive> {
     if (info.kind !== 'assume-role' || !info.sourceProfile || !info.roleArn) return undefined;
     const profiles = await listProfiles(this.options.paths);
     const roles = [info];
-    for (let hop = roles[0]!; roles.length <= MAX_ROLE_CHAIN; ) {
+    let hop = info;
+    while (roles.length <= MAX_ROLE_CHAIN) {
       const source = profiles.find((profile) => profile.name === hop.sourceProfile);
       if (!source || source.problem) return undefined;
       const sso = ssoRoleOf(source);
